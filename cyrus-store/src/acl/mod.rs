@@ -1,0 +1,2 @@
+//! Access control lists: rights letters and bits, parsing and printing
+//! Cyrus ACL strings, negative rights, and effective rights.

@@ -1,0 +1,1 @@
+//! The duplicate-delivery database (`deliver.db`).

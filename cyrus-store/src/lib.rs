@@ -1,0 +1,35 @@
+//! `cyrus-store`: a mail store that is, on disk, what Cyrus IMAP 3.6 writes.
+//!
+//! The store is a synchronous library: no async runtime, no sockets, no
+//! configuration-file parsing. Callers build typed options and call in.
+//! Every file access goes through [`os::Fs`], so tests can simulate I/O
+//! errors and power cuts.
+//!
+//! Layout of the crate (one module per thing it owns):
+//! - [`os`]: the filesystem seam, real and simulated.
+//! - [`ids`]: `Uid`, `Modseq`, `UidValidity`, `UniqueId`, `Guid`.
+//! - [`dlist`]: Cyrus's typed text format.
+//! - [`db`]: cyrusdb backends (twoskip, flat, quotalegacy).
+//! - `mboxname`, `mboxlist`, `partition`, `mailbox`, `message`, `acl`,
+//!   `quota`, `seen`, `subs`, `duplicate`, `annotate`: the mail store.
+
+pub mod db;
+pub mod dlist;
+mod error;
+pub mod ids;
+pub mod os;
+
+mod acl;
+mod annotate;
+mod duplicate;
+mod mailbox;
+mod mboxlist;
+mod mboxname;
+mod message;
+mod partition;
+mod quota;
+mod seen;
+mod subs;
+
+pub use error::Error;
+pub use ids::{Guid, Modseq, Uid, UidValidity, UniqueId};

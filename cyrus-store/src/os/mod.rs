@@ -1,0 +1,18 @@
+//! The store's only door to the operating system.
+//!
+//! Every open, read, write, fsync, rename, link and lock the store does goes
+//! through the [`Fs`] and [`File`] traits. [`RealFs`] is the production
+//! implementation (POSIX, open-file-description locks); [`SimFs`] is an
+//! in-memory filesystem that remembers what has reached "stable storage" and
+//! can simulate an I/O error or a power cut at any numbered operation, so the
+//! crash tests can check durability at every step.
+
+mod error;
+mod fs;
+mod real;
+mod sim;
+
+pub use error::OsError;
+pub use fs::{File, Fs, FsRef, LockKind, Metadata, OpenMode};
+pub use real::RealFs;
+pub use sim::{Fault, SimFs};

@@ -1,0 +1,1 @@
+//! Per-user seen state (`seen.db`) for mailboxes the user does not own.

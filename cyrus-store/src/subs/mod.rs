@@ -1,0 +1,1 @@
+//! Per-user subscriptions (`sub.db`, flat by default).
