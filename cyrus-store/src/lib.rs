@@ -17,6 +17,7 @@ pub mod db;
 pub mod dlist;
 mod error;
 pub mod ids;
+pub mod options;
 pub mod os;
 
 mod acl;
@@ -33,3 +34,7 @@ mod subs;
 
 pub use error::Error;
 pub use ids::{Guid, Modseq, Uid, UidValidity, UniqueId};
+pub use options::{
+    AclOptions, DbOptions, DbSpec, DeleteMode, ExpungeMode, NamespaceOptions, StoreOptions,
+    VirtDomains,
+};

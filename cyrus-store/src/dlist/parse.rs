@@ -242,15 +242,32 @@ mod tests {
         let v = parse(b"%(T e N user\x1falice P default V 1795354277 C 1 F 1 M 1795354276 A %(alice lrswipkxtecdan) H ())")
             .expect("parse");
         assert_eq!(v.get_str("T"), Some("e"));
-        assert_eq!(v.get("N").and_then(Dlist::as_bytes), Some(&b"user\x1falice"[..]));
+        assert_eq!(
+            v.get("N").and_then(Dlist::as_bytes),
+            Some(&b"user\x1falice"[..])
+        );
         assert_eq!(v.get_u64("V"), Some(1795354277));
-        assert_eq!(v.get("A").and_then(|a| a.get_str("alice")), Some("lrswipkxtecdan"));
-        assert_eq!(v.get("H").and_then(Dlist::as_list).map(<[Dlist]>::len), Some(0));
+        assert_eq!(
+            v.get("A").and_then(|a| a.get_str("alice")),
+            Some("lrswipkxtecdan")
+        );
+        assert_eq!(
+            v.get("H").and_then(Dlist::as_list).map(<[Dlist]>::len),
+            Some(0)
+        );
     }
 
     #[test]
     fn round_trips_strings_of_every_kind() {
-        for s in [&b""[..], b"NIL", b"a b", b"x\r\ny", b"\\Seen", b"%(", b"\xff\x00"] {
+        for s in [
+            &b""[..],
+            b"NIL",
+            b"a b",
+            b"x\r\ny",
+            b"\\Seen",
+            b"%(",
+            b"\xff\x00",
+        ] {
             let d = Dlist::List(vec![Dlist::atom(s), Dlist::Nil]);
             let printed = d.to_bytes();
             assert_eq!(parse(&printed).expect("parse"), d, "{printed:?}");
@@ -259,7 +276,13 @@ mod tests {
 
     #[test]
     fn rejects_garbage_without_panicking() {
-        for bad in [&b"("[..], b"%(a", b"{99}\r\nab", b"%{p zz 3}\r\nabc", b"\"abc"] {
+        for bad in [
+            &b"("[..],
+            b"%(a",
+            b"{99}\r\nab",
+            b"%{p zz 3}\r\nabc",
+            b"\"abc",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
         let deep = vec![b'('; 10_000];

@@ -86,7 +86,12 @@ impl File for RealFile {
         ofd_lock(&self.file, libc::F_OFD_SETLK, lock_type(kind))
     }
     fn unlock(&self) -> io::Result<()> {
-        ofd_lock(&self.file, libc::F_OFD_SETLK, libc::F_UNLCK as libc::c_short).map(|_| ())
+        ofd_lock(
+            &self.file,
+            libc::F_OFD_SETLK,
+            libc::F_UNLCK as libc::c_short,
+        )
+        .map(|_| ())
     }
 }
 
@@ -109,7 +114,9 @@ impl Fs for RealFs {
                 o.write(true).create(true).truncate(true);
             }
         }
-        Ok(Box::new(RealFile { file: o.open(path)? }))
+        Ok(Box::new(RealFile {
+            file: o.open(path)?,
+        }))
     }
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
         fs::rename(from, to)
@@ -172,6 +179,8 @@ mod tests {
         a.unlock().expect("unlock a");
         assert!(b.try_lock(LockKind::Shared).expect("try b again"));
         assert!(a.try_lock(LockKind::Shared).expect("shared a"));
-        assert!(!a.try_lock(LockKind::Exclusive).expect("upgrade a blocked by b"));
+        assert!(!a
+            .try_lock(LockKind::Exclusive)
+            .expect("upgrade a blocked by b"));
     }
 }

@@ -668,7 +668,9 @@ mod tests {
         f.write_all_at(b"old", 0).expect("w");
         f.sync().expect("s");
         fs.sync_dir(&p("/d")).expect("sd");
-        let g = fs.open(&p("/d/x.NEW"), OpenMode::Create).expect("create new");
+        let g = fs
+            .open(&p("/d/x.NEW"), OpenMode::Create)
+            .expect("create new");
         g.write_all_at(b"new", 0).expect("w");
         g.sync().expect("s");
         fs.rename(&p("/d/x.NEW"), &p("/d/x")).expect("rename");
@@ -701,7 +703,9 @@ mod tests {
         assert!(b.try_lock(LockKind::Shared).expect("b shared"));
         assert!(!b.try_lock(LockKind::Exclusive).expect("b excl blocked"));
         drop(a);
-        assert!(b.try_lock(LockKind::Exclusive).expect("b excl after a dropped"));
+        assert!(b
+            .try_lock(LockKind::Exclusive)
+            .expect("b excl after a dropped"));
     }
 
     #[test]

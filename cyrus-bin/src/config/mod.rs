@@ -1,0 +1,17 @@
+//! Configuration files: `imapd.conf` (options) and `cyrus.conf` (master's
+//! services), parsed into typed values, and the bridge from options to the
+//! store's `StoreOptions`.
+
+mod cyrus_conf;
+mod error;
+mod imapd;
+mod options_table;
+mod seeds;
+mod spec;
+mod store;
+
+pub use cyrus_conf::{CyrusConf, Entry, Section};
+pub use error::ConfigError;
+pub use imapd::{ImapdConf, Warning};
+pub use spec::{Kind, OptionSpec};
+pub use store::store_options;
