@@ -3,3 +3,4 @@
 //! `cyr_*` binaries.
 
 pub mod config;
+pub mod tools;
