@@ -3,3 +3,5 @@
 //! Each protocol is a pure session machine (bytes in, responses out, time
 //! passed in) plus a handler that calls the store; one shared tokio runtime
 //! layer owns sockets, TLS, timeouts and shutdown.
+
+pub mod runtime;
