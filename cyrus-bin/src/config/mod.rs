@@ -5,6 +5,7 @@
 mod cyrus_conf;
 mod error;
 mod imapd;
+mod listen;
 mod options_table;
 mod seeds;
 mod spec;
@@ -13,5 +14,6 @@ mod store;
 pub use cyrus_conf::{CyrusConf, Entry, Section};
 pub use error::ConfigError;
 pub use imapd::{ImapdConf, Warning};
+pub use listen::{parse_listen, resolve_port};
 pub use spec::{Kind, OptionSpec};
 pub use store::store_options;
