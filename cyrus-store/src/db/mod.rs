@@ -9,7 +9,9 @@
 mod api;
 mod error;
 mod memory;
+mod twoskip;
 
 pub use api::{Db, DbBackend, Txn, Walk};
 pub use error::DbError;
 pub use memory::MemDb;
+pub use twoskip::{Twoskip, TwoskipOptions};
