@@ -28,7 +28,12 @@ fn tool() -> Option<Tool> {
         .find(|p| p.exists())?;
     let uid = Command::new("id").arg("-u").output().ok()?;
     let prefix = if String::from_utf8_lossy(&uid.stdout).trim() == "0" {
-        let has_cyrus = Command::new("id").args(["-u", "cyrus"]).output().ok()?.status.success();
+        let has_cyrus = Command::new("id")
+            .args(["-u", "cyrus"])
+            .output()
+            .ok()?
+            .status
+            .success();
         if !has_cyrus {
             return None;
         }
@@ -149,7 +154,11 @@ fn twoskip_we_write_cyrus_reads() {
         if i % 100 == 0 && i < 300 {
             db.begin().expect("begin");
         }
-        db.store(&bytes(i, 1 + (i as usize % 30)), &bytes(i + 7, i as usize % 90)).expect("store");
+        db.store(
+            &bytes(i, 1 + (i as usize % 30)),
+            &bytes(i + 7, i as usize % 90),
+        )
+        .expect("store");
         if i % 100 == 99 && db.in_transaction() {
             db.commit().expect("commit");
         }
@@ -161,15 +170,22 @@ fn twoskip_we_write_cyrus_reads() {
     db.store(b"overwritten", b"old").expect("store");
     db.store(b"overwritten", b"new").expect("store");
     db.commit().expect("commit");
-    db.store(&vec![b'K'; 70_000], b"long key").expect("long key");
+    db.store(&vec![b'K'; 70_000], b"long key")
+        .expect("long key");
     db.store(b"big", &bytes(99, 80_000)).expect("big value");
     let want = dump(&mut db);
     assert_eq!(t.run(&path, "twoskip", &[b"show"]), show_bytes(&want));
-    assert_eq!(t.run(&path, "twoskip", &[b"consistent"]), b"Yes, consistent\n");
+    assert_eq!(
+        t.run(&path, "twoskip", &[b"consistent"]),
+        b"Yes, consistent\n"
+    );
     db.repack().expect("repack");
     share(&path);
     assert_eq!(t.run(&path, "twoskip", &[b"show"]), show_bytes(&want));
-    assert_eq!(t.run(&path, "twoskip", &[b"consistent"]), b"Yes, consistent\n");
+    assert_eq!(
+        t.run(&path, "twoskip", &[b"consistent"]),
+        b"Yes, consistent\n"
+    );
     assert_eq!(t.run(&path, "twoskip", &[b"get", b"overwritten"]), b"new\n");
 }
 
@@ -206,14 +222,21 @@ fn cyrus_recovers_our_interrupted_transaction() {
     let path = t.path("live.db");
     let mut db = Twoskip::open(real_fs(), &path, opts()).expect("open");
     for i in 0..100u32 {
-        db.store(format!("key{i:03}").as_bytes(), &bytes(i, 20)).expect("store");
+        db.store(format!("key{i:03}").as_bytes(), &bytes(i, 20))
+            .expect("store");
     }
     let committed = dump(&mut db);
     db.begin().expect("begin");
     for i in 0..100u32 {
-        db.store(format!("key{:03}", (i * 7) % 100).as_bytes(), b"uncommitted").expect("store");
-        db.store(format!("new{i:03}").as_bytes(), b"uncommitted").expect("store");
-        db.delete(format!("key{:03}", (i * 3) % 100).as_bytes()).expect("delete");
+        db.store(
+            format!("key{:03}", (i * 7) % 100).as_bytes(),
+            b"uncommitted",
+        )
+        .expect("store");
+        db.store(format!("new{i:03}").as_bytes(), b"uncommitted")
+            .expect("store");
+        db.delete(format!("key{:03}", (i * 3) % 100).as_bytes())
+            .expect("delete");
     }
     // Snapshot the file as a crash would leave it: DIRTY, half a txn.
     let copy = t.path("crashed.db");
@@ -221,26 +244,53 @@ fn cyrus_recovers_our_interrupted_transaction() {
     share(&copy);
     db.abort().expect("abort");
     assert_eq!(t.run(&copy, "twoskip", &[b"show"]), show_bytes(&committed));
-    assert_eq!(t.run(&copy, "twoskip", &[b"consistent"]), b"Yes, consistent\n");
+    assert_eq!(
+        t.run(&copy, "twoskip", &[b"consistent"]),
+        b"Yes, consistent\n"
+    );
 }
 
 #[test]
 fn flat_and_quotalegacy_we_write_cyrus_reads() {
     let t = tool_or_skip!();
     let path = t.path("sub.db");
-    let mut db = open(real_fs(), &path, DbBackend::Flat, OpenFlags { create: true, ..OpenFlags::default() })
-        .expect("open");
+    let mut db = open(
+        real_fs(),
+        &path,
+        DbBackend::Flat,
+        OpenFlags {
+            create: true,
+            ..OpenFlags::default()
+        },
+    )
+    .expect("open");
     share(&path);
-    for k in ["NINBOX\x1fSent", "\x1fVER\x1f", "NINBOX\x1fa.b", "NINBOX\x1fa-b", "NINBOX"] {
-        db.store(k.as_bytes(), if k.starts_with('\x1f') { b"2" } else { b"" }).expect("store");
+    for k in [
+        "NINBOX\x1fSent",
+        "\x1fVER\x1f",
+        "NINBOX\x1fa.b",
+        "NINBOX\x1fa-b",
+        "NINBOX",
+    ] {
+        db.store(k.as_bytes(), if k.starts_with('\x1f') { b"2" } else { b"" })
+            .expect("store");
     }
     let want = dump(&mut *db);
     assert_eq!(t.run(&path, "flat", &[b"show"]), show_bytes(&want));
 
     let qdb = t.path("quotas.db");
-    let mut q = open(real_fs(), &qdb, DbBackend::QuotaLegacy, OpenFlags { create: true, ..OpenFlags::default() })
-        .expect("open");
-    q.store(b"user.alice", b"%(S (1 2) M (3 4))").expect("store");
+    let mut q = open(
+        real_fs(),
+        &qdb,
+        DbBackend::QuotaLegacy,
+        OpenFlags {
+            create: true,
+            ..OpenFlags::default()
+        },
+    )
+    .expect("open");
+    q.store(b"user.alice", b"%(S (1 2) M (3 4))")
+        .expect("store");
     q.store(b"user.zed", b"%(S (5 6))").expect("store");
     q.store(b"shared", b"%(S (7 8))").expect("store");
     let want = dump(&mut *q);

@@ -5,7 +5,7 @@ mod db_common;
 
 use std::path::Path;
 
-use cyrus_store::db::{open, Db, DbBackend, OpenFlags, QuotaLegacyOptions, Walk};
+use cyrus_store::db::{open, DbBackend, OpenFlags, QuotaLegacyOptions, Walk};
 use db_common::*;
 
 fn ro() -> OpenFlags {
@@ -27,7 +27,10 @@ fn flat_sub_db_matches_cyrus_dump() {
     let path = find_user_file("1/h", "sub.db");
     let mut db = open(real_fs(), &path, DbBackend::Flat, ro()).expect("open");
     assert_eq!(db.backend(), DbBackend::Flat);
-    assert_eq!(dump(&mut *db), expected("basic/expected/alice.sub.db.hex.txt"));
+    assert_eq!(
+        dump(&mut *db),
+        expected("basic/expected/alice.sub.db.hex.txt")
+    );
     assert_eq!(
         db.fetch(b"\x1fVER\x1f").expect("fetch").as_deref(),
         Some(&b"2"[..])
@@ -57,8 +60,15 @@ fn flat_writes_are_byte_identical_to_cyrus_layout() {
     db.store(b"a.b", b"x").expect("store");
     let bytes = std::fs::read(&path).expect("read");
     let tail = b"a.b\tx\na-b\tv\xff\x89\xff\xff\xff\x8a\n";
-    assert!(bytes.ends_with(tail), "{:?}", String::from_utf8_lossy(&bytes));
-    assert_eq!(db.fetch(b"a-b").expect("fetch").as_deref(), Some(&b"v\t\xff\n"[..]));
+    assert!(
+        bytes.ends_with(tail),
+        "{:?}",
+        String::from_utf8_lossy(&bytes)
+    );
+    assert_eq!(
+        db.fetch(b"a-b").expect("fetch").as_deref(),
+        Some(&b"v\t\xff\n"[..])
+    );
     // Transactions: nothing reaches the file before commit.
     db.begin().expect("begin");
     db.store(b"zzz", b"1").expect("store");
@@ -70,7 +80,10 @@ fn flat_writes_are_byte_identical_to_cyrus_layout() {
     db.store(b"zzz", b"1").expect("store");
     db.commit().expect("commit");
     let mut db2 = open(real_fs(), &path, DbBackend::Flat, ro()).expect("reopen");
-    assert_eq!(db2.fetch(b"zzz").expect("fetch").as_deref(), Some(&b"1"[..]));
+    assert_eq!(
+        db2.fetch(b"zzz").expect("fetch").as_deref(),
+        Some(&b"1"[..])
+    );
     assert!(!dir.path().join("sub.db.NEW").exists());
 }
 
@@ -78,7 +91,10 @@ fn flat_writes_are_byte_identical_to_cyrus_layout() {
 fn quotalegacy_tree_matches_cyrus_dump() {
     let path = fixtures().join("basic/config/quotas.db");
     let mut db = open(real_fs(), &path, DbBackend::QuotaLegacy, ro()).expect("open");
-    assert_eq!(dump(&mut *db), expected("basic/expected/quotas.quotalegacy.hex.txt"));
+    assert_eq!(
+        dump(&mut *db),
+        expected("basic/expected/quotas.quotalegacy.hex.txt")
+    );
     let mut n = 0;
     db.foreach(b"user.b", &mut |k, _| {
         assert_eq!(k, b"user.bob");
@@ -107,15 +123,22 @@ fn quotalegacy_paths_and_values_as_cyrus_writes_them() {
     };
     let mut db = open(real_fs(), &path, DbBackend::QuotaLegacy, flags).expect("open");
     db.store(b"user.carol", b"%(S (0 100))").expect("store");
-    db.store(b"example.com!user.dave", b"%(M (1 2))").expect("store");
+    db.store(b"example.com!user.dave", b"%(M (1 2))")
+        .expect("store");
     db.store(b"example.com!", b"%(S (5 10))").expect("store");
     db.store(b"shared", b"100 200").expect("store old format");
     let read = |p: &str| std::fs::read(dir.path().join(p)).expect(p);
     assert_eq!(read("quota/c/user.carol"), b"%(S (0 100))\n");
-    assert_eq!(read("domain/e/example.com/quota/d/user.dave"), b"%(M (1 2))\n");
+    assert_eq!(
+        read("domain/e/example.com/quota/d/user.dave"),
+        b"%(M (1 2))\n"
+    );
     assert_eq!(read("domain/e/example.com/quota/root"), b"%(S (5 10))\n");
     assert_eq!(read("quota/s/shared"), b"100\n200\n");
-    assert_eq!(db.fetch(b"shared").expect("fetch").as_deref(), Some(&b"100 200"[..]));
+    assert_eq!(
+        db.fetch(b"shared").expect("fetch").as_deref(),
+        Some(&b"100 200"[..])
+    );
     let keys: Vec<Vec<u8>> = dump(&mut *db).into_iter().map(|(k, _)| k).collect();
     assert_eq!(
         keys,
@@ -137,7 +160,10 @@ fn quotalegacy_paths_and_values_as_cyrus_writes_them() {
     db.delete(b"user.carol").expect("delete");
     db.commit().expect("commit");
     assert!(!dir.path().join("quota/c/user.carol").exists());
-    assert!(matches!(db.store(b"a/b", b"x"), Err(cyrus_store::db::DbError::BadKey(_))));
+    assert!(matches!(
+        db.store(b"a/b", b"x"),
+        Err(cyrus_store::db::DbError::BadKey(_))
+    ));
 }
 
 #[test]
@@ -176,8 +202,13 @@ fn detect_by_magic() {
         cyrus_store::db::detect(&fs, Path::new("/nonexistent/x.db")).expect("detect"),
         None
     );
-    let mut db = open(fs, &f.join("basic/config/deliver.db"), DbBackend::Skiplist, ro())
-        .expect("open");
+    let mut db = open(
+        fs,
+        &f.join("basic/config/deliver.db"),
+        DbBackend::Skiplist,
+        ro(),
+    )
+    .expect("open");
     assert_eq!(db.backend(), DbBackend::Twoskip);
     db.consistent().expect("consistent");
 }

@@ -37,7 +37,10 @@ enum Op {
 }
 
 fn key() -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec(prop::sample::select(vec![0u8, b'a', b'b', b'c', 0xff]), 1..4)
+    prop::collection::vec(
+        prop::sample::select(vec![0u8, b'a', b'b', b'c', 0xff]),
+        1..4,
+    )
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -122,7 +125,8 @@ fn two_handles_see_each_others_commits_and_checkpoints() {
     a.repack().expect("repack");
     // b's handle now names the old, unlinked file: it must notice.
     assert_eq!(b.generation().expect("gen"), gen + 1);
-    b.store(b"k3", b"v3").expect("store after the other handle's repack");
+    b.store(b"k3", b"v3")
+        .expect("store after the other handle's repack");
     assert_eq!(a.fetch(b"k3").expect("fetch").as_deref(), Some(&b"v3"[..]));
     assert_eq!(all(&mut a).len(), 3);
     a.consistent().expect("consistent");
@@ -134,11 +138,25 @@ fn auto_checkpoint_after_large_commit() {
     let mut db = open(&fs, 7);
     let gen = db.generation().expect("gen");
     for i in 0..60u32 {
-        db.store(format!("key{i:03}").as_bytes(), &[b'x'; 600]).expect("store");
+        db.store(format!("key{i:03}").as_bytes(), &[b'x'; 600])
+            .expect("store");
     }
     assert!(db.generation().expect("gen") > gen, "a checkpoint ran");
     db.consistent().expect("consistent");
     assert_eq!(all(&mut db).len(), 60);
+}
+
+#[test]
+fn empty_key_is_refused_without_ending_the_transaction() {
+    let fs: FsRef = Arc::new(SimFs::new());
+    let mut db = open(&fs, 4);
+    db.begin().expect("begin");
+    db.store(b"a", b"1").expect("store");
+    assert!(db.store(b"", b"x").is_err());
+    assert!(db.in_transaction());
+    db.commit().expect("commit");
+    assert_eq!(db.fetch(b"a").expect("fetch").as_deref(), Some(&b"1"[..]));
+    assert_eq!(db.fetch(b"").expect("fetch"), None);
 }
 
 #[test]
@@ -172,7 +190,10 @@ fn workload() -> Workload {
             if (t + j) % 5 == 4 {
                 txn.push((k, None));
             } else {
-                txn.push((k, Some(vec![b'a' + (t % 26) as u8; 300 + (j as usize) * 40])));
+                txn.push((
+                    k,
+                    Some(vec![b'a' + (t % 26) as u8; 300 + (j as usize) * 40]),
+                ));
             }
         }
         out.push(txn);
@@ -228,7 +249,11 @@ fn power_cut_at_every_step_is_all_or_nothing() {
     sim.set_fault(Fault::None);
     assert_eq!(run(&mut db, &w), w.len());
     let total = sim.op_count();
+    // The workload is large enough that automatic checkpoints happen, so
+    // power cuts during a checkpoint are covered too.
+    assert!(db.generation().expect("gen") > 1);
     assert!(total > 50);
+    eprintln!("power-cut test: {total} mutating operations");
     drop(db);
 
     for n in 1..=total + 1 {
@@ -245,9 +270,11 @@ fn power_cut_at_every_step_is_all_or_nothing() {
         db.consistent()
             .unwrap_or_else(|e| panic!("crash at op {n}: inconsistent: {e}"));
         let got = all(&mut db);
-        let ok = got == states[committed]
-            || (committed < w.len() && got == states[committed + 1]);
-        assert!(ok, "crash at op {n}: {committed} commits returned Ok, contents match neither");
+        let ok = got == states[committed] || (committed < w.len() && got == states[committed + 1]);
+        assert!(
+            ok,
+            "crash at op {n}: {committed} commits returned Ok, contents match neither"
+        );
         // And the recovered file takes new writes.
         db.store(b"after", b"crash").expect("store after recovery");
         db.consistent().expect("consistent after new write");

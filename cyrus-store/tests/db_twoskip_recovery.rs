@@ -125,7 +125,13 @@ fn read_only_open_refuses_writes() {
     .expect("open");
     assert!(matches!(db.store(b"x", b"y"), Err(DbError::ReadOnly)));
     assert!(matches!(db.begin(), Err(DbError::ReadOnly)));
-    assert_eq!(db.fetch(b"beta").expect("fetch").as_deref(), Some(&b"two"[..]));
-    assert_eq!(db.fetch(b"gamma").expect("fetch").as_deref(), Some(&b""[..]));
+    assert_eq!(
+        db.fetch(b"beta").expect("fetch").as_deref(),
+        Some(&b"two"[..])
+    );
+    assert_eq!(
+        db.fetch(b"gamma").expect("fetch").as_deref(),
+        Some(&b""[..])
+    );
     assert_eq!(db.fetch(b"delta").expect("fetch"), None);
 }

@@ -80,17 +80,23 @@ fn parse(bytes: &[u8], path: &Path) -> Result<Entries, DbError> {
     let mut at = 0usize;
     while at < bytes.len() {
         let rest = &bytes[at..];
-        let nl = rest.iter().position(|&b| b == b'\n').ok_or_else(|| DbError::Corrupt {
-            path: path.to_path_buf(),
-            offset: at as u64,
-            what: "last line has no newline".into(),
-        })?;
+        let nl = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| DbError::Corrupt {
+                path: path.to_path_buf(),
+                offset: at as u64,
+                what: "last line has no newline".into(),
+            })?;
         let line = &rest[..nl];
-        let tab = line.iter().position(|&b| b == b'\t').ok_or_else(|| DbError::Corrupt {
-            path: path.to_path_buf(),
-            offset: at as u64,
-            what: "line has no TAB".into(),
-        })?;
+        let tab = line
+            .iter()
+            .position(|&b| b == b'\t')
+            .ok_or_else(|| DbError::Corrupt {
+                path: path.to_path_buf(),
+                offset: at as u64,
+                what: "line has no TAB".into(),
+            })?;
         out.push((decode(&line[..tab]), decode(&line[tab + 1..])));
         at += nl + 1;
     }
@@ -138,7 +144,8 @@ impl Flat {
                 )));
             }
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                fs.create_dir_all(dir).map_err(|e| OsError::new("mkdir", dir, e))?;
+                fs.create_dir_all(dir)
+                    .map_err(|e| OsError::new("mkdir", dir, e))?;
             }
             fs.open(path, OpenMode::Create)
                 .map_err(|e| OsError::new("create", path, e))?;
@@ -186,7 +193,8 @@ impl Flat {
                 .fs
                 .open(&self.path, OpenMode::ReadWrite)
                 .map_err(|e| self.os("open", e))?;
-            file.lock(LockKind::Exclusive).map_err(|e| self.os("lock", e))?;
+            file.lock(LockKind::Exclusive)
+                .map_err(|e| self.os("lock", e))?;
             let mine = file.read_all().map_err(|e| self.os("read", e))?;
             let now = self
                 .fs
@@ -207,7 +215,10 @@ impl Flat {
     }
 
     fn commit_txn(&mut self) -> Result<(), DbError> {
-        let txn = self.txn.take().ok_or(DbError::Txn("commit outside a transaction"))?;
+        let txn = self
+            .txn
+            .take()
+            .ok_or(DbError::Txn("commit outside a transaction"))?;
         if !txn.dirty {
             return Ok(());
         }
@@ -220,11 +231,16 @@ impl Flat {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(os("unlink", e)),
         }
-        let f = self.fs.open(&new, OpenMode::CreateNew).map_err(|e| os("open", e))?;
+        let f = self
+            .fs
+            .open(&new, OpenMode::CreateNew)
+            .map_err(|e| os("open", e))?;
         f.write_all_at(&serialize(&txn.entries), 0)
             .map_err(|e| os("write", e))?;
         f.sync().map_err(|e| os("fsync", e))?;
-        self.fs.rename(&new, &self.path).map_err(|e| os("rename", e))?;
+        self.fs
+            .rename(&new, &self.path)
+            .map_err(|e| os("rename", e))?;
         let dir = match self.path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -237,7 +253,10 @@ impl Flat {
         Ok(())
     }
 
-    fn writing(&mut self, f: impl FnOnce(&mut Entries) -> Result<bool, DbError>) -> Result<(), DbError> {
+    fn writing(
+        &mut self,
+        f: impl FnOnce(&mut Entries) -> Result<bool, DbError>,
+    ) -> Result<(), DbError> {
         let own = self.txn.is_none();
         if own {
             self.begin_txn()?;

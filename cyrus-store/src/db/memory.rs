@@ -50,7 +50,10 @@ impl Db for MemDb {
         prefix: &[u8],
         f: &mut dyn FnMut(&[u8], &[u8]) -> Result<Walk, DbError>,
     ) -> Result<(), DbError> {
-        for (k, v) in self.view().range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded)) {
+        for (k, v) in self
+            .view()
+            .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))
+        {
             if !k.starts_with(prefix) {
                 break;
             }
@@ -80,12 +83,17 @@ impl Db for MemDb {
     }
 
     fn commit(&mut self) -> Result<(), DbError> {
-        self.committed = self.txn.take().ok_or(DbError::Txn("commit outside a transaction"))?;
+        self.committed = self
+            .txn
+            .take()
+            .ok_or(DbError::Txn("commit outside a transaction"))?;
         Ok(())
     }
 
     fn abort(&mut self) -> Result<(), DbError> {
-        self.txn.take().ok_or(DbError::Txn("abort outside a transaction"))?;
+        self.txn
+            .take()
+            .ok_or(DbError::Txn("abort outside a transaction"))?;
         Ok(())
     }
 

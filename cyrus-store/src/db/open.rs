@@ -74,7 +74,12 @@ pub fn open(
                 seed: None,
             },
         )?)),
-        DbBackend::Flat => Ok(Box::new(Flat::open(fs, path, flags.create, flags.read_only)?)),
+        DbBackend::Flat => Ok(Box::new(Flat::open(
+            fs,
+            path,
+            flags.create,
+            flags.read_only,
+        )?)),
         DbBackend::QuotaLegacy => Ok(Box::new(QuotaLegacy::open(
             fs,
             path,
@@ -83,6 +88,8 @@ pub fn open(
             flags.read_only,
         )?)),
         DbBackend::Skiplist => Ok(Box::new(Skiplist::open(fs, path)?)),
-        other => Err(DbError::Format(format!("{other} databases are not stored in files"))),
+        other => Err(DbError::Format(format!(
+            "{other} databases are not stored in files"
+        ))),
     }
 }

@@ -91,7 +91,9 @@ impl QuotaLegacy {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let meta = fs.metadata(&base).map_err(|e| OsError::new("stat", &base, e))?;
+        let meta = fs
+            .metadata(&base)
+            .map_err(|e| OsError::new("stat", &base, e))?;
         if meta.is_none() {
             if !create || read_only {
                 return Err(DbError::Io(OsError::new(
@@ -100,7 +102,8 @@ impl QuotaLegacy {
                     std::io::Error::from(std::io::ErrorKind::NotFound),
                 )));
             }
-            fs.create_dir_all(&base).map_err(|e| OsError::new("mkdir", &base, e))?;
+            fs.create_dir_all(&base)
+                .map_err(|e| OsError::new("mkdir", &base, e))?;
         }
         Ok(QuotaLegacy {
             fs,
@@ -125,7 +128,10 @@ impl QuotaLegacy {
                     return Err(DbError::BadKey("empty domain"));
                 }
                 p.push("domain");
-                p.push(OsStr::from_bytes(&[dir_hash_c(domain, self.opts.fulldirhash)]));
+                p.push(OsStr::from_bytes(&[dir_hash_c(
+                    domain,
+                    self.opts.fulldirhash,
+                )]));
                 p.push(OsStr::from_bytes(domain));
                 root = &key[i + 1..];
                 if root.is_empty() {
@@ -186,17 +192,24 @@ impl QuotaLegacy {
         new.push(".NEW");
         let new = PathBuf::from(new);
         if let Some(dir) = new.parent() {
-            self.fs.create_dir_all(dir).map_err(|e| Self::os("mkdir", dir, e))?;
+            self.fs
+                .create_dir_all(dir)
+                .map_err(|e| Self::os("mkdir", dir, e))?;
         }
         let f = self
             .fs
             .open(&new, OpenMode::Truncate)
             .map_err(|e| Self::os("open", &new, e))?;
-        f.write_all_at(&data, 0).map_err(|e| Self::os("write", &new, e))?;
+        f.write_all_at(&data, 0)
+            .map_err(|e| Self::os("write", &new, e))?;
         f.sync().map_err(|e| Self::os("fsync", &new, e))?;
-        self.fs.rename(&new, path).map_err(|e| Self::os("rename", &new, e))?;
+        self.fs
+            .rename(&new, path)
+            .map_err(|e| Self::os("rename", &new, e))?;
         if let Some(dir) = path.parent() {
-            self.fs.sync_dir(dir).map_err(|e| Self::os("fsync", dir, e))?;
+            self.fs
+                .sync_dir(dir)
+                .map_err(|e| Self::os("fsync", dir, e))?;
         }
         Ok(())
     }
@@ -208,7 +221,9 @@ impl QuotaLegacy {
             Err(e) => return Err(Self::os("unlink", path, e)),
         }
         if let Some(dir) = path.parent() {
-            self.fs.sync_dir(dir).map_err(|e| Self::os("fsync", dir, e))?;
+            self.fs
+                .sync_dir(dir)
+                .map_err(|e| Self::os("fsync", dir, e))?;
         }
         Ok(())
     }
@@ -395,7 +410,10 @@ impl Db for QuotaLegacy {
     }
 
     fn commit(&mut self) -> Result<(), DbError> {
-        let txn = self.txn.take().ok_or(DbError::Txn("commit outside a transaction"))?;
+        let txn = self
+            .txn
+            .take()
+            .ok_or(DbError::Txn("commit outside a transaction"))?;
         let mut result = Ok(());
         for (key, pending) in txn {
             let r = self.key_path(&key).and_then(|p| match &pending.change {

@@ -25,6 +25,9 @@ const DUMMY: u32 = 257;
 const INORDER: u32 = 1;
 const ADD: u32 = 2;
 
+/// Key-value pairs in key order.
+type Records = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// A skiplist database, opened read-only.
 #[derive(Debug)]
 pub struct Skiplist {
@@ -61,9 +64,12 @@ impl Skiplist {
     }
 
     /// All records, in key order, read under a shared lock.
-    fn records(&self) -> Result<Vec<(Vec<u8>, Vec<u8>)>, DbError> {
+    fn records(&self) -> Result<Records, DbError> {
         let os = |op, e| DbError::Io(OsError::new(op, &self.path, e));
-        let f = self.fs.open(&self.path, OpenMode::Read).map_err(|e| os("open", e))?;
+        let f = self
+            .fs
+            .open(&self.path, OpenMode::Read)
+            .map_err(|e| os("open", e))?;
         f.lock(LockKind::Shared).map_err(|e| os("lock", e))?;
         let b = f.read_all().map_err(|e| os("read", e))?;
         // Dropping `f` releases the lock.
@@ -111,7 +117,9 @@ impl Skiplist {
         let kind = u32_at(b, at).ok_or_else(bad)?;
         let keylen = u32_at(b, at + 4).ok_or_else(bad)? as usize;
         let key_at = at + 8;
-        let dl_at = key_at.checked_add(round4(keylen).ok_or_else(bad)?).ok_or_else(bad)?;
+        let dl_at = key_at
+            .checked_add(round4(keylen).ok_or_else(bad)?)
+            .ok_or_else(bad)?;
         let datalen = u32_at(b, dl_at).ok_or_else(bad)? as usize;
         let data_at = dl_at + 4;
         let ptr_at = data_at
@@ -127,11 +135,18 @@ impl Skiplist {
 
 impl Db for Skiplist {
     fn fetch(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, DbError> {
-        Ok(self.records()?.into_iter().find(|(k, _)| k == key).map(|(_, v)| v))
+        Ok(self
+            .records()?
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v))
     }
 
     fn fetch_next(&mut self, key: &[u8]) -> Result<Option<(Vec<u8>, Vec<u8>)>, DbError> {
-        Ok(self.records()?.into_iter().find(|(k, _)| k.as_slice() > key))
+        Ok(self
+            .records()?
+            .into_iter()
+            .find(|(k, _)| k.as_slice() > key))
     }
 
     fn foreach(
@@ -139,7 +154,11 @@ impl Db for Skiplist {
         prefix: &[u8],
         f: &mut dyn FnMut(&[u8], &[u8]) -> Result<Walk, DbError>,
     ) -> Result<(), DbError> {
-        for (k, v) in self.records()?.iter().filter(|(k, _)| k.starts_with(prefix)) {
+        for (k, v) in self
+            .records()?
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+        {
             if f(k, v)? == Walk::Stop {
                 break;
             }

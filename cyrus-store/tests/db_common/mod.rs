@@ -80,7 +80,9 @@ pub fn copy_fixture(rel: &str, dir: &Path) -> PathBuf {
 /// The single file matching `dir/*/name` glob-ish lookups in the fixture
 /// tree (per-user directories have run-specific names).
 pub fn find_user_file(user_dir_prefix: &str, name: &str) -> PathBuf {
-    let base = fixtures().join("basic/config/user/uuid").join(user_dir_prefix);
+    let base = fixtures()
+        .join("basic/config/user/uuid")
+        .join(user_dir_prefix);
     for e in std::fs::read_dir(&base).expect("read_dir") {
         let p = e.expect("entry").path().join(name);
         if p.exists() {

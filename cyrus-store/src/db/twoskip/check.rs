@@ -38,7 +38,10 @@ impl Twoskip {
                 if fwd[usize::from(i)] != rec.offset {
                     return Err(self.corrupt(
                         rec.offset,
-                        format!("broken linkage at level {i}: expected {:#x}", fwd[usize::from(i)]),
+                        format!(
+                            "broken linkage at level {i}: expected {:#x}",
+                            fwd[usize::from(i)]
+                        ),
                     ));
                 }
                 fwd[usize::from(i)] = self.getloc(&rec, i);

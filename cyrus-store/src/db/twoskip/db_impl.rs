@@ -103,6 +103,10 @@ impl Db for Twoskip {
     }
 
     fn store(&mut self, key: &[u8], value: &[u8]) -> Result<(), DbError> {
+        // Refused before touching the transaction, which stays usable.
+        if key.is_empty() {
+            return Err(DbError::BadKey("empty key"));
+        }
         self.writing(|db| db.skipwrite(key, Some(value)))
     }
 

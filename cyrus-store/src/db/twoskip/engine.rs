@@ -309,7 +309,7 @@ impl Twoskip {
         if offset == 0 {
             return Ok(None);
         }
-        if offset % 8 != 0 || offset < DUMMY_OFFSET || offset >= self.size {
+        if offset & 7 != 0 || offset < DUMMY_OFFSET || offset >= self.size {
             return Err(self.corrupt(offset, "record pointer out of range"));
         }
         let buf = self.read_upto(offset, MAX_HEAD + 224)?;

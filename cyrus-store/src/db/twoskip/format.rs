@@ -59,7 +59,7 @@ pub(super) fn be_u64(b: &[u8], at: usize) -> u64 {
 
 /// Rounds `n` up to a multiple of 8.
 pub(super) fn round8(n: u64) -> u64 {
-    n.div_ceil(8) * 8
+    n.div_ceil(8).saturating_mul(8)
 }
 
 /// The decoded file header.
@@ -121,7 +121,11 @@ impl Header {
             flags: be_u32(b, 56),
         };
         if h.version > VERSION {
-            return Err(corrupt(path, 20, format!("unsupported version {}", h.version)));
+            return Err(corrupt(
+                path,
+                20,
+                format!("unsupported version {}", h.version),
+            ));
         }
         if crc32fast::hash(&b[..60]) != be_u32(b, 60) {
             return Err(corrupt(path, 60, "header CRC mismatch"));
@@ -238,8 +242,16 @@ impl Record {
         b.push(self.level);
         let long_key = self.keylen >= u64::from(u16::MAX);
         let long_val = self.vallen >= u64::from(u32::MAX);
-        let k16 = if long_key { u16::MAX } else { self.keylen as u16 };
-        let v32 = if long_val { u32::MAX } else { self.vallen as u32 };
+        let k16 = if long_key {
+            u16::MAX
+        } else {
+            self.keylen as u16
+        };
+        let v32 = if long_val {
+            u32::MAX
+        } else {
+            self.vallen as u32
+        };
         b.extend_from_slice(&k16.to_be_bytes());
         b.extend_from_slice(&v32.to_be_bytes());
         if long_key {
@@ -360,7 +372,8 @@ pub(super) fn build_record(rec: &mut Record, key: &[u8], val: &[u8], end: u64) -
     rec.crc_tail = h.finalize();
     let head = rec.encode_head();
     let blanks = blanks_needed(end, head.len() as u64);
-    let mut out = Vec::with_capacity(blanks as usize * 8 + head.len() + key.len() + val.len() + pad);
+    let mut out =
+        Vec::with_capacity(blanks as usize * 8 + head.len() + key.len() + val.len() + pad);
     for _ in 0..blanks {
         out.extend_from_slice(BLANK);
     }

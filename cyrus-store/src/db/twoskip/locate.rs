@@ -8,6 +8,9 @@ use super::engine::Twoskip;
 use super::format::{Kind, Record, DUMMY_OFFSET, MAXLEVEL};
 use crate::db::error::DbError;
 
+/// Key-value pairs in key order.
+pub(super) type Records = Vec<(Vec<u8>, Vec<u8>)>;
+
 const SLOTS: usize = MAXLEVEL as usize + 1;
 
 /// A position in the list relative to a key.
@@ -116,7 +119,7 @@ impl Twoskip {
         prefix: &[u8],
         after: Option<&[u8]>,
         limit: usize,
-    ) -> Result<(Vec<(Vec<u8>, Vec<u8>)>, bool), DbError> {
+    ) -> Result<(Records, bool), DbError> {
         let mut out = Vec::new();
         let loc = self.relocate(after.unwrap_or(prefix))?;
         let mut cur = if loc.exact && after.is_none() {

@@ -207,7 +207,10 @@ fn apply(
                     state.keys().next_back().cloned()
                 } else {
                     match keys_at.get(next) {
-                        Some(nk) => state.range::<Vec<u8>, _>(..nk.clone()).next_back().map(|(k, _)| k.clone()),
+                        Some(nk) => state
+                            .range::<Vec<u8>, _>(..nk.clone())
+                            .next_back()
+                            .map(|(k, _)| k.clone()),
                         None => return false,
                     }
                 };

@@ -43,13 +43,14 @@ pub(super) fn build_file<'a>(
     let mut last: [Option<usize>; MAXLEVEL as usize] = [None; MAXLEVEL as usize];
     for idx in 0..recs.len() {
         let off = recs[idx].0.offset;
-        for i in 0..usize::from(recs[idx].0.level) {
+        let level = usize::from(recs[idx].0.level);
+        for (i, last_i) in last.iter_mut().enumerate().take(level) {
             let slot = if i == 0 { 1 } else { i + 1 };
-            match last[i] {
+            match *last_i {
                 None => dummy.next[slot] = off,
                 Some(p) => recs[p].0.next[slot] = off,
             }
-            last[i] = Some(idx);
+            *last_i = Some(idx);
         }
     }
     // Pass 3: bytes.
@@ -101,7 +102,10 @@ impl Twoskip {
         let written = f
             .lock(LockKind::Exclusive)
             .map_err(|e| os("lock", &new_path, e))
-            .and_then(|()| f.write_all_at(bytes, 0).map_err(|e| os("write", &new_path, e)))
+            .and_then(|()| {
+                f.write_all_at(bytes, 0)
+                    .map_err(|e| os("write", &new_path, e))
+            })
             .and_then(|()| f.sync().map_err(|e| os("fsync", &new_path, e)))
             .and_then(|()| {
                 self.fs

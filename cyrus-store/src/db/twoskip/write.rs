@@ -154,7 +154,7 @@ impl Twoskip {
 
     pub(super) fn needs_checkpoint(&self) -> bool {
         self.header.current_size > MINREWRITE
-            && self.header.current_size > 2 * self.header.repack_size
+            && self.header.current_size > self.header.repack_size.saturating_mul(2)
     }
 
     fn auto_checkpoint(&mut self) -> Result<(), DbError> {
