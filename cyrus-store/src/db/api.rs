@@ -72,10 +72,12 @@ pub trait Db: Send + fmt::Debug {
     fn fetch(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, DbError>;
 
     /// The first record whose key is strictly greater than `key`.
+    #[allow(clippy::type_complexity)] // a (key, value) pair, spelled out
     fn fetch_next(&mut self, key: &[u8]) -> Result<Option<(Vec<u8>, Vec<u8>)>, DbError>;
 
     /// Calls `f` for each record whose key starts with `prefix`, in key
     /// order, until it returns [`Walk::Stop`] or an error.
+    #[allow(clippy::type_complexity)] // the callback's signature, spelled out
     fn foreach(
         &mut self,
         prefix: &[u8],

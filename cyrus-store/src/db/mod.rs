@@ -8,8 +8,18 @@
 
 mod api;
 mod error;
+mod flat;
 mod memory;
+mod open;
+mod quotalegacy;
+mod skiplist;
+mod twoskip;
 
 pub use api::{Db, DbBackend, Txn, Walk};
 pub use error::DbError;
+pub use flat::Flat;
 pub use memory::MemDb;
+pub use open::{detect, open, OpenFlags};
+pub use quotalegacy::{dir_hash_c, QuotaLegacy, QuotaLegacyOptions};
+pub use skiplist::Skiplist;
+pub use twoskip::{Twoskip, TwoskipOptions};

@@ -1,0 +1,137 @@
+//! twoskip recovery paths and damaged input.
+
+mod db_common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use cyrus_store::db::{Db, DbError, Twoskip, TwoskipOptions};
+use cyrus_store::os::{FsRef, SimFs};
+use db_common::*;
+
+fn rw() -> TwoskipOptions {
+    TwoskipOptions {
+        create: true,
+        no_compact: true,
+        seed: Some(9),
+        ..TwoskipOptions::default()
+    }
+}
+
+#[test]
+fn process_death_mid_transaction_is_rolled_back_by_recovery1() {
+    let sim = SimFs::new();
+    let fs: FsRef = Arc::new(sim.clone());
+    let path = Path::new("/d/x.db");
+    let mut db = Twoskip::open(fs.clone(), path, rw()).expect("open");
+    for i in 0..50u8 {
+        db.store(&[b'k', i], &[i; 20]).expect("store");
+    }
+    let before = dump(&mut db);
+    db.begin().expect("begin");
+    for i in 0..50u8 {
+        db.store(&[b'k', i], b"changed").expect("store");
+        db.store(&[b'n', i], b"new").expect("store");
+        db.delete(&[b'k', i / 3]).expect("delete");
+    }
+    // Everything written so far reaches the disk, then the process dies
+    // holding the lock: the file is DIRTY with a half transaction.
+    sim.sync_all();
+    sim.restart();
+    drop(db);
+    let mut db = Twoskip::open(fs, path, rw()).expect("reopen runs recovery");
+    db.consistent().expect("consistent");
+    assert_eq!(dump(&mut db), before);
+}
+
+#[test]
+fn damaged_record_falls_back_to_recovery2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("r.db");
+    let mut db = Twoskip::open(real_fs(), &path, rw()).expect("open");
+    db.store(b"aaa", b"first").expect("t1");
+    db.store(b"bbb", b"second").expect("t2");
+    db.store(b"mmm-victim-key", b"third").expect("t3");
+    let gen = db.generation().expect("gen");
+    drop(db);
+    let mut bytes = std::fs::read(&path).expect("read");
+    let at = bytes
+        .windows(14)
+        .position(|w| w == b"mmm-victim-key")
+        .expect("key in file");
+    // Break the head CRC of the last transaction's record, and mark the
+    // file DIRTY (with a valid header CRC) so recovery runs.
+    bytes[at - 6] ^= 0xff;
+    bytes[59] |= 1;
+    let crc = crc32fast::hash(&bytes[..60]);
+    bytes[60..64].copy_from_slice(&crc.to_be_bytes());
+    std::fs::write(&path, &bytes).expect("write");
+    let mut db = Twoskip::open(real_fs(), &path, rw()).expect("recovered");
+    db.consistent().expect("consistent");
+    assert_eq!(db.generation().expect("gen"), gen + 1, "file was rebuilt");
+    assert_eq!(
+        dump(&mut db),
+        vec![
+            (b"aaa".to_vec(), b"first".to_vec()),
+            (b"bbb".to_vec(), b"second".to_vec())
+        ]
+    );
+}
+
+#[test]
+fn every_single_byte_flip_is_an_error_or_a_valid_db_never_a_panic() {
+    let orig = std::fs::read(fixtures().join("twoskip/tiny.db")).expect("read");
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("t.db");
+    let mut opened = 0;
+    for i in 0..orig.len() {
+        let mut b = orig.clone();
+        b[i] ^= 0x41;
+        std::fs::write(&path, &b).expect("write");
+        if let Ok(mut db) = Twoskip::open(real_fs(), &path, rw()) {
+            opened += 1;
+            let _ = db.consistent();
+            let mut n = 0;
+            let _ = db.foreach(b"", &mut |_, _| {
+                n += 1;
+                Ok(cyrus_store::db::Walk::Continue)
+            });
+            let _ = db.fetch(b"beta");
+            let _ = db.store(b"zzz", b"1");
+        }
+    }
+    // Flips in padding and unused pointer slots leave a usable file.
+    assert!(opened > 0);
+    for len in [0usize, 10, 63, 64, 100, 300, 400] {
+        std::fs::write(&path, &orig[..len.min(orig.len())]).expect("write");
+        let r = Twoskip::open(real_fs(), &path, rw());
+        if len >= 64 && len < orig.len() {
+            // A valid header but truncated records: recovery cannot help.
+            assert!(matches!(r, Err(DbError::Corrupt { .. })) || r.is_ok());
+        }
+    }
+}
+
+#[test]
+fn read_only_open_refuses_writes() {
+    let mut db = Twoskip::open(
+        real_fs(),
+        &fixtures().join("twoskip/tiny.db"),
+        TwoskipOptions {
+            read_only: true,
+            ..TwoskipOptions::default()
+        },
+    )
+    .expect("open");
+    assert!(matches!(db.store(b"x", b"y"), Err(DbError::ReadOnly)));
+    assert!(matches!(db.begin(), Err(DbError::ReadOnly)));
+    assert_eq!(
+        db.fetch(b"beta").expect("fetch").as_deref(),
+        Some(&b"two"[..])
+    );
+    assert_eq!(
+        db.fetch(b"gamma").expect("fetch").as_deref(),
+        Some(&b""[..])
+    );
+    assert_eq!(db.fetch(b"delta").expect("fetch"), None);
+}
