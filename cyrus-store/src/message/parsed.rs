@@ -44,6 +44,22 @@ impl ParsedMessage {
         date::gm_time(self.root.date.as_deref())
     }
 
+    /// SENTDATE and GMTIME as Cyrus finally stores them when appending
+    /// (`mailbox_append_index_record`): if the Date header is missing or
+    /// unparseable, GMTIME is the INTERNALDATE and SENTDATE that day at
+    /// midnight (UTC here; Cyrus uses the server's local zone).
+    pub fn index_dates(&self, internaldate: u32) -> (u32, u32) {
+        let mut sent = self.sent_date();
+        let mut gm = self.gmtime();
+        if gm == 0 {
+            gm = internaldate;
+        }
+        if sent == 0 {
+            sent = internaldate - internaldate % 86_400;
+        }
+        (sent, gm)
+    }
+
     /// The Message-ID header, unfolded, as Cyrus stores it in ENVELOPE.
     pub fn message_id(&self) -> Option<&[u8]> {
         self.root.message_id.as_deref()
