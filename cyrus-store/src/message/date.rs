@@ -204,7 +204,8 @@ fn parse(s: &[u8], mode: Mode) -> Option<i64> {
             year += 100;
         }
         year += 1900;
-    } else if year < 1900 {
+    } else if !(1900..=100_000).contains(&year) {
+        // Cyrus overflows an int beyond this; we simply refuse.
         return None;
     }
     let days = days_from_civil(year, mon, mday);

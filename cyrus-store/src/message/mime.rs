@@ -283,13 +283,12 @@ fn parse_headers(cur: &mut Cursor<'_>, body: &mut BodyPart, default: &[u8], boun
     body.header_size = u32_of(hbuf.len() - 1);
     let mut lines: u32 = 0;
     let mut have_max = false;
-    let mut ctype_seen = false;
     for i in 0..hbuf.len() {
         if hbuf[i] != b'\n' {
             continue;
         }
         if i > 0 {
-            lines += 1;
+            lines = lines.saturating_add(1);
         }
         if have_max {
             continue;
@@ -305,7 +304,7 @@ fn parse_headers(cur: &mut Cursor<'_>, body: &mut BodyPart, default: &[u8], boun
         }
         let Some((field, vstart)) = header::lookup(line) else { continue };
         let v = &line[vstart..];
-        apply_field(body, field, v, &mut ctype_seen);
+        apply_field(body, field, v);
     }
     body.header_lines = lines;
     if body.media_type.is_empty() {
@@ -314,7 +313,7 @@ fn parse_headers(cur: &mut Cursor<'_>, body: &mut BodyPart, default: &[u8], boun
     saw_boundary
 }
 
-fn apply_field(body: &mut BodyPart, field: Field, v: &[u8], ctype_seen: &mut bool) {
+fn apply_field(body: &mut BodyPart, field: Field, v: &[u8]) {
     let addr = |v: &[u8]| parse_address_list(header::field_value(v));
     let s = || Some(header::parse_string(v));
     match field {
@@ -329,12 +328,9 @@ fn apply_field(body: &mut BodyPart, field: Field, v: &[u8], ctype_seen: &mut boo
         Field::ContentTransferEncoding => body.encoding = params::parse_encoding(v),
         Field::ContentType => {
             // A later Content-Type replaces an earlier one even if invalid.
-            if *ctype_seen || !body.media_type.is_empty() {
-                body.media_type.clear();
-                body.subtype.clear();
-                body.params.clear();
-            }
-            *ctype_seen = true;
+            body.media_type.clear();
+            body.subtype.clear();
+            body.params.clear();
             body.set_type(v);
         }
         Field::Date => body.date = s(),
@@ -434,7 +430,7 @@ fn parse_content(cur: &mut Cursor<'_>, body: &mut BodyPart, boundaries: &mut Vec
         }
         body.content_size = body.content_size.wrapping_add(u32_of(n));
         if line.last() == Some(&b'\n') {
-            body.content_lines += 1;
+            body.content_lines = body.content_lines.saturating_add(1);
         }
     }
     let end = start.saturating_add(body.content_size as usize).min(cur.base.len());

@@ -66,25 +66,32 @@ impl ParsedMessage {
     }
 
     /// Find a part by IMAP section number (`[1, 2]` is `BODY[1.2]`),
-    /// following Cyrus's rules: a non-multipart message has part 1 = its
-    /// body, and a message/rfc822 part's children are those of the
-    /// enclosed message. Returns `None` if there is no such part.
+    /// following the section map Cyrus writes: the children of a multipart
+    /// are its parts; the children of a message/rfc822 part (and of the
+    /// message itself) are the parts of the enclosed multipart, or, if the
+    /// enclosed body is not multipart, that body alone as part 1.
+    /// Returns `None` if there is no such part.
     pub fn part(&self, section: &[u32]) -> Option<&BodyPart> {
-        let mut cur = &self.root;
+        fn message_children(m: &BodyPart) -> &[BodyPart] {
+            if m.parts.is_empty() {
+                std::slice::from_ref(m)
+            } else {
+                &m.parts
+            }
+        }
+        let mut children = message_children(&self.root);
+        let mut cur = None;
         for &n in section {
             let n = usize::try_from(n).ok()?.checked_sub(1)?;
-            // Descend into an enclosed message first.
-            let container = if cur.is_rfc822() { cur.message.as_deref()? } else { cur };
-            cur = if container.parts.is_empty() {
-                if n != 0 {
-                    return None;
-                }
-                container
+            let part = children.get(n)?;
+            cur = Some(part);
+            children = if part.is_rfc822() {
+                message_children(part.message.as_deref()?)
             } else {
-                container.parts.get(n)?
+                &part.parts
             };
         }
-        Some(cur)
+        cur
     }
 
     /// Transfer-decoded content of `part`, taken from `raw` (the same bytes
