@@ -60,7 +60,10 @@ Subject: inner\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
     let m = parse(raw);
     let c = m.cache_items();
     let body = s(&c.body);
-    assert!(body.starts_with("(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" "), "{body}");
+    assert!(
+        body.starts_with("(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" "),
+        "{body}"
+    );
     assert!(body.contains("\"inner\""), "{body}");
     assert!(body.contains("\"MIXED\")"), "{body}");
     // BODY[1] is the enclosed message, BODY[1.2] its HTML part.
@@ -93,7 +96,10 @@ fn bare_lf_message_is_all_header() {
     let m = parse(raw);
     assert_eq!(m.header_size() as usize, raw.len());
     let c = m.cache_items();
-    assert_eq!(s(&c.body), "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 0 0)");
+    assert_eq!(
+        s(&c.body),
+        "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 0 0)"
+    );
     assert_eq!(s(&c.subject), "\"x\"");
     assert_eq!(s(&c.to), "<a@b>");
 }
@@ -135,7 +141,9 @@ caf=C3=A9\r\n--xx\r\n\r\nsecond\r\n--xx--\r\nepilogue\r\n";
 fn nested_multiparts(depth: usize) -> Vec<u8> {
     let mut raw = Vec::new();
     for i in 0..depth {
-        raw.extend_from_slice(format!("Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n").as_bytes());
+        raw.extend_from_slice(
+            format!("Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n").as_bytes(),
+        );
     }
     raw.extend_from_slice(b"\r\nleaf\r\n");
     for i in (0..depth).rev() {

@@ -7,7 +7,16 @@ use cyrus_store::message::parse;
 use std::path::{Path, PathBuf};
 
 const ITEM_NAMES: [&str; 10] = [
-    "ENVELOPE", "BODYSTRUCTURE", "BODY", "SECTION", "HEADERS", "FROM", "TO", "CC", "BCC", "SUBJECT",
+    "ENVELOPE",
+    "BODYSTRUCTURE",
+    "BODY",
+    "SECTION",
+    "HEADERS",
+    "FROM",
+    "TO",
+    "CC",
+    "BCC",
+    "SUBJECT",
 ];
 
 fn fixture_root() -> PathBuf {
@@ -18,7 +27,10 @@ fn fixture_root() -> PathBuf {
 fn mailbox_dirs() -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mbex = fixture_root().join("expected/mbexamine");
-    let mut entries: Vec<_> = std::fs::read_dir(&mbex).expect("mbexamine dir").flatten().collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&mbex)
+        .expect("mbexamine dir")
+        .flatten()
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -89,7 +101,10 @@ fn golden_cache_items_match_cyrus() {
             let items = parsed.cache_items();
             let expected = cache_record(&cache, be32(rec, 24) as usize);
             let ours = items.as_array();
-            let who = format!("{}", file.strip_prefix(fixture_root()).unwrap_or(&file).display());
+            let who = format!(
+                "{}",
+                file.strip_prefix(fixture_root()).unwrap_or(&file).display()
+            );
             for i in 0..10 {
                 if ours[i] != expected[i].as_slice() {
                     failures.push(format!(
@@ -106,7 +121,11 @@ fn golden_cache_items_match_cyrus() {
                 ("SENTDATE", be32(rec, 8), sent),
                 ("GMTIME", be32(rec, 20), gm),
                 ("SIZE", be32(rec, 12), parsed.size),
-                ("CACHE_CRC", be32(rec, 104), crc32fast::hash(&items.to_record())),
+                (
+                    "CACHE_CRC",
+                    be32(rec, 104),
+                    crc32fast::hash(&items.to_record()),
+                ),
             ];
             for (name, want, got) in fields {
                 if want != got {
@@ -116,10 +135,16 @@ fn golden_cache_items_match_cyrus() {
             checked += 1;
         }
     }
-    eprintln!("checked {checked} index records, {} mismatches", failures.len());
+    eprintln!(
+        "checked {checked} index records, {} mismatches",
+        failures.len()
+    );
     for f in &failures {
         eprintln!("{f}");
     }
-    assert!(checked >= 30, "expected to check every fixture message, got {checked}");
+    assert!(
+        checked >= 30,
+        "expected to check every fixture message, got {checked}"
+    );
     assert!(failures.is_empty(), "{} mismatches", failures.len());
 }

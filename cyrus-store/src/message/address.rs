@@ -132,7 +132,12 @@ fn phrase(s: &[u8], p: usize, specials: &[u8]) -> (u8, Vec<u8>, usize) {
 }
 
 /// `parseaddr_domain`: returns (terminator, domain, comment, position).
-fn domain(s: &[u8], p: usize, want_comment: bool, invalid: &mut bool) -> (u8, Vec<u8>, Option<Vec<u8>>, usize) {
+fn domain(
+    s: &[u8],
+    p: usize,
+    want_comment: bool,
+    invalid: &mut bool,
+) -> (u8, Vec<u8>, Option<Vec<u8>>, usize) {
     let mut src = skip_ws(s, p);
     let mut dst: Vec<u8> = Vec::new();
     let mut comment: Option<Vec<u8>> = None;
@@ -218,7 +223,13 @@ fn push(
     domain: Option<Vec<u8>>,
 ) {
     let nonempty = |v: Option<Vec<u8>>| v.filter(|v| !v.is_empty());
-    let domain = domain.map(|d| if d.is_empty() { UNSPECIFIED_DOMAIN.to_vec() } else { d });
+    let domain = domain.map(|d| {
+        if d.is_empty() {
+            UNSPECIFIED_DOMAIN.to_vec()
+        } else {
+            d
+        }
+    });
     out.push(Address {
         name: nonempty(name),
         route: nonempty(route),
@@ -290,7 +301,13 @@ pub fn parse_address_list(input: &[u8]) -> Vec<Address> {
                         tok = t;
                         p = np;
                         if tok != b':' {
-                            push(&mut out, Some(ph), Some(r), Some(Vec::new()), Some(Vec::new()));
+                            push(
+                                &mut out,
+                                Some(ph),
+                                Some(r),
+                                Some(Vec::new()),
+                                Some(Vec::new()),
+                            );
                             (tok, p) = skip_to_gt(s, p, tok);
                             continue;
                         }
@@ -339,7 +356,10 @@ mod tests {
     fn simple_and_quoted() {
         assert_eq!(
             parse_address_list(b"\"Doe, John\" <jd@Example.COM>, x@y (Comment)"),
-            vec![a(Some("Doe, John"), Some("jd"), Some("Example.COM")), a(Some("Comment"), Some("x"), Some("y"))]
+            vec![
+                a(Some("Doe, John"), Some("jd"), Some("Example.COM")),
+                a(Some("Comment"), Some("x"), Some("y"))
+            ]
         );
     }
 
@@ -360,7 +380,10 @@ mod tests {
 
     #[test]
     fn bare_word_and_route() {
-        assert_eq!(parse_address_list(b"joe"), vec![a(None, Some("joe"), Some("unspecified-domain"))]);
+        assert_eq!(
+            parse_address_list(b"joe"),
+            vec![a(None, Some("joe"), Some("unspecified-domain"))]
+        );
         let r = parse_address_list(b"<@r1,@r2:u@d>");
         assert_eq!(r[0].route.as_deref(), Some(&b"@r1,@r2"[..]));
         assert_eq!(r[0].mailbox.as_deref(), Some(&b"u"[..]));

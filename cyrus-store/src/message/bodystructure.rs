@@ -58,7 +58,10 @@ fn zero_text() -> BodyPart {
         subtype: b"PLAIN".to_vec(),
         ..BodyPart::default()
     };
-    z.params.push(Param { attribute: b"CHARSET".to_vec(), value: b"us-ascii".to_vec() });
+    z.params.push(Param {
+        attribute: b"CHARSET".to_vec(),
+        value: b"us-ascii".to_vec(),
+    });
     z
 }
 

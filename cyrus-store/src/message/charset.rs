@@ -171,8 +171,17 @@ mod tests {
 
     #[test]
     fn decoding() {
-        assert_eq!(decode_to_utf8(b"caf\xe9", b"iso-8859-1").unwrap_or_default(), "café".as_bytes());
-        assert_eq!(decode_to_utf8(b"a\xffb", b"utf-8").unwrap_or_default(), "a\u{fffd}b".as_bytes());
-        assert_eq!(decode_to_utf8(b"a\xe9b", b"us-ascii").unwrap_or_default(), b"ab");
+        assert_eq!(
+            decode_to_utf8(b"caf\xe9", b"iso-8859-1").unwrap_or_default(),
+            "café".as_bytes()
+        );
+        assert_eq!(
+            decode_to_utf8(b"a\xffb", b"utf-8").unwrap_or_default(),
+            "a\u{fffd}b".as_bytes()
+        );
+        assert_eq!(
+            decode_to_utf8(b"a\xe9b", b"us-ascii").unwrap_or_default(),
+            b"ab"
+        );
     }
 }

@@ -61,7 +61,11 @@ impl Buf<'_> {
             return None;
         }
         let mut tok = Vec::new();
-        while !is_special(c) && !is_separator(c) && (is_alpha(c) || is_digit(c)) && tok.len() < TOKEN_MAX {
+        while !is_special(c)
+            && !is_separator(c)
+            && (is_alpha(c) || is_digit(c))
+            && tok.len() < TOKEN_MAX
+        {
             tok.push(u8::try_from(c).unwrap_or(0));
             c = self.next();
             if c == EOB {
@@ -121,7 +125,9 @@ fn tz_offset(t: &[u8], sign: i32) -> i64 {
                 return 0;
             }
             const ZONES: &[u8] = b"AECMPYHB";
-            let Some(pos) = ZONES.iter().position(|&z| z == up(t[0])) else { return 0 };
+            let Some(pos) = ZONES.iter().position(|&z| z == up(t[0])) else {
+                return 0;
+            };
             let offset = (ZONES.len() - pos) as i64 - 12;
             match up(t[1]) {
                 b'D' => offset * 60 + 60,
@@ -192,7 +198,9 @@ fn parse(s: &[u8], mode: Mode) -> Option<i64> {
         return None;
     }
     let mon = MONTHS.iter().position(|m| {
-        m[0] == t[0].to_ascii_uppercase() && m[1] == t[1].to_ascii_lowercase() && m[2] == t[2].to_ascii_lowercase()
+        m[0] == t[0].to_ascii_uppercase()
+            && m[1] == t[1].to_ascii_lowercase()
+            && m[2] == t[2].to_ascii_lowercase()
     })? as i64;
     if is_special(b.next()) {
         b.skip_ws();
@@ -276,8 +284,14 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(sent_date(Some(b"Mon, 01 Jan 2024 10:00:00 +0000")), 1_704_067_200);
-        assert_eq!(gm_time(Some(b"Mon, 01 Jan 2024 10:05:00 +0100")), 1_704_099_900);
+        assert_eq!(
+            sent_date(Some(b"Mon, 01 Jan 2024 10:00:00 +0000")),
+            1_704_067_200
+        );
+        assert_eq!(
+            gm_time(Some(b"Mon, 01 Jan 2024 10:05:00 +0100")),
+            1_704_099_900
+        );
         assert_eq!(gm_time(Some(b"1 Jan 2024 10:00 EST")), 1_704_121_200);
         assert_eq!(gm_time(Some(b"Mon 01 Jan 2024 10:00:00 +0000")), 0);
         assert_eq!(sent_date(Some(b"01-Jan-99")), 915_148_800);

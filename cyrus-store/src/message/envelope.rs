@@ -13,8 +13,7 @@ pub fn write_nstring(out: &mut Vec<u8>, s: Option<&[u8]>) {
         return;
     };
     let literal = s.len() >= 1024
-        || s
-            .iter()
+        || s.iter()
             .any(|&c| c == 0 || c & 0x80 != 0 || matches!(c, b'\r' | b'\n' | b'"' | b'%' | b'\\'));
     if literal {
         out.extend_from_slice(format!("{{{}}}\r\n", s.len()).as_bytes());

@@ -21,7 +21,10 @@ pub(crate) fn is_space(c: u8) -> bool {
 /// `strchr(s + from, '\n')` semantics: index of the next LF at or after
 /// `from`, or `None`.
 fn find_lf(s: &[u8], from: usize) -> Option<usize> {
-    s.get(from..)?.iter().position(|&c| c == b'\n').map(|p| p + from)
+    s.get(from..)?
+        .iter()
+        .position(|&c| c == b'\n')
+        .map(|p| p + from)
 }
 
 /// End of the field that starts at `s[0]`: the index of the LF that ends
@@ -44,7 +47,11 @@ fn field_lf(s: &[u8]) -> Option<usize> {
 pub(crate) fn field_value(s: &[u8]) -> &[u8] {
     match field_lf(s) {
         Some(lf) => {
-            let end = if lf > 0 && s[lf - 1] == b'\r' { lf - 1 } else { lf };
+            let end = if lf > 0 && s[lf - 1] == b'\r' {
+                lf - 1
+            } else {
+                lf
+            };
             &s[..end]
         }
         None => s,

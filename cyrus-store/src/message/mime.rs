@@ -136,7 +136,10 @@ impl BodyPart {
         let cs = if self.media_type.is_empty() || self.media_type == b"TEXT" {
             let mut cs = ascii;
             for p in &self.params {
-                if p.attribute == b"CHARSET" && !p.value.is_empty() && super::charset::lookup(&p.value).is_some() {
+                if p.attribute == b"CHARSET"
+                    && !p.value.is_empty()
+                    && super::charset::lookup(&p.value).is_some()
+                {
                     cs = Some(p.value.clone());
                 }
             }
@@ -206,12 +209,21 @@ fn pending_boundary(line: &[u8], boundaries: &mut Vec<Vec<u8>>) -> bool {
 
 /// Parse the whole message.
 pub(crate) fn parse_message(raw: &[u8]) -> BodyPart {
-    let mut cur = Cursor { base: raw, offset: 0 };
+    let mut cur = Cursor {
+        base: raw,
+        offset: 0,
+    };
     let mut boundaries = Vec::new();
     parse_body(&mut cur, DEFAULT_TYPE, &mut boundaries, true, 0)
 }
 
-fn parse_body(cur: &mut Cursor<'_>, default: &[u8], boundaries: &mut Vec<Vec<u8>>, top: bool, depth: usize) -> BodyPart {
+fn parse_body(
+    cur: &mut Cursor<'_>,
+    default: &[u8],
+    boundaries: &mut Vec<Vec<u8>>,
+    top: bool,
+    depth: usize,
+) -> BodyPart {
     let mut body = BodyPart::default();
     let saw_boundary = parse_headers(cur, &mut body, default, boundaries, top);
     let leaf = depth >= MAX_NESTING;
@@ -233,7 +245,9 @@ fn parse_body(cur: &mut Cursor<'_>, default: &[u8], boundaries: &mut Vec<Vec<u8>
             body.boundary_size = sub.boundary_size;
             body.boundary_lines = sub.boundary_lines;
             body.message = Some(Box::new(sub));
-            let end = base.saturating_add(body.content_size as usize).min(cur.base.len());
+            let end = base
+                .saturating_add(body.content_size as usize)
+                .min(cur.base.len());
             let content = cur.base.get(base..end).unwrap_or(&[]);
             body.add_content_guid(content);
         }
@@ -244,14 +258,23 @@ fn parse_body(cur: &mut Cursor<'_>, default: &[u8], boundaries: &mut Vec<Vec<u8>
 }
 
 /// `message_parse_headers`; returns whether a boundary ended the header.
-fn parse_headers(cur: &mut Cursor<'_>, body: &mut BodyPart, default: &[u8], boundaries: &mut Vec<Vec<u8>>, top: bool) -> bool {
+fn parse_headers(
+    cur: &mut Cursor<'_>,
+    body: &mut BodyPart,
+    default: &[u8],
+    boundaries: &mut Vec<Vec<u8>>,
+    top: bool,
+) -> bool {
     body.header_offset = u32_of(cur.offset);
     // `hbuf` mirrors Cyrus's header buffer: a priming LF, then the lines.
     let mut hbuf: Vec<u8> = vec![b'\n'];
     let mut saw_boundary = false;
     while cur.offset < cur.base.len() {
         let rest = &cur.base[cur.offset..];
-        let n = rest.iter().position(|&c| c == b'\n').map_or(rest.len(), |p| p + 1);
+        let n = rest
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(rest.len(), |p| p + 1);
         let line_start = hbuf.len();
         hbuf.extend_from_slice(&rest[..n]);
         cur.offset += n;
@@ -302,7 +325,9 @@ fn parse_headers(cur: &mut Cursor<'_>, body: &mut BodyPart, default: &[u8], boun
         if top && first != b' ' && first != b'\t' && header::is_cached(line) {
             header::cache_line(line, &mut body.cached_headers);
         }
-        let Some((field, vstart)) = header::lookup(line) else { continue };
+        let Some((field, vstart)) = header::lookup(line) else {
+            continue;
+        };
         let v = &line[vstart..];
         apply_field(body, field, v);
     }
@@ -347,8 +372,17 @@ fn apply_field(body: &mut BodyPart, field: Field, v: &[u8]) {
 }
 
 /// `message_parse_multipart`.
-fn parse_multipart(cur: &mut Cursor<'_>, body: &mut BodyPart, boundaries: &mut Vec<Vec<u8>>, depth: usize) {
-    let default = if body.subtype == b"DIGEST" { DIGEST_TYPE } else { DEFAULT_TYPE };
+fn parse_multipart(
+    cur: &mut Cursor<'_>,
+    body: &mut BodyPart,
+    boundaries: &mut Vec<Vec<u8>>,
+    depth: usize,
+) {
+    let default = if body.subtype == b"DIGEST" {
+        DIGEST_TYPE
+    } else {
+        DEFAULT_TYPE
+    };
     let Some(bparam) = body
         .params
         .iter()
@@ -412,10 +446,17 @@ fn parse_content(cur: &mut Cursor<'_>, body: &mut BodyPart, boundaries: &mut Vec
     let start = cur.offset;
     while cur.offset < cur.base.len() {
         let rest = &cur.base[cur.offset..];
-        let n = rest.iter().position(|&c| c == b'\n').map_or(rest.len(), |p| p + 1);
+        let n = rest
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(rest.len(), |p| p + 1);
         let line = &rest[..n];
         cur.offset += n;
-        if line.len() >= 2 && line[0] == b'-' && line[1] == b'-' && pending_boundary(line, boundaries) {
+        if line.len() >= 2
+            && line[0] == b'-'
+            && line[1] == b'-'
+            && pending_boundary(line, boundaries)
+        {
             body.boundary_size = u32_of(n);
             body.boundary_lines += 1;
             if body.content_lines > 0 {
@@ -433,7 +474,9 @@ fn parse_content(cur: &mut Cursor<'_>, body: &mut BodyPart, boundaries: &mut Vec
             body.content_lines = body.content_lines.saturating_add(1);
         }
     }
-    let end = start.saturating_add(body.content_size as usize).min(cur.base.len());
+    let end = start
+        .saturating_add(body.content_size as usize)
+        .min(cur.base.len());
     let content = cur.base.get(start..end).unwrap_or(&[]);
     body.add_content_guid(content);
 }

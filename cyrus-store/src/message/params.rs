@@ -107,7 +107,9 @@ fn skip_param(s: &[u8], mut p: usize) -> usize {
 fn parse_params(s: &[u8], mut p: usize) -> Vec<Param> {
     let mut out = Vec::new();
     loop {
-        let Some(np) = skip_cfws(s, p) else { return out };
+        let Some(np) = skip_cfws(s, p) else {
+            return out;
+        };
         p = np;
         let astart = p;
         let mut bad = false;
@@ -123,7 +125,9 @@ fn parse_params(s: &[u8], mut p: usize) -> Vec<Param> {
             continue;
         }
         let aend = p;
-        let Some(np) = skip_cfws(s, p) else { return out };
+        let Some(np) = skip_cfws(s, p) else {
+            return out;
+        };
         p = np;
         let c = at(s, p);
         p += 1;
@@ -131,7 +135,9 @@ fn parse_params(s: &[u8], mut p: usize) -> Vec<Param> {
             p = skip_param(s, p);
             continue;
         }
-        let Some(np) = skip_cfws(s, p) else { return out };
+        let Some(np) = skip_cfws(s, p) else {
+            return out;
+        };
         p = np;
         let vstart = p;
         let quoted = at(s, p) == b'"';
@@ -197,7 +203,10 @@ fn parse_params(s: &[u8], mut p: usize) -> Vec<Param> {
         }
         let raw = &s[vstart.min(s.len())..vend.min(s.len())];
         let value = if quoted { unquote(raw) } else { raw.to_vec() };
-        out.push(Param { attribute: upper(&s[astart..aend]), value });
+        out.push(Param {
+            attribute: upper(&s[astart..aend]),
+            value,
+        });
         match next {
             Some(np) => p = np + 1,
             None => return out,
@@ -227,7 +236,8 @@ fn unquote(raw: &[u8]) -> Vec<u8> {
 /// Percent-encode a simple value for joining it with an extended one.
 fn encode_ext(v: &[u8], out: &mut Vec<u8>) {
     for &c in v {
-        if c <= b' ' || c >= 0x7f || c == b'*' || c == b'\'' || c == b'%' || TSPECIALS.contains(&c) {
+        if c <= b' ' || c >= 0x7f || c == b'*' || c == b'\'' || c == b'%' || TSPECIALS.contains(&c)
+        {
             out.extend_from_slice(format!("%{c:02X}").as_bytes());
         } else {
             out.push(c);
@@ -295,7 +305,9 @@ pub(crate) fn parse_language(s: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut p = 0usize;
     loop {
-        let Some(np) = skip_cfws(s, p) else { return out };
+        let Some(np) = skip_cfws(s, p) else {
+            return out;
+        };
         p = np;
         let start = p;
         while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b',' && at(s, p) != b'(' {
@@ -344,15 +356,27 @@ mod tests {
 
     fn pv(p: &[Param]) -> Vec<(String, String)> {
         p.iter()
-            .map(|p| (String::from_utf8_lossy(&p.attribute).into(), String::from_utf8_lossy(&p.value).into()))
+            .map(|p| {
+                (
+                    String::from_utf8_lossy(&p.attribute).into(),
+                    String::from_utf8_lossy(&p.value).into(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn content_type() {
-        let (t, s, p) = parse_type(b" text/plain; charset=\"utf-8\"; format=flowed\r\n").unwrap_or_default();
+        let (t, s, p) =
+            parse_type(b" text/plain; charset=\"utf-8\"; format=flowed\r\n").unwrap_or_default();
         assert_eq!((t.as_slice(), s.as_slice()), (&b"TEXT"[..], &b"PLAIN"[..]));
-        assert_eq!(pv(&p), vec![("CHARSET".into(), "utf-8".into()), ("FORMAT".into(), "flowed".into())]);
+        assert_eq!(
+            pv(&p),
+            vec![
+                ("CHARSET".into(), "utf-8".into()),
+                ("FORMAT".into(), "flowed".into())
+            ]
+        );
         assert!(parse_type(b" text\r\n").is_none());
     }
 
@@ -364,7 +388,10 @@ mod tests {
         .unwrap_or_default();
         assert_eq!(
             pv(&p),
-            vec![("FILENAME*".into(), "utf-8''a%20bc%20d".into()), ("NAME".into(), "xy".into())]
+            vec![
+                ("FILENAME*".into(), "utf-8''a%20bc%20d".into()),
+                ("NAME".into(), "xy".into())
+            ]
         );
     }
 
@@ -372,6 +399,9 @@ mod tests {
     fn encoding_and_language() {
         assert_eq!(parse_encoding(b" base64\r\n"), Some(b"BASE64".to_vec()));
         assert_eq!(parse_encoding(b" base64 junk\r\n"), None);
-        assert_eq!(parse_language(b" en, de-DE\r\n"), vec![b"EN".to_vec(), b"DE-DE".to_vec()]);
+        assert_eq!(
+            parse_language(b" en, de-DE\r\n"),
+            vec![b"EN".to_vec(), b"DE-DE".to_vec()]
+        );
     }
 }

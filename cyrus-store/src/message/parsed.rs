@@ -98,7 +98,9 @@ impl ParsedMessage {
     /// given to [`parse`]); `None` for an unknown transfer encoding.
     pub fn decoded_content(part: &BodyPart, raw: &[u8]) -> Option<Vec<u8>> {
         let start = part.content_offset as usize;
-        let end = start.saturating_add(part.content_size as usize).min(raw.len());
+        let end = start
+            .saturating_add(part.content_size as usize)
+            .min(raw.len());
         let content = raw.get(start..end).unwrap_or(&[]);
         transfer::decode(content, part.encoding_and_charset().0)
     }

@@ -17,7 +17,10 @@ use super::transfer::{decode_qp, Base64};
 fn unfold(src: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     while i < src.len() {
-        if src[i] == b'\r' && src.get(i + 1) == Some(&b'\n') && matches!(src.get(i + 2), Some(b' ' | b'\t')) {
+        if src[i] == b'\r'
+            && src.get(i + 1) == Some(&b'\n')
+            && matches!(src.get(i + 2), Some(b' ' | b'\t'))
+        {
             i += 2;
             continue;
         }
@@ -53,7 +56,11 @@ pub fn decode_mimeheader(s: &[u8]) -> Vec<u8> {
     let mut text_start = 0usize;
     let mut eatspace = false;
     let mut start = 0usize;
-    while let Some(eq) = s[start..].iter().position(|&c| c == b'=').map(|p| p + start) {
+    while let Some(eq) = s[start..]
+        .iter()
+        .position(|&c| c == b'=')
+        .map(|p| p + start)
+    {
         start = eq + 1;
         if s.get(start) != Some(&b'?') {
             continue;
@@ -109,10 +116,18 @@ pub fn decode_mimeheader(s: &[u8]) -> Vec<u8> {
             }
             Some(cs) => {
                 let key = name.to_ascii_lowercase();
-                let same = run.as_ref().is_some_and(|r| r.b64 == b64 && same_charset(&r.cs_key, &key));
+                let same = run
+                    .as_ref()
+                    .is_some_and(|r| r.b64 == b64 && same_charset(&r.cs_key, &key));
                 if !same {
                     flush(&mut run, &mut out);
-                    run = Some(Run { cs, cs_key: key, b64, bytes: Vec::new(), b64_state: Base64::default() });
+                    run = Some(Run {
+                        cs,
+                        cs_key: key,
+                        b64,
+                        bytes: Vec::new(),
+                        b64_state: Base64::default(),
+                    });
                 }
                 if let Some(r) = run.as_mut() {
                     if b64 {
@@ -143,7 +158,8 @@ fn same_charset(a: &[u8], b: &[u8]) -> bool {
     }
     match (lookup(a), lookup(b)) {
         (Some(Charset::Other(x)), Some(Charset::Other(y))) => x == y,
-        (Some(Charset::Utf8), Some(Charset::Utf8)) | (Some(Charset::UsAscii), Some(Charset::UsAscii)) => true,
+        (Some(Charset::Utf8), Some(Charset::Utf8))
+        | (Some(Charset::UsAscii), Some(Charset::UsAscii)) => true,
         _ => false,
     }
 }
@@ -158,7 +174,10 @@ mod tests {
 
     #[test]
     fn words() {
-        assert_eq!(d("=?UTF-8?Q?Gr=C3=BC=C3=9Fe?= and =?ISO-8859-1?B?Y2Fm6Q==?="), "Grüße and café");
+        assert_eq!(
+            d("=?UTF-8?Q?Gr=C3=BC=C3=9Fe?= and =?ISO-8859-1?B?Y2Fm6Q==?="),
+            "Grüße and café"
+        );
         assert_eq!(d("=?utf-8?q?a?= =?utf-8?q?b?="), "ab");
         assert_eq!(d("=?x-unknown-cs?q?a?=b"), "\u{fffd}b");
         assert_eq!(d("plain \u{e9}"), "plain ");

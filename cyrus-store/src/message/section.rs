@@ -38,7 +38,11 @@ fn nocharset(out: &mut Vec<u8>, b: Option<&BodyPart>) {
 fn charset(out: &mut Vec<u8>, b: &BodyPart) {
     let (enc, cs) = b.encoding_and_charset();
     let name = cs.unwrap_or_default();
-    let mut len = if name.is_empty() { 0 } else { (name.len() / 4 + 1) * 4 };
+    let mut len = if name.is_empty() {
+        0
+    } else {
+        (name.len() / 4 + 1) * 4
+    };
     if len > 0xffff {
         len = 0;
     }
