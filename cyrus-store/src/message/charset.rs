@@ -18,27 +18,140 @@ pub(crate) enum Charset {
     Utf8,
     /// Any other charset, via `encoding_rs`.
     Other(&'static Encoding),
+    /// A charset Cyrus knows (so it is named in the SECTION item) that we
+    /// cannot convert; its ASCII bytes are kept.
+    Unsupported,
 }
 
-/// Aliases Cyrus maps to US-ASCII (`lib/charset/aliases.txt`).
-const ASCII_NAMES: &[&str] = &["us-ascii", "ascii", "ansi_x3.4-1968", "usascii"];
-/// Aliases Cyrus maps to UTF-8.
-const UTF8_NAMES: &[&str] = &["utf-8", "utf8", "unicode-1-1-utf-8"];
+/// `lib/charset/aliases.txt` of Cyrus 3.6: (lower-cased alias, canonical
+/// name). Data, not code: which labels real mail uses for which charset.
+const ALIASES: &[(&str, &str)] = &[
+    ("utf8", "utf-8"),
+    ("utf7", "utf-7"),
+    ("unicode-1-1-utf-8", "utf-8"),
+    ("unicode-1-1-utf-7", "utf-7"),
+    ("imap-utf-7", "IMAP-mailbox-name"),
+    ("ascii", "us-ascii"),
+    ("ansi_x3.4-1968", "us-ascii"),
+    ("usascii", "us-ascii"),
+    ("iso-8859-1", "windows-1252"),
+    ("iso_8859_1", "windows-1252"),
+    ("iso_8859-1", "windows-1252"),
+    ("iso_8859", "windows-1252"),
+    ("iso-8859", "windows-1252"),
+    ("8859_1", "windows-1252"),
+    ("iso--8859-1", "windows-1252"),
+    ("so-8859-1", "windows-1252"),
+    ("en_gb", "windows-1252"),
+    ("auto", "windows-1252"),
+    ("unknown", "windows-1252"),
+    ("unknown-8bit", "windows-1252"),
+    ("x-unknown", "windows-1252"),
+    ("x-user-defined", "windows-1252"),
+    ("x-europa", "windows-1252"),
+    ("none", "windows-1252"),
+    ("latin1", "windows-1252"),
+    ("iso8859-1", "windows-1252"),
+    ("8859-1", "windows-1252"),
+    ("es-windows-1252", "windows-1252"),
+    ("display", "windows-1252"),
+    ("any", "windows-1252"),
+    ("x-mac-roman", "macintosh"),
+    ("mac", "macintosh"),
+    ("csmacintosh", "macintosh"),
+    ("646", "iso-8859-1"),
+    ("iso646-us", "iso-8859-1"),
+    ("8859_2", "iso-8859-2"),
+    ("x-mac-turkish", "iso-8859-9"),
+    ("greek-ccitt", "iso-8859-7"),
+    ("iso-8859-8-i", "iso-8859-8"),
+    ("iso8859_15_fdis", "iso-8859-15"),
+    ("iso8859-15", "iso-8859-15"),
+    ("tis-620", "iso-8859-11"),
+    ("x-mac-thai", "iso-8859-11"),
+    ("asmo-708", "iso-8859-6"),
+    ("win-koi8", "koi8-r"),
+    ("koi8-r", "koi8-r"),
+    ("koi8-u", "koi8-u"),
+    ("_iso-2022-jp$esc", "iso-2022-jp"),
+    ("_iso-2022-jp", "iso-2022-jp"),
+    ("csiso2022jp", "iso-2022-jp"),
+    ("ks_c_5601", "ksc5601"),
+    ("1250", "windows-1250"),
+    ("cp1250", "windows-1250"),
+    ("win-1250", "windows-1250"),
+    ("1251", "windows-1251"),
+    ("cp1251", "windows-1251"),
+    ("win-1251", "windows-1251"),
+    ("1252", "windows-1252"),
+    ("cp1252", "windows-1252"),
+    ("cp-1252", "windows-1252"),
+    ("win-1252", "windows-1252"),
+    ("1254", "windows-1254"),
+    ("cp1254", "windows-1254"),
+    ("win-1254", "windows-1254"),
+    ("1255", "windows-1255"),
+    ("cp1255", "windows-1255"),
+    ("win-1255", "windows-1255"),
+    ("1256", "windows-1256"),
+    ("cp1256", "windows-1256"),
+    ("win-1256", "windows-1256"),
+    ("win1256", "windows-1256"),
+    ("1257", "windows-1257"),
+    ("cp1257", "windows-1257"),
+    ("win-1257", "windows-1257"),
+    ("1258", "windows-1258"),
+    ("cp1258", "windows-1258"),
+    ("win-1258", "windows-1258"),
+    ("cp850", "windows-850"),
+    ("cp850", "windows-850"),
+    ("cp-850", "windows-850"),
+    ("cp-850", "windows-850"),
+    ("dos-latin1", "windows-850"),
+    ("msdos-latin1", "windows-850"),
+    ("cp932", "windows-31j"),
+    ("cp932", "windows-31j"),
+    ("cp-932", "windows-31j"),
+    ("cp-932", "windows-31j"),
+    ("win-31j", "windows-31j"),
+    ("shift_jis", "windows-31j"),
+    ("shift_jis", "windows-31j"),
+    ("shift_jis", "windows-31j"),
+    ("cp936", "windows-936"),
+    ("cp936", "windows-936"),
+    ("cp-936", "windows-936"),
+    ("cp-936", "windows-936"),
+    ("win-936", "windows-936"),
+    ("238", "windows-1250"),
+    ("136", "big5"),
+    ("gbk", "windows-936"),
+    ("gbk", "windows-936"),
+    ("x-gbk", "windows-936"),
+    ("gb2312", "windows-936"),
+];
 
 /// `charset_lookupname`: `None` is `CHARSET_UNKNOWN_CHARSET`.
 pub(crate) fn lookup(name: &[u8]) -> Option<Charset> {
     let name = std::str::from_utf8(name).ok()?;
-    if ASCII_NAMES.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-        return Some(Charset::UsAscii);
-    }
-    if UTF8_NAMES.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-        return Some(Charset::Utf8);
+    let lower = name.to_ascii_lowercase();
+    let canon = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == lower)
+        .or_else(|| ALIASES.iter().find(|(_, c)| c.eq_ignore_ascii_case(name)))
+        .map(|&(_, c)| c.to_ascii_lowercase());
+    let target = canon.as_deref().unwrap_or(&lower);
+    match target {
+        "us-ascii" => return Some(Charset::UsAscii),
+        "utf-8" => return Some(Charset::Utf8),
+        // Known to Cyrus, not to encoding_rs.
+        "utf-7" | "imap-mailbox-name" | "windows-850" => return Some(Charset::Unsupported),
+        _ => {}
     }
     // encoding_rs trims whitespace around labels; ICU does not.
-    if name.trim() != name || name.is_empty() {
+    if target.trim() != target || target.is_empty() {
         return None;
     }
-    Encoding::for_label(name.as_bytes()).map(Charset::Other)
+    Encoding::for_label(target.as_bytes()).map(Charset::Other)
 }
 
 fn push_char(out: &mut Vec<u8>, c: u32) {
@@ -113,7 +226,9 @@ fn utf8_lenient(src: &[u8], out: &mut Vec<u8>) {
 /// Convert `src` in charset `cs` to UTF-8, appending to `out`.
 pub(crate) fn to_utf8(src: &[u8], cs: Charset, out: &mut Vec<u8>) {
     match cs {
-        Charset::UsAscii => out.extend(src.iter().copied().filter(|&c| c < 0x80 && c != 0)),
+        Charset::UsAscii | Charset::Unsupported => {
+            out.extend(src.iter().copied().filter(|&c| c < 0x80 && c != 0))
+        }
         Charset::Utf8 => utf8_lenient(src, out),
         Charset::Other(enc) => {
             let (s, _) = enc.decode_without_bom_handling(src);
