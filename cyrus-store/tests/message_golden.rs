@@ -148,3 +148,70 @@ fn golden_cache_items_match_cyrus() {
     );
     assert!(failures.is_empty(), "{} mismatches", failures.len());
 }
+
+/// The real imapd's FETCH ENVELOPE / BODYSTRUCTURE / BODY answers (in
+/// `expected/imap/<mailbox>.txt`) contain exactly our items.
+#[test]
+fn golden_imap_fetch_matches() {
+    let root = fixture_root();
+    let mut checked = 0usize;
+    let mut failures = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(root.join("expected/mbexamine"))
+        .expect("mbexamine dir")
+        .flatten()
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".c.txt") || name.ends_with(".q.txt") {
+            continue;
+        }
+        let Ok(imap) = std::fs::read(root.join("expected/imap").join(&name)) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(e.path()).expect("read mbexamine");
+        let Some(dir) = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Path to mailbox: @ROOT@/spool/"))
+        else {
+            continue;
+        };
+        let dir = root.join("spool").join(dir);
+        // Only UIDs that the server listed (expunged ones are not fetched).
+        let mut uids: Vec<u32> = text
+            .lines()
+            .filter_map(|l| l.split("> UID:").nth(1))
+            .filter_map(|r| r.split_whitespace().next())
+            .filter_map(|u| u.parse().ok())
+            .collect();
+        uids.dedup();
+        for uid in uids {
+            let raw = std::fs::read(dir.join(format!("{uid}."))).expect("message file");
+            let c = parse(&raw).cache_items();
+            for (label, item) in [
+                ("ENVELOPE ", &c.envelope),
+                ("BODYSTRUCTURE ", &c.bodystructure),
+                ("BODY ", &c.body),
+            ] {
+                let mut needle = label.as_bytes().to_vec();
+                needle.extend_from_slice(item);
+                if !imap.windows(needle.len()).any(|w| w == needle.as_slice()) {
+                    failures.push(format!(
+                        "{name} UID {uid}: {label}not found: {}",
+                        show(item)
+                    ));
+                }
+            }
+            checked += 1;
+        }
+    }
+    eprintln!(
+        "checked {checked} FETCH answers, {} mismatches",
+        failures.len()
+    );
+    for f in &failures {
+        eprintln!("{f}");
+    }
+    assert!(checked >= 25, "checked only {checked}");
+    assert!(failures.is_empty(), "{} mismatches", failures.len());
+}
