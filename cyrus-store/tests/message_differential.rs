@@ -17,7 +17,16 @@ struct Case {
 }
 
 const ITEM_NAMES: [&str; 10] = [
-    "ENVELOPE", "BODYSTRUCTURE", "BODY", "SECTION", "HEADERS", "FROM", "TO", "CC", "BCC", "SUBJECT",
+    "ENVELOPE",
+    "BODYSTRUCTURE",
+    "BODY",
+    "SECTION",
+    "HEADERS",
+    "FROM",
+    "TO",
+    "CC",
+    "BCC",
+    "SUBJECT",
 ];
 
 const CASES: &[Case] = &[
@@ -787,5 +796,10 @@ fn differential_cases_match_cyrus() {
     for f in &failures {
         eprintln!("{f}");
     }
-    assert!(failures.is_empty(), "{} mismatches in {} cases", failures.len(), CASES.len());
+    assert!(
+        failures.is_empty(),
+        "{} mismatches in {} cases",
+        failures.len(),
+        CASES.len()
+    );
 }
