@@ -26,7 +26,7 @@ mod duplicate;
 mod mailbox;
 mod mboxlist;
 mod mboxname;
-mod message;
+pub mod message;
 mod partition;
 mod quota;
 mod seen;

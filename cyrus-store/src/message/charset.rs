@@ -1,0 +1,302 @@
+//! Character sets: which names Cyrus 3.6 recognises (`charset_lookupname`)
+//! and conversion of bytes to UTF-8 for search strings.
+//!
+//! Cyrus handles `us-ascii` and `utf-8` itself and everything else through
+//! ICU; we use `encoding_rs` (the WHATWG label set) for the latter, which
+//! recognises the names real mail uses. Names known to ICU but not to
+//! WHATWG are the one place where we may differ (a charset reported as
+//! unknown in the SECTION item).
+
+use encoding_rs::Encoding;
+
+/// A recognised character set.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Charset {
+    /// Cyrus's built-in table: bytes >= 0x80 map to nothing.
+    UsAscii,
+    /// Cyrus's own UTF-8 decoder.
+    Utf8,
+    /// Any other charset, via `encoding_rs`.
+    Other(&'static Encoding),
+    /// A charset Cyrus knows (so it is named in the SECTION item) that we
+    /// cannot convert; its ASCII bytes are kept.
+    Unsupported,
+}
+
+/// `lib/charset/aliases.txt` of Cyrus 3.6: (lower-cased alias, canonical
+/// name). Data, not code: which labels real mail uses for which charset.
+const ALIASES: &[(&str, &str)] = &[
+    ("utf8", "utf-8"),
+    ("utf7", "utf-7"),
+    ("unicode-1-1-utf-8", "utf-8"),
+    ("unicode-1-1-utf-7", "utf-7"),
+    ("imap-utf-7", "IMAP-mailbox-name"),
+    ("ascii", "us-ascii"),
+    ("ansi_x3.4-1968", "us-ascii"),
+    ("usascii", "us-ascii"),
+    ("iso-8859-1", "windows-1252"),
+    ("iso_8859_1", "windows-1252"),
+    ("iso_8859-1", "windows-1252"),
+    ("iso_8859", "windows-1252"),
+    ("iso-8859", "windows-1252"),
+    ("8859_1", "windows-1252"),
+    ("iso--8859-1", "windows-1252"),
+    ("so-8859-1", "windows-1252"),
+    ("en_gb", "windows-1252"),
+    ("auto", "windows-1252"),
+    ("unknown", "windows-1252"),
+    ("unknown-8bit", "windows-1252"),
+    ("x-unknown", "windows-1252"),
+    ("x-user-defined", "windows-1252"),
+    ("x-europa", "windows-1252"),
+    ("none", "windows-1252"),
+    ("latin1", "windows-1252"),
+    ("iso8859-1", "windows-1252"),
+    ("8859-1", "windows-1252"),
+    ("es-windows-1252", "windows-1252"),
+    ("display", "windows-1252"),
+    ("any", "windows-1252"),
+    ("x-mac-roman", "macintosh"),
+    ("mac", "macintosh"),
+    ("csmacintosh", "macintosh"),
+    ("646", "iso-8859-1"),
+    ("iso646-us", "iso-8859-1"),
+    ("8859_2", "iso-8859-2"),
+    ("x-mac-turkish", "iso-8859-9"),
+    ("greek-ccitt", "iso-8859-7"),
+    ("iso-8859-8-i", "iso-8859-8"),
+    ("iso8859_15_fdis", "iso-8859-15"),
+    ("iso8859-15", "iso-8859-15"),
+    ("tis-620", "iso-8859-11"),
+    ("x-mac-thai", "iso-8859-11"),
+    ("asmo-708", "iso-8859-6"),
+    ("win-koi8", "koi8-r"),
+    ("koi8-r", "koi8-r"),
+    ("koi8-u", "koi8-u"),
+    ("_iso-2022-jp$esc", "iso-2022-jp"),
+    ("_iso-2022-jp", "iso-2022-jp"),
+    ("csiso2022jp", "iso-2022-jp"),
+    ("ks_c_5601", "ksc5601"),
+    ("1250", "windows-1250"),
+    ("cp1250", "windows-1250"),
+    ("win-1250", "windows-1250"),
+    ("1251", "windows-1251"),
+    ("cp1251", "windows-1251"),
+    ("win-1251", "windows-1251"),
+    ("1252", "windows-1252"),
+    ("cp1252", "windows-1252"),
+    ("cp-1252", "windows-1252"),
+    ("win-1252", "windows-1252"),
+    ("1254", "windows-1254"),
+    ("cp1254", "windows-1254"),
+    ("win-1254", "windows-1254"),
+    ("1255", "windows-1255"),
+    ("cp1255", "windows-1255"),
+    ("win-1255", "windows-1255"),
+    ("1256", "windows-1256"),
+    ("cp1256", "windows-1256"),
+    ("win-1256", "windows-1256"),
+    ("win1256", "windows-1256"),
+    ("1257", "windows-1257"),
+    ("cp1257", "windows-1257"),
+    ("win-1257", "windows-1257"),
+    ("1258", "windows-1258"),
+    ("cp1258", "windows-1258"),
+    ("win-1258", "windows-1258"),
+    ("cp850", "windows-850"),
+    ("cp850", "windows-850"),
+    ("cp-850", "windows-850"),
+    ("cp-850", "windows-850"),
+    ("dos-latin1", "windows-850"),
+    ("msdos-latin1", "windows-850"),
+    ("cp932", "windows-31j"),
+    ("cp932", "windows-31j"),
+    ("cp-932", "windows-31j"),
+    ("cp-932", "windows-31j"),
+    ("win-31j", "windows-31j"),
+    ("shift_jis", "windows-31j"),
+    ("shift_jis", "windows-31j"),
+    ("shift_jis", "windows-31j"),
+    ("cp936", "windows-936"),
+    ("cp936", "windows-936"),
+    ("cp-936", "windows-936"),
+    ("cp-936", "windows-936"),
+    ("win-936", "windows-936"),
+    ("238", "windows-1250"),
+    ("136", "big5"),
+    ("gbk", "windows-936"),
+    ("gbk", "windows-936"),
+    ("x-gbk", "windows-936"),
+    ("gb2312", "windows-936"),
+];
+
+/// `charset_lookupname`: `None` is `CHARSET_UNKNOWN_CHARSET`.
+pub(crate) fn lookup(name: &[u8]) -> Option<Charset> {
+    let name = std::str::from_utf8(name).ok()?;
+    let lower = name.to_ascii_lowercase();
+    let canon = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == lower)
+        .or_else(|| ALIASES.iter().find(|(_, c)| c.eq_ignore_ascii_case(name)))
+        .map(|&(_, c)| c.to_ascii_lowercase());
+    let target = canon.as_deref().unwrap_or(&lower);
+    match target {
+        "us-ascii" => return Some(Charset::UsAscii),
+        "utf-8" => return Some(Charset::Utf8),
+        // Known to Cyrus, not to encoding_rs.
+        "utf-7" | "imap-mailbox-name" | "windows-850" => return Some(Charset::Unsupported),
+        _ => {}
+    }
+    // encoding_rs trims whitespace around labels; ICU does not.
+    if target.trim() != target || target.is_empty() {
+        return None;
+    }
+    Encoding::for_label(target.as_bytes()).map(Charset::Other)
+}
+
+fn push_char(out: &mut Vec<u8>, c: u32) {
+    let ch = char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER);
+    let mut b = [0u8; 4];
+    out.extend_from_slice(ch.encode_utf8(&mut b).as_bytes());
+}
+
+/// Cyrus's `utf8_2uni`: malformed sequences become U+FFFD, a dangling
+/// incomplete sequence at the end is dropped.
+fn utf8_lenient(src: &[u8], out: &mut Vec<u8>) {
+    let mut left = 0u8;
+    let mut cp = 0u32;
+    for &c in src {
+        if c & 0xf8 == 0xf0 {
+            if left > 0 {
+                push_char(out, 0xfffd);
+            }
+            if (0xf5..=0xf7).contains(&c) {
+                push_char(out, 0xfffd);
+                left = 0;
+                cp = 0;
+                continue;
+            }
+            left = 3;
+            cp = u32::from(c & 0x07);
+        } else if c & 0xf0 == 0xe0 {
+            if left > 0 {
+                push_char(out, 0xfffd);
+            }
+            left = 2;
+            cp = u32::from(c & 0x0f);
+        } else if c & 0xe0 == 0xc0 {
+            if left > 0 {
+                push_char(out, 0xfffd);
+            }
+            if c == 0xc0 || c == 0xc1 {
+                push_char(out, 0xfffd);
+                left = 0;
+                cp = 0;
+                continue;
+            }
+            left = 1;
+            cp = u32::from(c & 0x1f);
+        } else if c & 0xc0 == 0x80 {
+            if left > 0 {
+                cp = (cp << 6) + u32::from(c & 0x3f);
+                left -= 1;
+                if left == 0 {
+                    push_char(out, cp);
+                    cp = 0;
+                }
+            } else {
+                push_char(out, 0xfffd);
+                cp = 0;
+            }
+        } else if c >= 0xf8 {
+            push_char(out, 0xfffd);
+            left = 0;
+            cp = 0;
+        } else {
+            if left > 0 {
+                push_char(out, 0xfffd);
+            }
+            out.push(c);
+            left = 0;
+            cp = 0;
+        }
+    }
+}
+
+/// Convert `src` in charset `cs` to UTF-8, appending to `out`.
+pub(crate) fn to_utf8(src: &[u8], cs: Charset, out: &mut Vec<u8>) {
+    match cs {
+        Charset::UsAscii | Charset::Unsupported => {
+            out.extend(src.iter().copied().filter(|&c| c < 0x80 && c != 0))
+        }
+        Charset::Utf8 => utf8_lenient(src, out),
+        Charset::Other(enc) => {
+            let (s, _) = enc.decode_without_bom_handling(src);
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+}
+
+/// Decode `src` in the charset called `name` to UTF-8; `None` if the
+/// charset is unknown.
+pub fn decode_to_utf8(src: &[u8], name: &[u8]) -> Option<Vec<u8>> {
+    let cs = lookup(name)?;
+    let mut out = Vec::with_capacity(src.len());
+    to_utf8(src, cs, &mut out);
+    Some(out)
+}
+
+/// `charset_parse_mimexvalue`: decode an RFC 2231 extended value
+/// (`charset'lang'%XX...`) to UTF-8; `None` if it is not one.
+pub(crate) fn decode_ext_value(s: &[u8]) -> Option<Vec<u8>> {
+    let q1 = s.iter().position(|&c| c == b'\'')?;
+    let cs = lookup(&s[..q1])?;
+    let rest = &s[q1 + 1..];
+    let q2 = rest.iter().position(|&c| c == b'\'')?;
+    let enc = &rest[q2 + 1..];
+    let mut bytes = Vec::with_capacity(enc.len());
+    let mut i = 0;
+    while i < enc.len() {
+        if enc[i] == b'%' {
+            let h = enc.get(i + 1..i + 3)?;
+            let h = std::str::from_utf8(h).ok()?;
+            bytes.push(u8::from_str_radix(h, 16).ok()?);
+            i += 3;
+        } else {
+            bytes.push(enc[i]);
+            i += 1;
+        }
+    }
+    let mut out = Vec::new();
+    to_utf8(&bytes, cs, &mut out);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(matches!(lookup(b"US-ASCII"), Some(Charset::UsAscii)));
+        assert!(matches!(lookup(b"UTF-8"), Some(Charset::Utf8)));
+        assert!(lookup(b"iso-8859-1").is_some());
+        assert!(lookup(b"x-no-such-charset").is_none());
+    }
+
+    #[test]
+    fn decoding() {
+        assert_eq!(
+            decode_to_utf8(b"caf\xe9", b"iso-8859-1").unwrap_or_default(),
+            "café".as_bytes()
+        );
+        assert_eq!(
+            decode_to_utf8(b"a\xffb", b"utf-8").unwrap_or_default(),
+            "a\u{fffd}b".as_bytes()
+        );
+        assert_eq!(
+            decode_to_utf8(b"a\xe9b", b"us-ascii").unwrap_or_default(),
+            b"ab"
+        );
+    }
+}

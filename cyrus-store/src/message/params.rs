@@ -1,0 +1,407 @@
+//! Content-Type, Content-Disposition, Content-Language and
+//! Content-Transfer-Encoding values, with RFC 2231 continuation folding,
+//! exactly as Cyrus 3.6 parses them (`message_parse_type`,
+//! `message_parse_params`, `message_fold_params`, ... in `imap/message.c`).
+//!
+//! Inputs are header tails (see [`super::header`]); a value that Cyrus
+//! would reject yields `None`, and the caller falls back to its default.
+
+use super::header::{at, is_space, skip_cfws};
+
+/// A MIME parameter: upper-cased attribute and raw value bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param {
+    /// Attribute name, ASCII upper-cased (`CHARSET`, `FILENAME*`, ...).
+    pub attribute: Vec<u8>,
+    /// Value, unquoted; RFC 2231 extended values stay percent-encoded.
+    pub value: Vec<u8>,
+}
+
+/// `MIME_TSPECIALS` from `imap/message.h`.
+const TSPECIALS: &[u8] = b"()<>@,;:\\\"/[]?=";
+
+/// Cyrus tests `*p < ' '` on a signed `char`, so 8-bit bytes count as
+/// control characters there.
+fn bad_token_char(c: u8) -> bool {
+    !(0x20..0x80).contains(&c) || TSPECIALS.contains(&c)
+}
+
+fn upper(s: &[u8]) -> Vec<u8> {
+    s.to_ascii_uppercase()
+}
+
+/// `message_parse_type`: returns (TYPE, SUBTYPE, params) upper-cased, or
+/// `None` when the header is unusable.
+pub(crate) fn parse_type(s: &[u8]) -> Option<(Vec<u8>, Vec<u8>, Vec<Param>)> {
+    let mut p = skip_cfws(s, 0)?;
+    let tstart = p;
+    while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b'/' && at(s, p) != b'(' {
+        if bad_token_char(at(s, p)) {
+            return None;
+        }
+        p += 1;
+    }
+    let ty = &s[tstart..p];
+    p = skip_cfws(s, p)?;
+    if at(s, p) != b'/' {
+        return None;
+    }
+    p = skip_cfws(s, p + 1)?;
+    let sstart = p;
+    while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b';' && at(s, p) != b'(' {
+        if bad_token_char(at(s, p)) {
+            return None;
+        }
+        p += 1;
+    }
+    let sub = &s[sstart..p];
+    let rest = skip_cfws(s, p);
+    if let Some(r) = rest {
+        if at(s, r) != b';' {
+            return None;
+        }
+    }
+    let params = match rest {
+        Some(r) => fold_params(parse_params(s, r + 1)),
+        None => Vec::new(),
+    };
+    Some((upper(ty), upper(sub), params))
+}
+
+/// `message_parse_disposition`: (DISPOSITION, params).
+pub(crate) fn parse_disposition(s: &[u8]) -> Option<(Vec<u8>, Vec<Param>)> {
+    let mut p = skip_cfws(s, 0)?;
+    let start = p;
+    while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b';' && at(s, p) != b'(' {
+        if bad_token_char(at(s, p)) {
+            return None;
+        }
+        p += 1;
+    }
+    let d = &s[start..p];
+    let rest = skip_cfws(s, p);
+    if let Some(r) = rest {
+        if at(s, r) != b';' {
+            return None;
+        }
+    }
+    let params = match rest {
+        Some(r) => fold_params(parse_params(s, r + 1)),
+        None => Vec::new(),
+    };
+    Some((upper(d), params))
+}
+
+/// Skip a malformed parameter: to the next `;` (past it) or line end.
+fn skip_param(s: &[u8], mut p: usize) -> usize {
+    while !matches!(at(s, p), 0 | b';' | b'\r' | b'\n') {
+        p += 1;
+    }
+    if at(s, p) == b';' {
+        p += 1;
+    }
+    p
+}
+
+/// `message_parse_params`, starting at `s[p]` (just after a `;`).
+fn parse_params(s: &[u8], mut p: usize) -> Vec<Param> {
+    let mut out = Vec::new();
+    loop {
+        let Some(np) = skip_cfws(s, p) else {
+            return out;
+        };
+        p = np;
+        let astart = p;
+        let mut bad = false;
+        while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b'=' && at(s, p) != b'(' {
+            if bad_token_char(at(s, p)) {
+                bad = true;
+                break;
+            }
+            p += 1;
+        }
+        if bad {
+            p = skip_param(s, p);
+            continue;
+        }
+        let aend = p;
+        let Some(np) = skip_cfws(s, p) else {
+            return out;
+        };
+        p = np;
+        let c = at(s, p);
+        p += 1;
+        if c != b'=' {
+            p = skip_param(s, p);
+            continue;
+        }
+        let Some(np) = skip_cfws(s, p) else {
+            return out;
+        };
+        p = np;
+        let vstart = p;
+        let quoted = at(s, p) == b'"';
+        if quoted {
+            p += 1;
+            while at(s, p) != 0 && at(s, p) != b'"' {
+                if at(s, p) == b'\\' {
+                    p += 1;
+                    if at(s, p) == 0 {
+                        return out;
+                    }
+                }
+                if at(s, p) == b'\r' {
+                    if at(s, p + 1) == b'\n' && matches!(at(s, p + 2), b' ' | b'\t') {
+                        p += 2;
+                    } else {
+                        return out;
+                    }
+                }
+                p += 1;
+            }
+            let c = at(s, p);
+            p += 1;
+            if c == 0 {
+                return out;
+            }
+        } else {
+            let mut endval = p;
+            while at(s, p) != 0 && at(s, p) != b';' && at(s, p) != b'(' {
+                let c = at(s, p);
+                if c == b'\r' {
+                    if at(s, p + 1) == b'\n' && matches!(at(s, p + 2), b' ' | b'\t') {
+                        p += 2;
+                        continue;
+                    }
+                    break;
+                }
+                if c & 0x80 == 0 && c < b' ' && c != b'\t' {
+                    bad = true;
+                    break;
+                }
+                if c != b' ' && c != b'\t' {
+                    endval = p;
+                }
+                p += 1;
+            }
+            if bad {
+                p = skip_param(s, p);
+                continue;
+            }
+            // Cyrus right-strips by keeping the last non-WSP byte; an empty
+            // value therefore keeps the byte it stopped at.
+            p = endval + 1;
+        }
+        let vend = p;
+        let next = skip_cfws(s, p);
+        if let Some(np) = next {
+            let c = at(s, np);
+            if c != b';' {
+                p = skip_param(s, np + 1);
+                continue;
+            }
+        }
+        let raw = &s[vstart.min(s.len())..vend.min(s.len())];
+        let value = if quoted { unquote(raw) } else { raw.to_vec() };
+        out.push(Param {
+            attribute: upper(&s[astart..aend]),
+            value,
+        });
+        match next {
+            Some(np) => p = np + 1,
+            None => return out,
+        }
+    }
+}
+
+/// Undo quoting the way Cyrus copies a quoted value: drop backslashes and
+/// the CR LF of folds.
+fn unquote(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 1usize;
+    while i < raw.len() && raw[i] != b'"' {
+        if raw[i] == b'\\' {
+            i += 1;
+        } else if raw[i] == b'\r' {
+            i += 2;
+        }
+        if let Some(&c) = raw.get(i) {
+            out.push(c);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Percent-encode a simple value for joining it with an extended one.
+fn encode_ext(v: &[u8], out: &mut Vec<u8>) {
+    for &c in v {
+        if c <= b' ' || c >= 0x7f || c == b'*' || c == b'\'' || c == b'%' || TSPECIALS.contains(&c)
+        {
+            out.extend_from_slice(format!("%{c:02X}").as_bytes());
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// `message_fold_params`: join RFC 2231 `name*0`, `name*1*`, ... sections.
+pub(crate) fn fold_params(mut params: Vec<Param>) -> Vec<Param> {
+    let mut i = 0;
+    while i < params.len() {
+        let attr = params[i].attribute.clone();
+        let Some(star) = attr.iter().position(|&c| c == b'*') else {
+            i += 1;
+            continue;
+        };
+        let tail = &attr[star + 1..];
+        if !(tail == b"0" || tail == b"0*") {
+            i += 1;
+            continue;
+        }
+        let base = &attr[..star];
+        let mut extended = tail == b"0*";
+        for section in 1..100u32 {
+            let mut simple_name = base.to_vec();
+            simple_name.extend_from_slice(format!("*{section}").as_bytes());
+            let mut ext_name = simple_name.clone();
+            ext_name.push(b'*');
+            let Some(j) = params
+                .iter()
+                .position(|p| p.attribute == simple_name || p.attribute == ext_name)
+            else {
+                break;
+            };
+            let cont = params.remove(j);
+            if j < i {
+                i -= 1;
+            }
+            let cont_ext = cont.attribute == ext_name;
+            let this = &mut params[i].value;
+            match (extended, cont_ext) {
+                (true, false) => encode_ext(&cont.value, this),
+                (false, true) => {
+                    let mut v = b"''".to_vec();
+                    encode_ext(this, &mut v);
+                    v.extend_from_slice(&cont.value);
+                    *this = v;
+                    extended = true;
+                }
+                _ => this.extend_from_slice(&cont.value),
+            }
+        }
+        let mut name = base.to_vec();
+        if extended {
+            name.push(b'*');
+        }
+        params[i].attribute = name;
+        i += 1;
+    }
+    params
+}
+
+/// `message_parse_language`: upper-cased language tags.
+pub(crate) fn parse_language(s: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut p = 0usize;
+    loop {
+        let Some(np) = skip_cfws(s, p) else {
+            return out;
+        };
+        p = np;
+        let start = p;
+        while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b',' && at(s, p) != b'(' {
+            let c = at(s, p);
+            if c != b'-' && !c.is_ascii_alphabetic() {
+                return out;
+            }
+            p += 1;
+        }
+        let v = upper(&s[start..p]);
+        match skip_cfws(s, p) {
+            Some(np) => {
+                if at(s, np) != b',' {
+                    return out;
+                }
+                out.push(v);
+                p = np + 1;
+            }
+            None => {
+                out.push(v);
+                return out;
+            }
+        }
+    }
+}
+
+/// `message_parse_encoding`: the upper-cased token, or `None`.
+pub(crate) fn parse_encoding(s: &[u8]) -> Option<Vec<u8>> {
+    let start = skip_cfws(s, 0)?;
+    let mut p = start;
+    while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b'(' {
+        if bad_token_char(at(s, p)) {
+            return None;
+        }
+        p += 1;
+    }
+    if skip_cfws(s, p).is_some() {
+        return None;
+    }
+    Some(upper(&s[start..p]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pv(p: &[Param]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|p| {
+                (
+                    String::from_utf8_lossy(&p.attribute).into(),
+                    String::from_utf8_lossy(&p.value).into(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn content_type() {
+        let (t, s, p) =
+            parse_type(b" text/plain; charset=\"utf-8\"; format=flowed\r\n").unwrap_or_default();
+        assert_eq!((t.as_slice(), s.as_slice()), (&b"TEXT"[..], &b"PLAIN"[..]));
+        assert_eq!(
+            pv(&p),
+            vec![
+                ("CHARSET".into(), "utf-8".into()),
+                ("FORMAT".into(), "flowed".into())
+            ]
+        );
+        assert!(parse_type(b" text\r\n").is_none());
+    }
+
+    #[test]
+    fn rfc2231_fold() {
+        let (_, p) = parse_disposition(
+            b" attachment; filename*0*=utf-8''a%20b; filename*1=\"c d\"; name*0=x; name*1=y\r\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            pv(&p),
+            vec![
+                ("FILENAME*".into(), "utf-8''a%20bc%20d".into()),
+                ("NAME".into(), "xy".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn encoding_and_language() {
+        assert_eq!(parse_encoding(b" base64\r\n"), Some(b"BASE64".to_vec()));
+        assert_eq!(parse_encoding(b" base64 junk\r\n"), None);
+        assert_eq!(
+            parse_language(b" en, de-DE\r\n"),
+            vec![b"EN".to_vec(), b"DE-DE".to_vec()]
+        );
+    }
+}
