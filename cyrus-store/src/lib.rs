@@ -22,7 +22,7 @@ pub mod os;
 mod acl;
 mod annotate;
 mod duplicate;
-mod mailbox;
+pub mod mailbox;
 mod mboxlist;
 mod mboxname;
 mod message;
