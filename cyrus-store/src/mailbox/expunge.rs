@@ -60,7 +60,7 @@ impl Mailbox {
             return Ok(done);
         }
         self.commit(ch)?;
-        self.cleanup(now)?;
+        self.cleanup_after_commit(now);
         Ok(done)
     }
 
@@ -84,9 +84,19 @@ impl Mailbox {
         if n > 0 {
             ch.index.options.0 |= MailboxOptions::NEEDS_UNLINK | MailboxOptions::NEEDS_REPACK;
             self.commit(ch)?;
-            self.cleanup(now)?;
+            self.cleanup_after_commit(now);
         }
         Ok(n)
+    }
+
+    /// Runs [`Mailbox::cleanup`] after a change that has already been
+    /// committed. A failure here must not turn that change into an error:
+    /// the `NEEDS_UNLINK`/`NEEDS_REPACK` options stay set and the next
+    /// cleanup (by any writer) finishes the job, as Cyrus does at close.
+    fn cleanup_after_commit(&mut self, now: u32) {
+        // A failed step leaves the files consistent (see `cleanup`); the
+        // handle stays usable unless `commit` poisoned it.
+        let _ = self.cleanup(now);
     }
 
     /// Unlinks the files of records marked `NEEDS_CLEANUP`, clears that
@@ -186,7 +196,7 @@ impl Mailbox {
         }
         ch.index.options.0 |= MailboxOptions::NEEDS_UNLINK;
         self.commit(ch)?;
-        self.cleanup(now)?;
+        self.cleanup_after_commit(now);
         Ok(pairs)
     }
 }

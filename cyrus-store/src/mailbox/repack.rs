@@ -4,8 +4,8 @@
 //!
 //! Order: unlink the files of records already durably marked `UNLINKED`;
 //! write and fsync both `.NEW` files; lock the new index (so nobody can
-//! open it before we own it); rename the index, then the cache; fsync the
-//! directory. A crash between the renames leaves a new index whose cache
+//! open it before we own it); rename the index and fsync the directory, then
+//! the cache and fsync again. A crash between the renames leaves a new index whose cache
 //! is still `cyrus.cache.NEW`: readers use it by its generation and the
 //! next writer finishes the rename (see `open.rs`).
 
@@ -100,6 +100,10 @@ impl Mailbox {
         let _ = old_file.unlock();
         self.index = index;
         self.records = records;
+        // Make the index rename durable on its own, so the only in-between
+        // state a crash can leave is "new index, cache still .NEW", which
+        // `open` knows how to finish.
+        self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir))?;
         let cpath = self.dir.join(CACHE_FILE);
         self.fs.rename(&cnew, &cpath).map_err(os_err("rename", &cnew))?;
         self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir))?;
