@@ -32,7 +32,8 @@ fn fresh(prepare: Prepare) -> (SimFs, FsRef) {
 }
 
 fn open(fs: &FsRef, lock: LockKind) -> Mailbox {
-    Mailbox::open(fs.clone(), Path::new(DIR), lock).unwrap_or_else(|e| panic!("open after fault: {e}"))
+    Mailbox::open(fs.clone(), Path::new(DIR), lock)
+        .unwrap_or_else(|e| panic!("open after fault: {e}"))
 }
 
 /// After recovery the mailbox must still take an append.
@@ -109,8 +110,16 @@ fn empty(fs: &FsRef) {
 
 fn three_messages(fs: &FsRef) {
     let mut mb = create(fs, Path::new(DIR));
-    mb.append_batch(&(1..=3).map(message).collect::<Vec<_>>(), 100).unwrap();
-    mb.store_flags(&[Uid(2), Uid(3)], FlagOp::Add, SystemFlags::DELETED, &["$seed"], 150).unwrap();
+    mb.append_batch(&(1..=3).map(message).collect::<Vec<_>>(), 100)
+        .unwrap();
+    mb.store_flags(
+        &[Uid(2), Uid(3)],
+        FlagOp::Add,
+        SystemFlags::DELETED,
+        &["$seed"],
+        150,
+    )
+    .unwrap();
     mb.close();
 }
 
@@ -124,7 +133,8 @@ fn expunged(fs: &FsRef) {
 fn unlinked(fs: &FsRef) {
     three_messages(fs);
     let mut mb = open(fs, LockKind::Exclusive);
-    mb.expunge(Some(&[Uid(2)]), ExpungeMode::SemiDelayed, 200).unwrap();
+    mb.expunge(Some(&[Uid(2)]), ExpungeMode::SemiDelayed, 200)
+        .unwrap();
     mb.close();
 }
 
@@ -135,7 +145,12 @@ fn create_survives_power_cuts() {
         let sim = SimFs::new();
         let fs: FsRef = Arc::new(sim.clone());
         sim.set_fault(Fault::CrashAt(n));
-        let spec = CreateSpec::new("user.test", "abcdefghijklmnopqrstuvwx".try_into().unwrap(), "", 1);
+        let spec = CreateSpec::new(
+            "user.test",
+            "abcdefghijklmnopqrstuvwx".try_into().unwrap(),
+            "",
+            1,
+        );
         let ok = Mailbox::create(fs.clone(), Path::new(DIR), &spec).is_ok();
         let crashed = sim.is_down();
         sim.restart();
@@ -186,7 +201,10 @@ fn batched_append_with_new_user_flags() {
                     assert_eq!(mb.read_message(Uid(u)).unwrap(), message(u).data);
                 }
                 let r5 = mb.record(Uid(5)).unwrap();
-                assert_eq!(mb.header().user_flag_names(&r5.user_flags), vec!["$seed", "$new"]);
+                assert_eq!(
+                    mb.header().user_flag_names(&r5.user_flags),
+                    vec!["$seed", "$new"]
+                );
             }
         },
     );
@@ -196,7 +214,16 @@ fn batched_append_with_new_user_flags() {
 fn flag_change_with_header_rewrite() {
     sweep(
         three_messages,
-        |mb| mb.store_flags(&[Uid(1), Uid(2)], FlagOp::Add, SystemFlags::SEEN, &["$brandnew"], 500).map(drop),
+        |mb| {
+            mb.store_flags(
+                &[Uid(1), Uid(2)],
+                FlagOp::Add,
+                SystemFlags::SEEN,
+                &["$brandnew"],
+                500,
+            )
+            .map(drop)
+        },
         |mb, ok| {
             let seen = mb.index().unseen == 1;
             if ok {

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use cyrus_store::mailbox::{
-    synccrc, CacheItems, IndexHeader, IndexRecord, Mailbox, MailboxHeader, CACHE_FILE, HEADER_FILE, INDEX_FILE,
+    synccrc, CacheItems, IndexHeader, IndexRecord, Mailbox, MailboxHeader, CACHE_FILE, HEADER_FILE,
+    INDEX_FILE,
 };
 use cyrus_store::os::{FsRef, LockKind, RealFs};
 
@@ -25,7 +26,13 @@ fn cases() -> Vec<(String, String, String, PathBuf)> {
         }
         let text = std::fs::read_to_string(dir.join(&name)).unwrap();
         let first = text.lines().next().unwrap();
-        let ext = first.strip_prefix("Examining ").unwrap().split("...").next().unwrap().to_string();
+        let ext = first
+            .strip_prefix("Examining ")
+            .unwrap()
+            .split("...")
+            .next()
+            .unwrap()
+            .to_string();
         let path = text
             .lines()
             .find_map(|l| l.strip_prefix("  Path to mailbox: "))
@@ -47,10 +54,15 @@ fn fs() -> FsRef {
 fn mbexamine_output_matches_cyrus_for_every_mailbox() {
     let mut matched = 0;
     for (stem, ext, path, dir) in cases() {
-        let mb = Mailbox::open(fs(), &dir, LockKind::Shared).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let mb =
+            Mailbox::open(fs(), &dir, LockKind::Shared).unwrap_or_else(|e| panic!("{stem}: {e}"));
         let got = mb.mbexamine_report(&ext, &path);
         let want = std::fs::read(fixture().join(format!("expected/mbexamine/{stem}.txt"))).unwrap();
-        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want), "{stem}");
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want),
+            "{stem}"
+        );
         matched += 1;
     }
     assert_eq!(matched, 12);
@@ -62,7 +74,11 @@ fn unexpunge_list_matches_cyrus_for_every_mailbox() {
         let mb = Mailbox::open(fs(), &dir, LockKind::Shared).unwrap();
         let got = mb.unexpunge_report();
         let want = std::fs::read(fixture().join(format!("expected/unexpunge/{stem}.txt"))).unwrap();
-        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want), "{stem}");
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want),
+            "{stem}"
+        );
     }
 }
 
@@ -76,20 +92,38 @@ fn every_header_and_record_re_encodes_to_the_file_bytes() {
         let ibytes = std::fs::read(dir.join(INDEX_FILE)).unwrap();
         let ih = IndexHeader::decode(&ibytes, Path::new("i")).unwrap();
         assert_eq!(ih.encode().unwrap(), ibytes[..160], "{stem} index header");
-        assert_eq!(ih.header_file_crc, crc32fast::hash(&hbytes), "{stem} header_file_crc");
-        assert_eq!(ibytes.len() as u64, ih.record_offset(ih.num_records + 1), "{stem} size");
+        assert_eq!(
+            ih.header_file_crc,
+            crc32fast::hash(&hbytes),
+            "{stem} header_file_crc"
+        );
+        assert_eq!(
+            ibytes.len() as u64,
+            ih.record_offset(ih.num_records + 1),
+            "{stem} size"
+        );
         let cache = std::fs::read(dir.join(CACHE_FILE)).unwrap_or_default();
         let mut basic = 0u32;
-        let (mut exists, mut deleted, mut answered, mut flagged, mut unseen, mut used) = (0, 0, 0, 0, 0, 0u64);
+        let (mut exists, mut deleted, mut answered, mut flagged, mut unseen, mut used) =
+            (0, 0, 0, 0, 0, 0u64);
         for n in 1..=ih.num_records {
             let off = ih.record_offset(n) as usize;
             let raw = &ibytes[off..off + 112];
             let r = IndexRecord::decode(raw, 17, Path::new("i"), off as u64).unwrap();
             assert_eq!(r.encode(17).unwrap(), raw, "{stem} record {n}");
-            let (items, len) = CacheItems::decode_at(&cache, r.cache_offset, Path::new("c")).unwrap();
+            let (items, len) =
+                CacheItems::decode_at(&cache, r.cache_offset, Path::new("c")).unwrap();
             let start = r.cache_offset as usize;
-            assert_eq!(items.encode(), cache[start..start + len], "{stem} cache entry {n}");
-            assert_eq!(crc32fast::hash(&cache[start..start + len]), r.cache_crc, "{stem} cache crc {n}");
+            assert_eq!(
+                items.encode(),
+                cache[start..start + len],
+                "{stem} cache entry {n}"
+            );
+            assert_eq!(
+                crc32fast::hash(&cache[start..start + len]),
+                r.cache_crc,
+                "{stem} cache crc {n}"
+            );
             basic ^= synccrc::crc_basic(&h, &r);
             if !r.is_expunged() {
                 use cyrus_store::mailbox::SystemFlags as F;
@@ -105,7 +139,14 @@ fn every_header_and_record_re_encodes_to_the_file_bytes() {
         assert_eq!(basic, ih.sync_crc_basic, "{stem} sync_crc_basic");
         assert_eq!(
             (exists, deleted, answered, flagged, unseen, used),
-            (ih.exists, ih.deleted, ih.answered, ih.flagged, ih.unseen, ih.quota_mailbox_used),
+            (
+                ih.exists,
+                ih.deleted,
+                ih.answered,
+                ih.flagged,
+                ih.unseen,
+                ih.quota_mailbox_used
+            ),
             "{stem} counts"
         );
     }

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use cyrus_store::ids::{Modseq, Uid};
 use cyrus_store::mailbox::{
-    ExpungeMode, FlagOp, InternalFlags, Mailbox, MailboxError, MailboxOptions, SystemFlags, CACHE_FILE,
+    ExpungeMode, FlagOp, InternalFlags, Mailbox, MailboxError, MailboxOptions, SystemFlags,
+    CACHE_FILE,
 };
 use cyrus_store::os::{Fs, FsRef, LockKind, SimFs};
 
@@ -42,8 +43,11 @@ fn create_makes_header_and_index_but_no_cache() {
     let mb = reopen(&fs, mb);
     assert_eq!(mb.records().len(), 0);
     assert!(matches!(
-        Mailbox::create(fs.clone(), Path::new(DIR), &cyrus_store::mailbox::CreateSpec::new(
-            "x", "abc".try_into().unwrap(), "", 1)),
+        Mailbox::create(
+            fs.clone(),
+            Path::new(DIR),
+            &cyrus_store::mailbox::CreateSpec::new("x", "abc".try_into().unwrap(), "", 1)
+        ),
         Err(MailboxError::Exists(_))
     ));
 }
@@ -75,28 +79,59 @@ fn append_then_reopen_reads_everything_back() {
 fn flags_change_counts_modseqs_and_user_flag_names() {
     let (_, fs) = setup();
     let mut mb = create(&fs, Path::new(DIR));
-    mb.append_batch(&(1..=4).map(message).collect::<Vec<_>>(), 100).unwrap();
+    mb.append_batch(&(1..=4).map(message).collect::<Vec<_>>(), 100)
+        .unwrap();
     let before = mb.index().highestmodseq;
     let changed = mb
-        .store_flags(&[Uid(1), Uid(2), Uid(9)], FlagOp::Add, SystemFlags::SEEN | SystemFlags::FLAGGED, &["$Label1"], 200)
+        .store_flags(
+            &[Uid(1), Uid(2), Uid(9)],
+            FlagOp::Add,
+            SystemFlags::SEEN | SystemFlags::FLAGGED,
+            &["$Label1"],
+            200,
+        )
         .unwrap();
     assert_eq!(changed, vec![Uid(1), Uid(2)]);
-    assert_eq!(mb.index().highestmodseq, Modseq(before.0 + 2), "one modseq per changed record");
+    assert_eq!(
+        mb.index().highestmodseq,
+        Modseq(before.0 + 2),
+        "one modseq per changed record"
+    );
     assert_eq!(mb.header().user_flags, vec![Some("$Label1".to_string())]);
     assert!(mb.header_crc_matches());
     assert_eq!(mb.index().flagged, 2);
     assert_eq!(mb.index().unseen, 2);
     // No-op store changes nothing.
     let hms = mb.index().highestmodseq;
-    assert!(mb.store_flags(&[Uid(1)], FlagOp::Add, SystemFlags::SEEN, &[], 300).unwrap().is_empty());
+    assert!(mb
+        .store_flags(&[Uid(1)], FlagOp::Add, SystemFlags::SEEN, &[], 300)
+        .unwrap()
+        .is_empty());
     assert_eq!(mb.index().highestmodseq, hms);
     // Case-insensitive reuse of the slot; replace; remove.
-    mb.store_flags(&[Uid(3)], FlagOp::Replace, SystemFlags::ANSWERED, &["$label1", "Junk"], 300).unwrap();
-    mb.store_flags(&[Uid(1)], FlagOp::Remove, SystemFlags::FLAGGED, &["$LABEL1", "Unknown"], 300).unwrap();
+    mb.store_flags(
+        &[Uid(3)],
+        FlagOp::Replace,
+        SystemFlags::ANSWERED,
+        &["$label1", "Junk"],
+        300,
+    )
+    .unwrap();
+    mb.store_flags(
+        &[Uid(1)],
+        FlagOp::Remove,
+        SystemFlags::FLAGGED,
+        &["$LABEL1", "Unknown"],
+        300,
+    )
+    .unwrap();
     let mb = reopen(&fs, mb);
     assert_eq!(mb.header().user_flags.len(), 2);
     let r3 = mb.record(Uid(3)).unwrap();
-    assert_eq!(mb.header().user_flag_names(&r3.user_flags), vec!["$Label1", "Junk"]);
+    assert_eq!(
+        mb.header().user_flag_names(&r3.user_flags),
+        vec!["$Label1", "Junk"]
+    );
     assert_eq!(r3.last_updated, 300);
     assert!(mb.record(Uid(1)).unwrap().user_flags.is_empty());
     assert_eq!((mb.index().answered, mb.index().flagged), (1, 1));
@@ -109,13 +144,26 @@ fn user_flag_slots_run_out_at_128() {
     mb.append(&message(1), 100).unwrap();
     let names: Vec<String> = (0..128).map(|n| format!("k{n}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    mb.store_flags(&[Uid(1)], FlagOp::Add, SystemFlags::EMPTY, &refs, 200).unwrap();
+    mb.store_flags(&[Uid(1)], FlagOp::Add, SystemFlags::EMPTY, &refs, 200)
+        .unwrap();
     assert!(matches!(
-        mb.store_flags(&[Uid(1)], FlagOp::Add, SystemFlags::EMPTY, &["one-more"], 200),
+        mb.store_flags(
+            &[Uid(1)],
+            FlagOp::Add,
+            SystemFlags::EMPTY,
+            &["one-more"],
+            200
+        ),
         Err(MailboxError::UserFlagsExhausted(_))
     ));
     assert!(matches!(
-        mb.store_flags(&[Uid(1)], FlagOp::Add, SystemFlags::EMPTY, &["bad flag"], 200),
+        mb.store_flags(
+            &[Uid(1)],
+            FlagOp::Add,
+            SystemFlags::EMPTY,
+            &["bad flag"],
+            200
+        ),
         Err(MailboxError::BadFlagName(_))
     ));
     let mb = reopen(&fs, mb);
@@ -124,8 +172,16 @@ fn user_flag_slots_run_out_at_128() {
 
 fn with_deleted(fs: &FsRef) -> Mailbox {
     let mut mb = create(fs, Path::new(DIR));
-    mb.append_batch(&(1..=5).map(message).collect::<Vec<_>>(), 100).unwrap();
-    mb.store_flags(&[Uid(2), Uid(4)], FlagOp::Add, SystemFlags::DELETED, &[], 200).unwrap();
+    mb.append_batch(&(1..=5).map(message).collect::<Vec<_>>(), 100)
+        .unwrap();
+    mb.store_flags(
+        &[Uid(2), Uid(4)],
+        FlagOp::Add,
+        SystemFlags::DELETED,
+        &[],
+        200,
+    )
+    .unwrap();
     mb
 }
 
@@ -140,10 +196,15 @@ fn delayed_expunge_keeps_records_and_files_and_unexpunge_restores() {
     assert_eq!(mb.index().first_expunged, 300);
     assert!(fs.exists(&mb.message_path(Uid(2))));
     let mut mb = reopen(&fs, mb);
-    assert!(String::from_utf8(mb.unexpunge_report()).unwrap().starts_with("UID: 2\n"));
+    assert!(String::from_utf8(mb.unexpunge_report())
+        .unwrap()
+        .starts_with("UID: 2\n"));
     let pairs = mb.unexpunge(&[Uid(4)], true, 400).unwrap();
     assert_eq!(pairs, vec![(Uid(4), Uid(6))]);
-    assert!(!fs.exists(&mb.message_path(Uid(4))), "old file unlinked at cleanup");
+    assert!(
+        !fs.exists(&mb.message_path(Uid(4))),
+        "old file unlinked at cleanup"
+    );
     let mb = reopen(&fs, mb);
     let r6 = mb.record(Uid(6)).unwrap();
     assert!(!r6.is_expunged() && !r6.system_flags.contains(SystemFlags::DELETED));
@@ -157,9 +218,13 @@ fn delayed_expunge_keeps_records_and_files_and_unexpunge_restores() {
 fn semidelayed_unlinks_files_keeps_records_until_repack() {
     let (_, fs) = setup();
     let mut mb = with_deleted(&fs);
-    mb.expunge(Some(&[Uid(2)]), ExpungeMode::SemiDelayed, 300).unwrap();
+    mb.expunge(Some(&[Uid(2)]), ExpungeMode::SemiDelayed, 300)
+        .unwrap();
     assert!(!fs.exists(&mb.message_path(Uid(2))));
-    assert!(fs.exists(&mb.message_path(Uid(4))), "UID EXPUNGE only touched UID 2");
+    assert!(
+        fs.exists(&mb.message_path(Uid(4))),
+        "UID EXPUNGE only touched UID 2"
+    );
     let r2 = mb.record(Uid(2)).unwrap();
     assert!(r2.is_unlinked() && !r2.internal_flags.contains(InternalFlags::NEEDS_CLEANUP));
     assert_eq!(mb.records().len(), 5);
@@ -180,7 +245,10 @@ fn immediate_expunge_repacks_at_once() {
     let (_, fs) = setup();
     let mut mb = with_deleted(&fs);
     mb.expunge(None, ExpungeMode::Immediate, 300).unwrap();
-    assert_eq!(mb.records().iter().map(|r| r.uid.0).collect::<Vec<_>>(), vec![1, 3, 5]);
+    assert_eq!(
+        mb.records().iter().map(|r| r.uid.0).collect::<Vec<_>>(),
+        vec![1, 3, 5]
+    );
     assert_eq!(mb.index().generation_no, 1);
     assert!(!mb.index().options.has(MailboxOptions::NEEDS_REPACK));
     let mut mb = reopen(&fs, mb);
@@ -209,7 +277,10 @@ fn shared_lock_is_read_only_and_shared_by_readers() {
     let ro = Mailbox::open(fs.clone(), Path::new(DIR), LockKind::Shared).unwrap();
     let ro2 = Mailbox::open(fs.clone(), Path::new(DIR), LockKind::Shared).unwrap();
     let mut ro = ro;
-    assert!(matches!(ro.append(&message(2), 1), Err(MailboxError::ReadOnly)));
+    assert!(matches!(
+        ro.append(&message(2), 1),
+        Err(MailboxError::ReadOnly)
+    ));
     ro.close();
     ro2.close();
 }
@@ -230,11 +301,22 @@ fn our_mailbox_reads_like_a_fixture_one() {
     let strip = |s: &str| -> Vec<String> {
         s.lines()
             .skip_while(|l| !l.starts_with(" Message Info:"))
-            .map(|l| l.split(" MODSEQ:").next().unwrap().split("LASTUPD").next().unwrap().to_string())
+            .map(|l| {
+                l.split(" MODSEQ:")
+                    .next()
+                    .unwrap()
+                    .split("LASTUPD")
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
             .collect()
     };
     assert_eq!(strip(&ours), strip(&theirs));
-    assert_eq!(mb.index().quota_mailbox_used, src.index().quota_mailbox_used);
+    assert_eq!(
+        mb.index().quota_mailbox_used,
+        src.index().quota_mailbox_used
+    );
 }
 
 #[test]
@@ -244,10 +326,15 @@ fn corrupt_files_give_typed_errors() {
     mb.append(&message(1), 100).unwrap();
     mb.close();
     let index = Path::new(DIR).join("cyrus.index");
-    let f = sim.open(&index, cyrus_store::os::OpenMode::ReadWrite).unwrap();
+    let f = sim
+        .open(&index, cyrus_store::os::OpenMode::ReadWrite)
+        .unwrap();
     f.write_all_at(&[0xff], 170).unwrap();
     let e = Mailbox::open(fs.clone(), Path::new(DIR), LockKind::Shared).unwrap_err();
-    assert!(matches!(e, MailboxError::Checksum { offset: 160, .. }), "{e}");
+    assert!(
+        matches!(e, MailboxError::Checksum { offset: 160, .. }),
+        "{e}"
+    );
     f.write_all_at(&[0xff], 30).unwrap();
     let e = Mailbox::open(fs.clone(), Path::new(DIR), LockKind::Shared).unwrap_err();
     assert!(matches!(e, MailboxError::Checksum { offset: 0, .. }), "{e}");

@@ -55,7 +55,8 @@ pub fn create(fs: &FsRef, dir: &Path) -> Mailbox {
 /// and the header counts and sync CRCs equal a recount.
 pub fn check_consistent(mb: &Mailbox) {
     let i = mb.index();
-    let (mut exists, mut deleted, mut answered, mut flagged, mut unseen, mut used) = (0, 0, 0, 0, 0, 0u64);
+    let (mut exists, mut deleted, mut answered, mut flagged, mut unseen, mut used) =
+        (0, 0, 0, 0, 0, 0u64);
     let mut basic = 0;
     let mut annot = CRC_INIT_ANNOT;
     let mut last = Uid(0);
@@ -67,8 +68,11 @@ pub fn check_consistent(mb: &Mailbox) {
         basic ^= synccrc::crc_basic(mb.header(), r);
         annot ^= synccrc::crc_virtannot(i.minor_version, r);
         if !r.is_unlinked() {
-            mb.read_cache(r).unwrap_or_else(|e| panic!("cache of {}: {e}", r.uid));
-            let data = mb.read_message(r.uid).unwrap_or_else(|e| panic!("file of {}: {e}", r.uid));
+            mb.read_cache(r)
+                .unwrap_or_else(|e| panic!("cache of {}: {e}", r.uid));
+            let data = mb
+                .read_message(r.uid)
+                .unwrap_or_else(|e| panic!("file of {}: {e}", r.uid));
             assert_eq!(Guid::of(&data), r.guid);
             assert_eq!(data.len() as u32, r.size);
         }
@@ -83,7 +87,14 @@ pub fn check_consistent(mb: &Mailbox) {
     }
     assert_eq!(
         (exists, deleted, answered, flagged, unseen, used),
-        (i.exists, i.deleted, i.answered, i.flagged, i.unseen, i.quota_mailbox_used),
+        (
+            i.exists,
+            i.deleted,
+            i.answered,
+            i.flagged,
+            i.unseen,
+            i.quota_mailbox_used
+        ),
         "header counts"
     );
     assert_eq!(basic, i.sync_crc_basic, "sync_crc_basic");
@@ -111,7 +122,12 @@ pub fn fixture_messages(mb: &Mailbox) -> Vec<NewMessage> {
             header_size: r.header_size,
             cache: mb.read_cache(r).unwrap(),
             system_flags: r.system_flags,
-            user_flags: mb.header().user_flag_names(&r.user_flags).into_iter().map(String::from).collect(),
+            user_flags: mb
+                .header()
+                .user_flag_names(&r.user_flags)
+                .into_iter()
+                .map(String::from)
+                .collect(),
             savedate: r.savedate,
             cid: r.cid,
         })

@@ -50,7 +50,11 @@ impl Mailbox {
 
     /// Appends `msgs` in one group commit; returns their UIDs in order.
     /// Either all are appended or (on error) none is.
-    pub fn append_batch(&mut self, msgs: &[NewMessage], now: u32) -> Result<Vec<Uid>, MailboxError> {
+    pub fn append_batch(
+        &mut self,
+        msgs: &[NewMessage],
+        now: u32,
+    ) -> Result<Vec<Uid>, MailboxError> {
         let mut ch = self.begin()?;
         for m in msgs {
             if m.data.is_empty() || u32::try_from(m.data.len()).is_err() {
@@ -68,7 +72,11 @@ impl Mailbox {
             uids.push(uid);
         }
         if !msgs.is_empty() {
-            if let Err(e) = self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir)) {
+            if let Err(e) = self
+                .fs
+                .sync_dir(&self.dir)
+                .map_err(os_err("fsync", &self.dir))
+            {
                 self.remove_files(&ch);
                 return Err(e);
             }
@@ -87,9 +95,17 @@ impl Mailbox {
     }
 
     /// Writes `data` to a temporary file, fsyncs it, renames it to `<uid>.`.
-    fn write_message_file(&self, ch: &mut Changes, uid: Uid, data: &[u8]) -> Result<(), MailboxError> {
+    fn write_message_file(
+        &self,
+        ch: &mut Changes,
+        uid: Uid,
+        data: &[u8],
+    ) -> Result<(), MailboxError> {
         let tmp = self.dir.join(format!(".tmp.{}", uid.0));
-        let f = self.fs.open(&tmp, OpenMode::Truncate).map_err(os_err("open", &tmp))?;
+        let f = self
+            .fs
+            .open(&tmp, OpenMode::Truncate)
+            .map_err(os_err("open", &tmp))?;
         let r = f
             .write_all_at(data, 0)
             .and_then(|()| f.sync())
@@ -115,7 +131,13 @@ impl Mailbox {
     }
 
     /// Builds the record for an appended message and adds it to `ch`.
-    fn stage_append(&self, ch: &mut Changes, m: &NewMessage, uid: Uid, now: u32) -> Result<(), MailboxError> {
+    fn stage_append(
+        &self,
+        ch: &mut Changes,
+        m: &NewMessage,
+        uid: Uid,
+        now: u32,
+    ) -> Result<(), MailboxError> {
         let mut user_flags = UserFlags::default();
         if !m.user_flags.is_empty() {
             let names: Vec<&str> = m.user_flags.iter().map(String::as_str).collect();
@@ -123,16 +145,28 @@ impl Mailbox {
                 user_flags.set(slot, true);
             }
         }
-        let internaldate = if m.internaldate == 0 { now } else { m.internaldate };
+        let internaldate = if m.internaldate == 0 {
+            now
+        } else {
+            m.internaldate
+        };
         ch.index.highestmodseq = ch.index.highestmodseq.next();
         let entry = m.cache.encode();
         let rec = IndexRecord {
             uid,
             internaldate,
-            sentdate: if m.sentdate == 0 { internaldate - internaldate % 86_400 } else { m.sentdate },
+            sentdate: if m.sentdate == 0 {
+                internaldate - internaldate % 86_400
+            } else {
+                m.sentdate
+            },
             size: m.data.len() as u32,
             header_size: m.header_size,
-            gmtime: if m.gmtime == 0 { internaldate } else { m.gmtime },
+            gmtime: if m.gmtime == 0 {
+                internaldate
+            } else {
+                m.gmtime
+            },
             cache_offset: ch.cache_base + ch.cache_tail.len() as u64,
             last_updated: now,
             system_flags: m.system_flags,
@@ -155,7 +189,9 @@ impl Mailbox {
     pub(crate) fn stage_new_record(&self, ch: &mut Changes, rec: IndexRecord) {
         let header = self.staged_header(ch).clone();
         ch.count(&header, &rec);
-        if rec.is_expunged() && (ch.index.first_expunged == 0 || ch.index.first_expunged > rec.last_updated) {
+        if rec.is_expunged()
+            && (ch.index.first_expunged == 0 || ch.index.first_expunged > rec.last_updated)
+        {
             ch.index.first_expunged = rec.last_updated;
         }
         let pos = ch.index.num_records as usize;

@@ -52,7 +52,11 @@ impl CacheItems {
 
     /// Parses the entry at `offset` of the whole cache file `buf`; returns
     /// the items and the entry's length in bytes.
-    pub fn decode_at(buf: &[u8], offset: u64, file: &Path) -> Result<(CacheItems, usize), MailboxError> {
+    pub fn decode_at(
+        buf: &[u8],
+        offset: u64,
+        file: &Path,
+    ) -> Result<(CacheItems, usize), MailboxError> {
         let bad = |at: usize, what: &str| MailboxError::bad_format(file, at as u64, what);
         let start = usize::try_from(offset).map_err(|_| bad(0, "cache offset too large"))?;
         if start < 4 || start > buf.len() {
@@ -84,7 +88,8 @@ pub fn cache_crc(entry: &[u8]) -> u32 {
 
 /// Reads the generation number at the start of a cache file.
 pub fn generation(buf: &[u8]) -> Option<u32> {
-    buf.get(..4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    buf.get(..4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 #[cfg(test)]

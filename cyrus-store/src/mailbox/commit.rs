@@ -52,7 +52,11 @@ impl Mailbox {
     pub(crate) fn begin(&self) -> Result<Changes, MailboxError> {
         self.require_writable()?;
         let cache_path = self.dir.join(CACHE_FILE);
-        let cache_base = match self.fs.metadata(&cache_path).map_err(os_err("stat", &cache_path))? {
+        let cache_base = match self
+            .fs
+            .metadata(&cache_path)
+            .map_err(os_err("stat", &cache_path))?
+        {
             Some(m) if m.len >= 4 => m.len,
             _ => 4,
         };
@@ -114,7 +118,10 @@ impl Mailbox {
             return Ok(());
         }
         let path = self.dir.join(CACHE_FILE);
-        let f = self.fs.open(&path, OpenMode::Create).map_err(os_err("open", &path))?;
+        let f = self
+            .fs
+            .open(&path, OpenMode::Create)
+            .map_err(os_err("open", &path))?;
         let len = f.len().map_err(os_err("stat", &path))?;
         if len < 4 {
             // New (or never completed) cache file: it starts with the
@@ -123,10 +130,13 @@ impl Mailbox {
             f.write_all_at(&self.index.generation_no.to_be_bytes(), 0)
                 .map_err(os_err("write", &path))?;
         }
-        f.write_all_at(&ch.cache_tail, ch.cache_base).map_err(os_err("write", &path))?;
+        f.write_all_at(&ch.cache_tail, ch.cache_base)
+            .map_err(os_err("write", &path))?;
         f.sync().map_err(os_err("fsync", &path))?;
         if len < 4 {
-            self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir))?;
+            self.fs
+                .sync_dir(&self.dir)
+                .map_err(os_err("fsync", &self.dir))?;
         }
         Ok(())
     }
@@ -139,7 +149,10 @@ impl Mailbox {
         let bytes = h.encode();
         let path = self.dir.join(HEADER_FILE);
         let new = self.dir.join(format!("{HEADER_FILE}.NEW"));
-        let f = self.fs.open(&new, OpenMode::Truncate).map_err(os_err("open", &new))?;
+        let f = self
+            .fs
+            .open(&new, OpenMode::Truncate)
+            .map_err(os_err("open", &new))?;
         let r = f
             .write_all_at(&bytes, 0)
             .and_then(|()| f.sync())
@@ -151,7 +164,9 @@ impl Mailbox {
         }
         self.header = h;
         self.header_crc = header_file_crc(&bytes);
-        self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir))
+        self.fs
+            .sync_dir(&self.dir)
+            .map_err(os_err("fsync", &self.dir))
     }
 
     fn write_index(&self, ch: &Changes) -> Result<(), MailboxError> {
@@ -159,10 +174,14 @@ impl Mailbox {
         for (pos, rec) in &ch.records {
             let bytes = rec.encode(ch.index.minor_version)?;
             let off = ch.index.record_offset(*pos as u32 + 1);
-            self.index_file.write_all_at(&bytes, off).map_err(os_err("write", &path))?;
+            self.index_file
+                .write_all_at(&bytes, off)
+                .map_err(os_err("write", &path))?;
         }
         let hb = ch.index.encode()?;
-        self.index_file.write_all_at(&hb, 0).map_err(os_err("write", &path))?;
+        self.index_file
+            .write_all_at(&hb, 0)
+            .map_err(os_err("write", &path))?;
         self.index_file.sync().map_err(os_err("fsync", &path))
     }
 
@@ -173,14 +192,20 @@ impl Mailbox {
             if let Some(old) = self.records.get(*pos) {
                 let bytes = old.encode(self.index.minor_version)?;
                 let off = self.index.record_offset(*pos as u32 + 1);
-                self.index_file.write_all_at(&bytes, off).map_err(os_err("write", &path))?;
+                self.index_file
+                    .write_all_at(&bytes, off)
+                    .map_err(os_err("write", &path))?;
             }
         }
         let mut old = self.index.clone();
         old.header_file_crc = self.index.header_file_crc;
-        self.index_file.write_all_at(&old.encode()?, 0).map_err(os_err("write", &path))?;
+        self.index_file
+            .write_all_at(&old.encode()?, 0)
+            .map_err(os_err("write", &path))?;
         let end = self.index.record_offset(self.index.num_records + 1);
-        self.index_file.set_len(end).map_err(os_err("truncate", &path))?;
+        self.index_file
+            .set_len(end)
+            .map_err(os_err("truncate", &path))?;
         self.index_file.sync().map_err(os_err("fsync", &path))
     }
 
@@ -222,7 +247,11 @@ pub(crate) fn update_counts(i: &mut IndexHeader, r: &IndexRecord, add: bool) {
         return;
     }
     let step = |v: &mut u32| {
-        *v = if add { v.wrapping_add(1) } else { v.saturating_sub(1) };
+        *v = if add {
+            v.wrapping_add(1)
+        } else {
+            v.saturating_sub(1)
+        };
     };
     if r.system_flags.contains(F::ANSWERED) {
         step(&mut i.answered);

@@ -86,19 +86,28 @@ impl Mailbox {
         };
         let hbytes = header.encode();
         let hnew = dir.join(format!("{HEADER_FILE}.NEW"));
-        let hf = fs.open(&hnew, OpenMode::Truncate).map_err(os_err("open", &hnew))?;
-        hf.write_all_at(&hbytes, 0).map_err(os_err("write", &hnew))?;
+        let hf = fs
+            .open(&hnew, OpenMode::Truncate)
+            .map_err(os_err("open", &hnew))?;
+        hf.write_all_at(&hbytes, 0)
+            .map_err(os_err("write", &hnew))?;
         hf.sync().map_err(os_err("fsync", &hnew))?;
-        fs.rename(&hnew, &dir.join(HEADER_FILE)).map_err(os_err("rename", &hnew))?;
+        fs.rename(&hnew, &dir.join(HEADER_FILE))
+            .map_err(os_err("rename", &hnew))?;
 
-        let mut index = IndexHeader::new_v17(spec.uidvalidity, spec.highestmodseq, spec.options, spec.now);
+        let mut index =
+            IndexHeader::new_v17(spec.uidvalidity, spec.highestmodseq, spec.options, spec.now);
         index.header_file_crc = header_file_crc(&hbytes);
         let inew = dir.join(format!("{INDEX_FILE}.NEW"));
-        let f = fs.open(&inew, OpenMode::Truncate).map_err(os_err("open", &inew))?;
+        let f = fs
+            .open(&inew, OpenMode::Truncate)
+            .map_err(os_err("open", &inew))?;
         f.lock(LockKind::Exclusive).map_err(os_err("lock", &inew))?;
-        f.write_all_at(&index.encode()?, 0).map_err(os_err("write", &inew))?;
+        f.write_all_at(&index.encode()?, 0)
+            .map_err(os_err("write", &inew))?;
         f.sync().map_err(os_err("fsync", &inew))?;
-        fs.rename(&inew, &index_path).map_err(os_err("rename", &inew))?;
+        fs.rename(&inew, &index_path)
+            .map_err(os_err("rename", &inew))?;
         fs.sync_dir(dir).map_err(os_err("fsync", dir))?;
         let index = IndexHeader::decode(&index.encode()?, &index_path)?;
         Ok(Mailbox {

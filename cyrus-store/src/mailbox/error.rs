@@ -71,7 +71,11 @@ pub enum MailboxError {
 }
 
 impl MailboxError {
-    pub(crate) fn bad_format(file: impl Into<PathBuf>, offset: u64, what: impl Into<String>) -> Self {
+    pub(crate) fn bad_format(
+        file: impl Into<PathBuf>,
+        offset: u64,
+        what: impl Into<String>,
+    ) -> Self {
         MailboxError::BadFormat {
             file: file.into(),
             offset,

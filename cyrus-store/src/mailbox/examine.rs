@@ -67,7 +67,11 @@ pub fn mbexamine(
     o.push_str(&format!("Examining {extname}... Mailbox Header Info:\n"));
     o.push_str(&format!("  Path to mailbox: {path}\n"));
     o.push_str(&format!("  Mailbox ACL: {}\n", header.acl));
-    let uniqueid = header.uniqueid.as_ref().map(|u| u.as_str()).unwrap_or("(null)");
+    let uniqueid = header
+        .uniqueid
+        .as_ref()
+        .map(|u| u.as_str())
+        .unwrap_or("(null)");
     o.push_str(&format!("  Unique ID: {uniqueid}\n"));
     o.push_str("  User Flags: ");
     let mut n = 0;
@@ -81,8 +85,14 @@ pub fn mbexamine(
         o.push_str("[none]");
     }
     o.push_str("\n\n Index Header Info:\n");
-    o.push_str(&format!("  Generation Number: {}\n", index.generation_no as i32));
-    o.push_str(&format!("  Minor Version: {}\n", index.minor_version as i32));
+    o.push_str(&format!(
+        "  Generation Number: {}\n",
+        index.generation_no as i32
+    ));
+    o.push_str(&format!(
+        "  Minor Version: {}\n",
+        index.minor_version as i32
+    ));
     o.push_str(&format!(
         "  Header Size: {} bytes  Record Size: {} bytes\n",
         index.start_offset, index.record_size
@@ -126,7 +136,10 @@ pub fn mbexamine(
         index.pop3_last_login,
         ctime_utc(i64::from(index.pop3_last_login))
     ));
-    o.push_str(&format!("  Highest Mod Sequence: {}\n", index.highestmodseq));
+    o.push_str(&format!(
+        "  Highest Mod Sequence: {}\n",
+        index.highestmodseq
+    ));
     o.push_str("\n Message Info:\n");
     let mut out = o.into_bytes();
     for m in messages {
@@ -226,7 +239,9 @@ pub fn unexpunge_list(messages: &[ReportMessage<'_>]) -> Vec<u8> {
         );
         out.extend_from_slice(head.as_bytes());
         let Some(c) = m.cache else {
-            out.extend_from_slice(b"\tERROR: cache record missing or corrupt, not printing cache details\n\n");
+            out.extend_from_slice(
+                b"\tERROR: cache record missing or corrupt, not printing cache details\n\n",
+            );
             continue;
         };
         for (label, item) in [

@@ -32,7 +32,12 @@ pub enum ExpungeMode {
 impl Mailbox {
     /// Expunges the non-expunged messages that have `\Deleted`, restricted
     /// to `uids` when given (UID EXPUNGE). Returns the expunged UIDs.
-    pub fn expunge(&mut self, uids: Option<&[Uid]>, mode: ExpungeMode, now: u32) -> Result<Vec<Uid>, MailboxError> {
+    pub fn expunge(
+        &mut self,
+        uids: Option<&[Uid]>,
+        mode: ExpungeMode,
+        now: u32,
+    ) -> Result<Vec<Uid>, MailboxError> {
         let mut ch = self.begin()?;
         let mut done = Vec::new();
         for pos in 0..self.records.len() {
@@ -135,7 +140,9 @@ impl Mailbox {
             self.stage_rewrite(&mut ch, pos, &old, rec, now, true);
         }
         if unlinked {
-            self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir))?;
+            self.fs
+                .sync_dir(&self.dir)
+                .map_err(os_err("fsync", &self.dir))?;
         }
         ch.index.options.0 &= !MailboxOptions::NEEDS_UNLINK;
         self.commit(ch)?;
@@ -150,7 +157,12 @@ impl Mailbox {
     /// the new UID, the copy keeps the old cache entry, flags and dates, and
     /// the old record is marked unlinked. With `clear_deleted`, `\Deleted`
     /// is removed from the copies. Returns (old UID, new UID) pairs.
-    pub fn unexpunge(&mut self, uids: &[Uid], clear_deleted: bool, now: u32) -> Result<Vec<(Uid, Uid)>, MailboxError> {
+    pub fn unexpunge(
+        &mut self,
+        uids: &[Uid],
+        clear_deleted: bool,
+        now: u32,
+    ) -> Result<Vec<(Uid, Uid)>, MailboxError> {
         let mut ch = self.begin()?;
         let mut pairs = Vec::new();
         for pos in 0..self.records.len() {
@@ -188,7 +200,11 @@ impl Mailbox {
         if pairs.is_empty() {
             return Ok(pairs);
         }
-        if let Err(e) = self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir)) {
+        if let Err(e) = self
+            .fs
+            .sync_dir(&self.dir)
+            .map_err(os_err("fsync", &self.dir))
+        {
             for f in &ch.new_files {
                 let _ = self.fs.remove_file(f);
             }

@@ -142,8 +142,14 @@ mod tests {
     #[test]
     fn masks_keep_halves_apart() {
         let w = 0x8000_0012u32;
-        assert_eq!(SystemFlags::from_bits_truncate(w), SystemFlags::SEEN | SystemFlags::FLAGGED);
-        assert_eq!(InternalFlags::from_bits_truncate(w), InternalFlags::EXPUNGED);
+        assert_eq!(
+            SystemFlags::from_bits_truncate(w),
+            SystemFlags::SEEN | SystemFlags::FLAGGED
+        );
+        assert_eq!(
+            InternalFlags::from_bits_truncate(w),
+            InternalFlags::EXPUNGED
+        );
         assert_eq!((!SystemFlags::SEEN).bits() & 0xffff_0000, 0);
     }
 

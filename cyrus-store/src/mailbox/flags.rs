@@ -25,7 +25,9 @@ fn valid_keyword(name: &str) -> bool {
     !name.is_empty()
         && name.len() < 256
         && name.bytes().all(|c| {
-            c > 0x20 && c < 0x7f && !matches!(c, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
+            c > 0x20
+                && c < 0x7f
+                && !matches!(c, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
         })
 }
 
@@ -33,7 +35,12 @@ impl Mailbox {
     /// Slots of user flags `names`. With `create`, missing names get the
     /// first free slot (a new header is staged in `ch`); without it they
     /// are skipped.
-    pub(crate) fn user_flag_slots(&self, ch: &mut Changes, names: &[&str], create: bool) -> Result<Vec<usize>, MailboxError> {
+    pub(crate) fn user_flag_slots(
+        &self,
+        ch: &mut Changes,
+        names: &[&str],
+        create: bool,
+    ) -> Result<Vec<usize>, MailboxError> {
         let mut slots = Vec::with_capacity(names.len());
         for name in names {
             if let Some(slot) = self.staged_header(ch).user_flag_slot(name) {
@@ -128,7 +135,15 @@ impl Mailbox {
 
     /// Stages a rewritten record: counts and CRCs move from `old` to `rec`;
     /// unless `silent`, it gets the next MODSEQ and `last_updated = now`.
-    pub(crate) fn stage_rewrite(&self, ch: &mut Changes, pos: usize, old: &super::IndexRecord, mut rec: super::IndexRecord, now: u32, silent: bool) {
+    pub(crate) fn stage_rewrite(
+        &self,
+        ch: &mut Changes,
+        pos: usize,
+        old: &super::IndexRecord,
+        mut rec: super::IndexRecord,
+        now: u32,
+        silent: bool,
+    ) {
         let header = self.staged_header(ch).clone();
         ch.uncount(&header, old);
         if !silent {
@@ -137,7 +152,10 @@ impl Mailbox {
             rec.last_updated = now;
         }
         ch.count(&header, &rec);
-        if rec.is_expunged() && !old.is_expunged() && (ch.index.first_expunged == 0 || ch.index.first_expunged > rec.last_updated) {
+        if rec.is_expunged()
+            && !old.is_expunged()
+            && (ch.index.first_expunged == 0 || ch.index.first_expunged > rec.last_updated)
+        {
             ch.index.first_expunged = rec.last_updated;
         }
         ch.records.insert(pos, rec);

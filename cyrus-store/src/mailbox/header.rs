@@ -97,7 +97,9 @@ impl MailboxHeader {
                 }
                 "Q" => h.quotaroot = value.as_str().map(str::to_string),
                 "A" => {
-                    let pairs = value.as_kvlist().ok_or_else(|| bad("A is not a key-value list"))?;
+                    let pairs = value
+                        .as_kvlist()
+                        .ok_or_else(|| bad("A is not a key-value list"))?;
                     let mut acl = String::new();
                     for (id, rights) in pairs {
                         acl.push_str(id);
@@ -112,7 +114,10 @@ impl MailboxHeader {
                     if list.len() > UserFlags::MAX {
                         return Err(bad("more than 128 user flags"));
                     }
-                    h.user_flags = list.iter().map(|f| f.as_str().map(str::to_string)).collect();
+                    h.user_flags = list
+                        .iter()
+                        .map(|f| f.as_str().map(str::to_string))
+                        .collect();
                 }
                 _ => {} // unknown keys are ignored, as Cyrus's parser does
             }
@@ -135,11 +140,16 @@ impl MailboxHeader {
         }
         if let Some(uid) = fields.next() {
             h.uniqueid = Some(
-                UniqueId::try_from(uid).map_err(|e| MailboxError::bad_format(file, base, e.to_string()))?,
+                UniqueId::try_from(uid)
+                    .map_err(|e| MailboxError::bad_format(file, base, e.to_string()))?,
             );
         }
         let Some(flags) = lines.next() else {
-            return Err(MailboxError::bad_format(file, base, "legacy header: no flags line"));
+            return Err(MailboxError::bad_format(
+                file,
+                base,
+                "legacy header: no flags line",
+            ));
         };
         // Cyrus keeps empty names between double spaces as empty slots.
         if !flags.is_empty() {
@@ -153,7 +163,11 @@ impl MailboxHeader {
             }
         }
         let (Some(acl), Some(_)) = (lines.next(), lines.next()) else {
-            return Err(MailboxError::bad_format(file, base, "legacy header: no ACL line"));
+            return Err(MailboxError::bad_format(
+                file,
+                base,
+                "legacy header: no ACL line",
+            ));
         };
         h.acl = acl.to_string();
         Ok(h)
@@ -166,7 +180,12 @@ impl MailboxHeader {
             ("N".to_string(), Dlist::atom(&self.name)),
             (
                 "I".to_string(),
-                Dlist::atom(self.uniqueid.as_ref().map(UniqueId::as_str).unwrap_or_default()),
+                Dlist::atom(
+                    self.uniqueid
+                        .as_ref()
+                        .map(UniqueId::as_str)
+                        .unwrap_or_default(),
+                ),
             ),
         ];
         if let Some(q) = &self.quotaroot {
@@ -180,7 +199,11 @@ impl MailboxHeader {
                 .collect();
             kv.push(("A".into(), Dlist::KvList(pairs)));
         }
-        let nflags = self.user_flags.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
+        let nflags = self
+            .user_flags
+            .iter()
+            .rposition(Option::is_some)
+            .map_or(0, |i| i + 1);
         if nflags > 0 {
             let list = self.user_flags[..nflags]
                 .iter()

@@ -129,7 +129,12 @@ fn put64(b: &mut [u8], off: usize, v: u64) {
 
 impl IndexHeader {
     /// A fresh v17 header for an empty mailbox.
-    pub fn new_v17(uidvalidity: UidValidity, highestmodseq: Modseq, options: u32, now: u32) -> Self {
+    pub fn new_v17(
+        uidvalidity: UidValidity,
+        highestmodseq: Modseq,
+        options: u32,
+        now: u32,
+    ) -> Self {
         IndexHeader {
             minor_version: MINOR_VERSION,
             start_offset: INDEX_HEADER_SIZE as u32,
@@ -151,14 +156,26 @@ impl IndexHeader {
     /// set and a zero `highestmodseq` reads as 1.
     pub fn decode(buf: &[u8], file: &Path) -> Result<IndexHeader, MailboxError> {
         if buf.len() < 12 {
-            return Err(MailboxError::bad_format(file, 0, "index file shorter than its header"));
+            return Err(MailboxError::bad_format(
+                file,
+                0,
+                "index file shorter than its header",
+            ));
         }
         let minor = be32(buf, 8);
         let Some((hlen, _)) = layout(minor) else {
-            return Err(MailboxError::bad_format(file, 8, format!("unsupported index minor version {minor}")));
+            return Err(MailboxError::bad_format(
+                file,
+                8,
+                format!("unsupported index minor version {minor}"),
+            ));
         };
         if buf.len() < hlen {
-            return Err(MailboxError::bad_format(file, 0, "index file shorter than its header"));
+            return Err(MailboxError::bad_format(
+                file,
+                0,
+                "index file shorter than its header",
+            ));
         }
         let b = &buf[..hlen];
         let mut i = IndexHeader {
@@ -269,7 +286,11 @@ impl IndexHeader {
     pub fn encode(&self) -> Result<Vec<u8>, MailboxError> {
         let minor = self.minor_version;
         let Some((hlen, _)) = layout(minor).filter(|_| minor >= 12) else {
-            return Err(MailboxError::bad_format("cyrus.index", 8, format!("cannot write index minor version {minor}")));
+            return Err(MailboxError::bad_format(
+                "cyrus.index",
+                8,
+                format!("cannot write index minor version {minor}"),
+            ));
         };
         let mut b = vec![0u8; (self.start_offset as usize).max(hlen)];
         put32(&mut b, 0, self.generation_no);
@@ -341,7 +362,8 @@ impl IndexHeader {
 
     /// Byte offset of record `recno` (1-based).
     pub fn record_offset(&self, recno: u32) -> u64 {
-        u64::from(self.start_offset) + u64::from(recno.saturating_sub(1)) * u64::from(self.record_size)
+        u64::from(self.start_offset)
+            + u64::from(recno.saturating_sub(1)) * u64::from(self.record_size)
     }
 }
 

@@ -108,9 +108,18 @@ impl IndexRecord {
 
     /// Decodes a record of minor version `version` from `buf`, checking the
     /// record CRC (v12+). `file` and `offset` name the record in errors.
-    pub fn decode(buf: &[u8], version: u32, file: &Path, offset: u64) -> Result<IndexRecord, MailboxError> {
+    pub fn decode(
+        buf: &[u8],
+        version: u32,
+        file: &Path,
+        offset: u64,
+    ) -> Result<IndexRecord, MailboxError> {
         if buf.len() < min_len(version) {
-            return Err(MailboxError::bad_format(file, offset, "index record truncated"));
+            return Err(MailboxError::bad_format(
+                file,
+                offset,
+                "index record truncated",
+            ));
         }
         let flags = be32(buf, 32);
         let cache_version_field = be32(buf, 56);
@@ -121,7 +130,8 @@ impl IndexRecord {
             size: be32(buf, 12),
             header_size: be32(buf, 16),
             gmtime: be32(buf, 20),
-            cache_offset: u64::from(be32(buf, 24)) | (u64::from(cache_version_field & 0xffff_0000) << 16),
+            cache_offset: u64::from(be32(buf, 24))
+                | (u64::from(cache_version_field & 0xffff_0000) << 16),
             last_updated: be32(buf, 28),
             system_flags: SystemFlags::from_bits_truncate(flags),
             internal_flags: InternalFlags::from_bits_truncate(flags),
@@ -175,7 +185,11 @@ impl IndexRecord {
     /// Encodes as minor version `version` (12 or later), with CRC.
     pub fn encode(&self, version: u32) -> Result<Vec<u8>, MailboxError> {
         let Some(crc_at) = crc_offset(version) else {
-            return Err(MailboxError::bad_format("cyrus.index", 0, format!("cannot write record version {version}")));
+            return Err(MailboxError::bad_format(
+                "cyrus.index",
+                0,
+                format!("cannot write record version {version}"),
+            ));
         };
         let mut b = vec![0u8; min_len(version)];
         put32(&mut b, 0, self.uid.0);
@@ -186,7 +200,11 @@ impl IndexRecord {
         put32(&mut b, 20, self.gmtime);
         put32(&mut b, 24, (self.cache_offset & 0xffff_ffff) as u32);
         put32(&mut b, 28, self.last_updated);
-        put32(&mut b, 32, self.system_flags.bits() | self.internal_flags.bits());
+        put32(
+            &mut b,
+            32,
+            self.system_flags.bits() | self.internal_flags.bits(),
+        );
         for (n, w) in self.user_flags.0.iter().enumerate() {
             put32(&mut b, 36 + 4 * n, *w);
         }
@@ -266,7 +284,10 @@ mod tests {
         let mut b = sample().encode(17).unwrap();
         b[0] ^= 0x80;
         let e = IndexRecord::decode(&b, 17, Path::new("/a/cyrus.index"), 272).unwrap_err();
-        assert!(matches!(e, MailboxError::Checksum { offset: 272, .. }), "{e}");
+        assert!(
+            matches!(e, MailboxError::Checksum { offset: 272, .. }),
+            "{e}"
+        );
         assert!(IndexRecord::decode(&b[..50], 17, Path::new("x"), 0).is_err());
     }
 }

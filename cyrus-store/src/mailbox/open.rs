@@ -29,7 +29,10 @@ pub const INDEX_FILE: &str = "cyrus.index";
 pub const CACHE_FILE: &str = "cyrus.cache";
 
 /// Wraps an `io::Error` with the operation and path.
-pub(crate) fn os_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> MailboxError + 'a {
+pub(crate) fn os_err<'a>(
+    op: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(io::Error) -> MailboxError + 'a {
     move |e| MailboxError::Os(OsError::new(op, path, e))
 }
 
@@ -61,7 +64,11 @@ impl Mailbox {
                 return Ok(mb);
             }
         }
-        Err(MailboxError::bad_format(dir.join(INDEX_FILE), 0, "index file keeps being replaced"))
+        Err(MailboxError::bad_format(
+            dir.join(INDEX_FILE),
+            0,
+            "index file keeps being replaced",
+        ))
     }
 
     fn try_open(fs: &FsRef, dir: &Path, lock: LockKind) -> Result<Option<Mailbox>, MailboxError> {
@@ -70,20 +77,28 @@ impl Mailbox {
             LockKind::Shared => OpenMode::Read,
             LockKind::Exclusive => OpenMode::ReadWrite,
         };
-        let index_file = fs.open(&index_path, mode).map_err(os_err("open", &index_path))?;
+        let index_file = fs
+            .open(&index_path, mode)
+            .map_err(os_err("open", &index_path))?;
         index_file.lock(lock).map_err(os_err("lock", &index_path))?;
         let bytes = index_file.read_all().map_err(os_err("read", &index_path))?;
         let index = IndexHeader::decode(&bytes, &index_path)?;
         // Still the file at the path?
-        let now_there = fs.open(&index_path, OpenMode::Read).map_err(os_err("open", &index_path))?;
+        let now_there = fs
+            .open(&index_path, OpenMode::Read)
+            .map_err(os_err("open", &index_path))?;
         let mut gen = [0u8; 4];
-        now_there.read_exact_at(&mut gen, 0).map_err(os_err("read", &index_path))?;
+        now_there
+            .read_exact_at(&mut gen, 0)
+            .map_err(os_err("read", &index_path))?;
         if u32::from_be_bytes(gen) != index.generation_no {
             return Ok(None);
         }
         let records = decode_records(&bytes, &index, &index_path)?;
         let header_path = dir.join(HEADER_FILE);
-        let hf = fs.open(&header_path, OpenMode::Read).map_err(os_err("open", &header_path))?;
+        let hf = fs
+            .open(&header_path, OpenMode::Read)
+            .map_err(os_err("open", &header_path))?;
         let hbytes = hf.read_all().map_err(os_err("read", &header_path))?;
         let header = MailboxHeader::decode(&hbytes, &header_path)?;
         let mut mb = Mailbox {
@@ -151,7 +166,10 @@ impl Mailbox {
     /// Reads the message file of `uid`.
     pub fn read_message(&self, uid: Uid) -> Result<Vec<u8>, MailboxError> {
         let p = self.message_path(uid);
-        let f = self.fs.open(&p, OpenMode::Read).map_err(os_err("open", &p))?;
+        let f = self
+            .fs
+            .open(&p, OpenMode::Read)
+            .map_err(os_err("open", &p))?;
         f.read_all().map_err(os_err("read", &p))
     }
 
@@ -195,8 +213,12 @@ impl Mailbox {
         let main = self.dir.join(CACHE_FILE);
         let path = self.cache_path()?;
         if path != main {
-            self.fs.rename(&path, &main).map_err(os_err("rename", &path))?;
-            self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir))?;
+            self.fs
+                .rename(&path, &main)
+                .map_err(os_err("rename", &path))?;
+            self.fs
+                .sync_dir(&self.dir)
+                .map_err(os_err("fsync", &self.dir))?;
         }
         Ok(())
     }
@@ -205,18 +227,26 @@ impl Mailbox {
     /// record's `cache_crc`, as `mailbox_cacherecord` does).
     pub fn read_cache(&self, record: &IndexRecord) -> Result<CacheItems, MailboxError> {
         let path = self.cache_path()?;
-        let f = self.fs.open(&path, OpenMode::Read).map_err(os_err("open", &path))?;
+        let f = self
+            .fs
+            .open(&path, OpenMode::Read)
+            .map_err(os_err("open", &path))?;
         let len = f.len().map_err(os_err("stat", &path))?;
         let start = record.cache_offset;
         if start < 4 || start >= len {
-            return Err(MailboxError::bad_format(&path, start, format!("cache offset of UID {} outside the file", record.uid)));
+            return Err(MailboxError::bad_format(
+                &path,
+                start,
+                format!("cache offset of UID {} outside the file", record.uid),
+            ));
         }
         // Entries are small; read a window and widen it if the entry is longer.
         let mut window = 16 * 1024u64;
         loop {
             let want = window.min(len - start) as usize;
             let mut buf = vec![0u8; 4 + want];
-            f.read_exact_at(&mut buf[4..], start).map_err(os_err("read", &path))?;
+            f.read_exact_at(&mut buf[4..], start)
+                .map_err(os_err("read", &path))?;
             match CacheItems::decode_at(&buf, 4, &path) {
                 Ok((items, n)) => {
                     let computed = cache::cache_crc(&buf[4..4 + n]);
@@ -261,20 +291,33 @@ impl Mailbox {
 }
 
 /// Decodes `num_records` records after the header in `bytes`.
-pub(crate) fn decode_records(bytes: &[u8], index: &IndexHeader, path: &Path) -> Result<Vec<IndexRecord>, MailboxError> {
+pub(crate) fn decode_records(
+    bytes: &[u8],
+    index: &IndexHeader,
+    path: &Path,
+) -> Result<Vec<IndexRecord>, MailboxError> {
     let need = index.record_offset(index.num_records + 1);
     if (bytes.len() as u64) < need || index.record_size == 0 {
         return Err(MailboxError::bad_format(
             path,
             bytes.len() as u64,
-            format!("index has {} bytes, header promises {} records ({need} bytes)", bytes.len(), index.num_records),
+            format!(
+                "index has {} bytes, header promises {} records ({need} bytes)",
+                bytes.len(),
+                index.num_records
+            ),
         ));
     }
     let mut records = Vec::with_capacity(index.num_records as usize);
     for recno in 1..=index.num_records {
         let off = index.record_offset(recno);
         let at = off as usize;
-        let rec = IndexRecord::decode(&bytes[at..at + index.record_size as usize], index.minor_version, path, off)?;
+        let rec = IndexRecord::decode(
+            &bytes[at..at + index.record_size as usize],
+            index.minor_version,
+            path,
+            off,
+        )?;
         records.push(rec);
     }
     Ok(records)

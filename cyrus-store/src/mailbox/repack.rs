@@ -57,7 +57,9 @@ impl Mailbox {
             records.push(rec);
         }
         if unlinked {
-            self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir))?;
+            self.fs
+                .sync_dir(&self.dir)
+                .map_err(os_err("fsync", &self.dir))?;
         }
         index.num_records = records.len() as u32;
         index.options.0 &= !(MailboxOptions::NEEDS_REPACK | MailboxOptions::NEEDS_UNLINK);
@@ -74,10 +76,16 @@ impl Mailbox {
             let _ = fs.remove_file(&cnew);
         };
         let written = (|| -> Result<Box<dyn crate::os::File>, MailboxError> {
-            let cf = self.fs.open(&cnew, OpenMode::Truncate).map_err(os_err("open", &cnew))?;
+            let cf = self
+                .fs
+                .open(&cnew, OpenMode::Truncate)
+                .map_err(os_err("open", &cnew))?;
             cf.write_all_at(&cache, 0).map_err(os_err("write", &cnew))?;
             cf.sync().map_err(os_err("fsync", &cnew))?;
-            let f = self.fs.open(&inew, OpenMode::Truncate).map_err(os_err("open", &inew))?;
+            let f = self
+                .fs
+                .open(&inew, OpenMode::Truncate)
+                .map_err(os_err("open", &inew))?;
             f.lock(LockKind::Exclusive).map_err(os_err("lock", &inew))?;
             f.write_all_at(&ibytes, 0).map_err(os_err("write", &inew))?;
             f.sync().map_err(os_err("fsync", &inew))?;
@@ -103,10 +111,16 @@ impl Mailbox {
         // Make the index rename durable on its own, so the only in-between
         // state a crash can leave is "new index, cache still .NEW", which
         // `open` knows how to finish.
-        self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir))?;
+        self.fs
+            .sync_dir(&self.dir)
+            .map_err(os_err("fsync", &self.dir))?;
         let cpath = self.dir.join(CACHE_FILE);
-        self.fs.rename(&cnew, &cpath).map_err(os_err("rename", &cnew))?;
-        self.fs.sync_dir(&self.dir).map_err(os_err("fsync", &self.dir))?;
+        self.fs
+            .rename(&cnew, &cpath)
+            .map_err(os_err("rename", &cnew))?;
+        self.fs
+            .sync_dir(&self.dir)
+            .map_err(os_err("fsync", &self.dir))?;
         Ok(())
     }
 }

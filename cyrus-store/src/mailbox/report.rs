@@ -5,7 +5,10 @@ use super::examine::{self, ReportMessage};
 use super::open::Mailbox;
 
 impl Mailbox {
-    fn report_messages(&self, pick: impl Fn(&super::IndexRecord) -> bool) -> Vec<(usize, Option<CacheItems>)> {
+    fn report_messages(
+        &self,
+        pick: impl Fn(&super::IndexRecord) -> bool,
+    ) -> Vec<(usize, Option<CacheItems>)> {
         self.records
             .iter()
             .enumerate()

@@ -66,7 +66,11 @@ pub fn crc_virtannot(minor: u32, r: &IndexRecord) -> u32 {
         crc ^= crc_annot(r.uid.0, &format!("{NS}savedate"), &r.savedate.to_string());
     }
     if r.createdmodseq.0 != 0 && minor >= 16 {
-        crc ^= crc_annot(r.uid.0, &format!("{NS}createdmodseq"), &r.createdmodseq.0.to_string());
+        crc ^= crc_annot(
+            r.uid.0,
+            &format!("{NS}createdmodseq"),
+            &r.createdmodseq.0.to_string(),
+        );
     }
     crc
 }
