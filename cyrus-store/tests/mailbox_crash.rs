@@ -5,6 +5,8 @@
 //! I/O error the operation must fail cleanly and leave a consistent mailbox,
 //! both in memory and on disk.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 #[path = "mailbox_util.rs"]
 mod util;
 

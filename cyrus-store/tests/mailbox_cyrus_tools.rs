@@ -6,6 +6,8 @@
 //! `mailboxes.db` is made by Cyrus's own `ctl_mboxlist -u` from a JSON
 //! dump, so this test does not depend on our twoskip writer.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 #[path = "mailbox_util.rs"]
 mod util;
 

@@ -2,6 +2,8 @@
 //! codecs and reported exactly as Cyrus's `mbexamine` and `unexpunge -l`
 //! did, and re-encoding every header and record reproduces the file bytes.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

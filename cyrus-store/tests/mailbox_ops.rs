@@ -2,6 +2,8 @@
 //! expunge (three modes), unexpunge, repack, with the invariants checked
 //! after each step and after reopening.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 #[path = "mailbox_util.rs"]
 mod util;
 

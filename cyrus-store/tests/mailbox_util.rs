@@ -1,6 +1,6 @@
 //! Helpers shared by the mailbox integration tests (included with
 //! `#[path]`; as its own test target it has no tests).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -261,6 +261,7 @@ pub fn unexpunge_list(messages: &[ReportMessage<'_>]) -> Vec<u8> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is the failure report
 mod tests {
     use super::*;
 

@@ -32,14 +32,13 @@ impl Mailbox {
         let mut cache = index.generation_no.to_be_bytes().to_vec();
         let mut unlinked = false;
         for old in &self.records {
-            if old.internal_flags.contains(InternalFlags::NEEDS_CLEANUP) || old.is_unlinked() {
-                if old.is_unlinked() {
-                    let p = self.message_path(old.uid);
-                    match self.fs.remove_file(&p) {
-                        Ok(()) => unlinked = true,
-                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                        Err(e) => return Err(os_err("unlink", &p)(e)),
-                    }
+            // Files of records already durably marked UNLINKED go first.
+            if old.is_unlinked() {
+                let p = self.message_path(old.uid);
+                match self.fs.remove_file(&p) {
+                    Ok(()) => unlinked = true,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(os_err("unlink", &p)(e)),
                 }
             }
             if old.is_unlinked() {
