@@ -206,3 +206,89 @@ fn cyrus_mbexamine_reconstruct_and_unexpunge_read_our_mailbox() {
         "after Cyrus unexpunge -a"
     );
 }
+
+#[test]
+fn old_index_versions_written_by_cyrus_read_and_extend() {
+    if !available() {
+        eprintln!(
+            "skipped: needs root, a cyrus user and {BIN}/mbexamine (Debian cyrus-common 3.6)"
+        );
+        return;
+    }
+    let inst = Instance::new("versions");
+    let fs: FsRef = Arc::new(RealFs::new());
+    let uniqueid = UniqueId::try_from("v3rs10n5t3st0000000000ab").unwrap();
+    let dir = uuid_dir(&inst.root.join("spool"), &uniqueid);
+    let spec = CreateSpec::new(
+        "user.ver",
+        uniqueid.clone(),
+        "ver\tlrswipkxtecdan\t",
+        1_795_354_276,
+    );
+    let mut mb = Mailbox::create(fs.clone(), &dir, &spec).unwrap();
+    let src = util::open_fixture("spool/uuid/m/s/msitf3xrbtyfrgg8pb7byd36");
+    let msgs = util::fixture_messages(&src);
+    mb.append_batch(&msgs, 1_795_354_300).unwrap();
+    let uidvalidity = mb.index().uidvalidity.0;
+    mb.close();
+    inst.register("user.ver", uniqueid.as_str(), uidvalidity, "ver");
+    let path = dir.display().to_string();
+    let mut extra = 0u32;
+    for version in [16u32, 15, 14, 13, 12, 17] {
+        let (out, err, ok) = inst.tool(
+            "reconstruct",
+            &["-V", &version.to_string(), "user/ver"],
+            None,
+        );
+        assert!(ok, "reconstruct -V {version}: {out} {err}");
+        let mb = Mailbox::open(fs.clone(), &dir, LockKind::Shared).unwrap();
+        assert_eq!(mb.index().minor_version, version);
+        util::check_consistent_but_annot(&mb);
+        let (out, _, _) = inst.tool("mbexamine", &["user/ver"], None);
+        assert_eq!(
+            out,
+            String::from_utf8(mb.mbexamine_report("user/ver", &path)).unwrap(),
+            "v{version} read"
+        );
+        drop(mb);
+        // What reconstruct -n says about Cyrus's own file of this version
+        // (for v12 it always wants to "update" fields v12 cannot store).
+        let (out, err, _) = inst.tool("reconstruct", &["-n", "user/ver"], None);
+        let baseline: Vec<String> = out.lines().chain(err.lines()).map(String::from).collect();
+
+        // Append and change flags in that version; Cyrus must agree.
+        let mut mb = Mailbox::open(fs.clone(), &dir, LockKind::Exclusive).unwrap();
+        extra += 1;
+        let mut m = msgs[0].clone();
+        m.data
+            .extend_from_slice(format!("extra {extra}\r\n").as_bytes());
+        let uid = mb.append(&m, 1_795_355_000 + extra).unwrap();
+        mb.store_flags(
+            &[uid],
+            FlagOp::Add,
+            SystemFlags::FLAGGED,
+            &[],
+            1_795_355_100,
+        )
+        .unwrap();
+        util::check_consistent_but_annot(&mb);
+        let want = mb.mbexamine_report("user/ver", &path);
+        mb.close();
+        let (out, _, _) = inst.tool("mbexamine", &["user/ver"], None);
+        assert_eq!(
+            out,
+            String::from_utf8(want).unwrap(),
+            "v{version} after our append"
+        );
+        let (out, err, ok) = inst.tool("reconstruct", &["-n", "user/ver"], None);
+        let problems: Vec<&str> = out
+            .lines()
+            .chain(err.lines())
+            .filter(|l| !l.starts_with("user/ver") && !baseline.iter().any(|b| b == l))
+            .collect();
+        assert!(
+            ok && problems.is_empty(),
+            "v{version}: reconstruct -n reports {problems:?}"
+        );
+    }
+}

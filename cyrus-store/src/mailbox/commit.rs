@@ -95,6 +95,7 @@ impl Mailbox {
             }
         }
         ch.index.header_file_crc = self.header_crc;
+        ch.index = ch.index.for_version();
         if let Err(e) = self.write_index(&ch) {
             if self.rollback_index(&ch).is_err() {
                 self.poisoned = true;
@@ -102,7 +103,9 @@ impl Mailbox {
             self.discard(&ch);
             return Err(e);
         }
+        let version = ch.index.minor_version;
         for (pos, rec) in std::mem::take(&mut ch.records) {
+            let rec = rec.for_version(version);
             if pos < self.records.len() {
                 self.records[pos] = rec;
             } else {

@@ -279,6 +279,21 @@ impl IndexHeader {
         self.changes_epoch = be32(b, 152);
     }
 
+    /// The header as its minor version can store it: fields the layout
+    /// lacks (v12: POP3 show-after, annotation bytes and CRC; before v14:
+    /// unseen) read back as zero, so they are zeroed.
+    pub fn for_version(mut self) -> IndexHeader {
+        if self.minor_version < 13 {
+            self.pop3_show_after = 0;
+            self.quota_annot_used = 0;
+            self.sync_crc_annot = 0;
+        }
+        if self.minor_version < 14 {
+            self.unseen = 0;
+        }
+        self
+    }
+
     /// Encodes in this header's own minor version (12–17 or 19), with CRC.
     /// Returns `start_offset` bytes (the header, zero-padded).
     ///

@@ -106,6 +106,22 @@ impl IndexRecord {
         self.internal_flags.contains(InternalFlags::UNLINKED)
     }
 
+    /// The record as minor version `version` can store it: fields the
+    /// layout lacks (conversation id before v13, SAVEDATE before v15,
+    /// CREATEDMODSEQ before v16) read back as zero, so they are zeroed.
+    pub fn for_version(mut self, version: u32) -> IndexRecord {
+        if version < 13 {
+            self.cid = 0;
+        }
+        if version < 15 {
+            self.savedate = 0;
+        }
+        if version < 16 {
+            self.createdmodseq = crate::ids::Modseq(0);
+        }
+        self
+    }
+
     /// Decodes a record of minor version `version` from `buf`, checking the
     /// record CRC (v12+). `file` and `offset` name the record in errors.
     pub fn decode(
