@@ -296,21 +296,35 @@ fn old_index_versions_written_by_cyrus_read_and_extend() {
 #[test]
 fn cyrus_expire_repacks_our_mailbox_and_we_read_the_result() {
     if !available() {
-        eprintln!("skipped: needs root, a cyrus user and {BIN}/mbexamine (Debian cyrus-common 3.6)");
+        eprintln!(
+            "skipped: needs root, a cyrus user and {BIN}/mbexamine (Debian cyrus-common 3.6)"
+        );
         return;
     }
     let inst = Instance::new("expire");
     let fs: FsRef = Arc::new(RealFs::new());
     let uniqueid = UniqueId::try_from("exp1r3t3st00000000000000").unwrap();
     let dir = uuid_dir(&inst.root.join("spool"), &uniqueid);
-    let spec = CreateSpec::new("user.exp", uniqueid.clone(), "exp\tlrswipkxtecdan\t", 1_795_354_276);
+    let spec = CreateSpec::new(
+        "user.exp",
+        uniqueid.clone(),
+        "exp\tlrswipkxtecdan\t",
+        1_795_354_276,
+    );
     let mut mb = Mailbox::create(fs.clone(), &dir, &spec).unwrap();
     let src = util::open_fixture("spool/uuid/1/h/1h27n4nb8groy211tvj675ss");
     let msgs = util::fixture_messages(&src);
     mb.append_batch(&msgs, 1_795_354_300).unwrap();
-    mb.store_flags(&[Uid(2), Uid(5), Uid(9)], FlagOp::Add, SystemFlags::DELETED, &["$x"], 1_795_354_400)
+    mb.store_flags(
+        &[Uid(2), Uid(5), Uid(9)],
+        FlagOp::Add,
+        SystemFlags::DELETED,
+        &["$x"],
+        1_795_354_400,
+    )
+    .unwrap();
+    mb.expunge(None, ExpungeMode::Delayed, 1_795_354_401)
         .unwrap();
-    mb.expunge(None, ExpungeMode::Delayed, 1_795_354_401).unwrap();
     let uidvalidity = mb.index().uidvalidity.0;
     mb.close();
     inst.register("user.exp", uniqueid.as_str(), uidvalidity, "exp");
@@ -323,7 +337,10 @@ fn cyrus_expire_repacks_our_mailbox_and_we_read_the_result() {
     assert_eq!(mb.records().len(), msgs.len() - 3);
     assert!(!dir.join("2.").exists());
     let (out, _, _) = inst.tool("mbexamine", &["user/exp"], None);
-    assert_eq!(out, String::from_utf8(mb.mbexamine_report("user/exp", &dir.display().to_string())).unwrap());
+    assert_eq!(
+        out,
+        String::from_utf8(mb.mbexamine_report("user/exp", &dir.display().to_string())).unwrap()
+    );
     drop(mb);
 
     // And we keep appending to Cyrus's repacked files.
@@ -334,6 +351,13 @@ fn cyrus_expire_repacks_our_mailbox_and_we_read_the_result() {
     let (out, _, _) = inst.tool("mbexamine", &["user/exp"], None);
     assert_eq!(out, String::from_utf8(want).unwrap());
     let (out, err, ok) = inst.tool("reconstruct", &["-n", "user/exp"], None);
-    let problems: Vec<&str> = out.lines().chain(err.lines()).filter(|l| !l.starts_with("user/exp")).collect();
-    assert!(ok && problems.is_empty(), "reconstruct -n reports {problems:?}");
+    let problems: Vec<&str> = out
+        .lines()
+        .chain(err.lines())
+        .filter(|l| !l.starts_with("user/exp"))
+        .collect();
+    assert!(
+        ok && problems.is_empty(),
+        "reconstruct -n reports {problems:?}"
+    );
 }

@@ -343,3 +343,55 @@ fn corrupt_files_give_typed_errors() {
     f.set_len(100).unwrap();
     assert!(Mailbox::open(fs.clone(), Path::new(DIR), LockKind::Shared).is_err());
 }
+
+#[test]
+fn properties_change_without_modseq() {
+    let (_, fs) = setup();
+    let mut mb = create(&fs, Path::new(DIR));
+    mb.append(&message(1), 100).unwrap();
+    let hms = mb.index().highestmodseq;
+    mb.set_acl("test\tlrs\tanyone\tr\t").unwrap();
+    mb.set_quotaroot(Some("user.test")).unwrap();
+    mb.set_recent(Uid(1), 200).unwrap();
+    mb.set_pop3_last_login(300).unwrap();
+    mb.set_options(
+        MailboxOptions::IMAP_SHAREDSEEN,
+        MailboxOptions::POP3_NEW_UIDL,
+    )
+    .unwrap();
+    assert_eq!(mb.index().highestmodseq, hms);
+    let mb = reopen(&fs, mb);
+    assert!(mb.header_crc_matches());
+    assert_eq!(
+        mb.header().acl_entries(),
+        vec![("test", "lrs"), ("anyone", "r")]
+    );
+    assert_eq!(mb.header().quotaroot.as_deref(), Some("user.test"));
+    assert_eq!((mb.index().recentuid, mb.index().recenttime), (Uid(1), 200));
+    assert_eq!(mb.index().pop3_last_login, 300);
+    assert_eq!(mb.index().options.0, MailboxOptions::IMAP_SHAREDSEEN);
+}
+
+#[test]
+fn exclusive_lock_waits_for_the_holder() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (_, fs) = setup();
+    let mb = create(&fs, Path::new(DIR));
+    let released = Arc::new(AtomicBool::new(false));
+    let waiter = {
+        let fs = fs.clone();
+        let released = released.clone();
+        std::thread::spawn(move || {
+            let mb = Mailbox::open(fs, Path::new(DIR), LockKind::Exclusive).unwrap();
+            assert!(
+                released.load(Ordering::SeqCst),
+                "got the lock while it was held"
+            );
+            mb.close();
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    released.store(true, Ordering::SeqCst);
+    mb.close();
+    waiter.join().unwrap();
+}

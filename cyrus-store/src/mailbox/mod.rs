@@ -5,7 +5,7 @@
 //! Codecs (pure, no I/O): [`header`], [`index_header`], [`index_record`],
 //! [`cache`], [`synccrc`], [`examine`] (mbexamine-format reports).
 //! Operations on an open [`Mailbox`]: `open`, `create`, `append`, `flags`,
-//! `expunge`, `repack`, all committed through `commit` (crash-safe order).
+//! `expunge`, `repack`, `properties`, all committed through `commit` (crash-safe order).
 
 mod append;
 pub mod cache;
@@ -20,6 +20,7 @@ pub mod header;
 pub mod index_header;
 pub mod index_record;
 mod open;
+mod properties;
 mod repack;
 mod report;
 pub mod synccrc;
