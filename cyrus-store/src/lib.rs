@@ -23,7 +23,7 @@ pub mod os;
 mod acl;
 mod annotate;
 mod duplicate;
-mod mailbox;
+pub mod mailbox;
 mod mboxlist;
 mod mboxname;
 pub mod message;

@@ -1,0 +1,202 @@
+//! Appending messages (Cyrus `append_fromstage` + `mailbox_append_index_record`).
+//!
+//! A batch shares one group commit: every message file is written under a
+//! temporary name, fsynced and renamed to `<uid>.`, then the directory is
+//! fsynced once, then the cache entries and index records go through one
+//! [`Mailbox::commit`](super::commit). The call returns only after the
+//! index fsync, so an `Ok` append survives a power cut.
+
+use crate::ids::{Guid, Uid};
+use crate::os::OpenMode;
+
+use super::cache::{cache_crc, CacheItems};
+use super::commit::Changes;
+use super::error::MailboxError;
+use super::flagbits::{InternalFlags, SystemFlags, UserFlags};
+use super::index_record::{IndexRecord, CACHE_VERSION};
+use super::open::{os_err, Mailbox};
+
+/// A message to append.
+#[derive(Debug, Clone, Default)]
+pub struct NewMessage {
+    /// The message bytes, exactly as stored (CRLF line ends).
+    pub data: Vec<u8>,
+    /// INTERNALDATE; 0 means `now`.
+    pub internaldate: u32,
+    /// `Date:` truncated to the day; 0 means INTERNALDATE's day (UTC).
+    pub sentdate: u32,
+    /// `Date:` as UTC seconds; 0 means INTERNALDATE.
+    pub gmtime: u32,
+    /// Bytes of the header block including the blank line.
+    pub header_size: u32,
+    /// The ten cache items (from the message parser).
+    pub cache: CacheItems,
+    /// Initial system flags.
+    pub system_flags: SystemFlags,
+    /// Initial user flags by name (created in the header if new).
+    pub user_flags: Vec<String>,
+    /// SAVEDATE; 0 means `now`.
+    pub savedate: u32,
+    /// Conversation id (0 without conversations).
+    pub cid: u64,
+}
+
+impl Mailbox {
+    /// Appends one message; returns its UID.
+    pub fn append(&mut self, msg: &NewMessage, now: u32) -> Result<Uid, MailboxError> {
+        let uids = self.append_batch(std::slice::from_ref(msg), now)?;
+        uids.first().copied().ok_or(MailboxError::BadMessageSize(0))
+    }
+
+    /// Appends `msgs` in one group commit; returns their UIDs in order.
+    /// Either all are appended or (on error) none is.
+    pub fn append_batch(
+        &mut self,
+        msgs: &[NewMessage],
+        now: u32,
+    ) -> Result<Vec<Uid>, MailboxError> {
+        let mut ch = self.begin()?;
+        for m in msgs {
+            if m.data.is_empty() || u32::try_from(m.data.len()).is_err() {
+                return Err(MailboxError::BadMessageSize(m.data.len()));
+            }
+        }
+        let first_uid = ch.index.last_uid.0.wrapping_add(1);
+        let mut uids = Vec::with_capacity(msgs.len());
+        for (n, m) in msgs.iter().enumerate() {
+            let uid = Uid(first_uid + n as u32);
+            if let Err(e) = self.write_message_file(&mut ch, uid, &m.data) {
+                self.remove_files(&ch);
+                return Err(e);
+            }
+            uids.push(uid);
+        }
+        if !msgs.is_empty() {
+            if let Err(e) = self
+                .fs
+                .sync_dir(&self.dir)
+                .map_err(os_err("fsync", &self.dir))
+            {
+                self.remove_files(&ch);
+                return Err(e);
+            }
+        }
+        for (m, uid) in msgs.iter().zip(&uids) {
+            if let Err(e) = self.stage_append(&mut ch, m, *uid, now) {
+                self.remove_files(&ch);
+                return Err(e);
+            }
+        }
+        if !msgs.is_empty() {
+            ch.index.last_appenddate = now;
+        }
+        self.commit(ch)?;
+        Ok(uids)
+    }
+
+    /// Writes `data` to a temporary file, fsyncs it, renames it to `<uid>.`.
+    fn write_message_file(
+        &self,
+        ch: &mut Changes,
+        uid: Uid,
+        data: &[u8],
+    ) -> Result<(), MailboxError> {
+        let tmp = self.dir.join(format!(".tmp.{}", uid.0));
+        let f = self
+            .fs
+            .open(&tmp, OpenMode::Truncate)
+            .map_err(os_err("open", &tmp))?;
+        let r = f
+            .write_all_at(data, 0)
+            .and_then(|()| f.sync())
+            .map_err(os_err("write", &tmp));
+        drop(f);
+        if let Err(e) = r {
+            let _ = self.fs.remove_file(&tmp);
+            return Err(e);
+        }
+        let path = self.message_path(uid);
+        if let Err(e) = self.fs.rename(&tmp, &path) {
+            let _ = self.fs.remove_file(&tmp);
+            return Err(os_err("rename", &tmp)(e));
+        }
+        ch.new_files.push(path);
+        Ok(())
+    }
+
+    fn remove_files(&self, ch: &Changes) {
+        for f in &ch.new_files {
+            let _ = self.fs.remove_file(f);
+        }
+    }
+
+    /// Builds the record for an appended message and adds it to `ch`.
+    fn stage_append(
+        &self,
+        ch: &mut Changes,
+        m: &NewMessage,
+        uid: Uid,
+        now: u32,
+    ) -> Result<(), MailboxError> {
+        let mut user_flags = UserFlags::default();
+        if !m.user_flags.is_empty() {
+            let names: Vec<&str> = m.user_flags.iter().map(String::as_str).collect();
+            for slot in self.user_flag_slots(ch, &names, true)? {
+                user_flags.set(slot, true);
+            }
+        }
+        let internaldate = if m.internaldate == 0 {
+            now
+        } else {
+            m.internaldate
+        };
+        ch.index.highestmodseq = ch.index.highestmodseq.next();
+        let entry = m.cache.encode();
+        let rec = IndexRecord {
+            uid,
+            internaldate,
+            sentdate: if m.sentdate == 0 {
+                internaldate - internaldate % 86_400
+            } else {
+                m.sentdate
+            },
+            size: m.data.len() as u32,
+            header_size: m.header_size,
+            gmtime: if m.gmtime == 0 {
+                internaldate
+            } else {
+                m.gmtime
+            },
+            cache_offset: ch.cache_base + ch.cache_tail.len() as u64,
+            last_updated: now,
+            system_flags: m.system_flags,
+            internal_flags: InternalFlags::EMPTY,
+            user_flags,
+            savedate: if m.savedate == 0 { now } else { m.savedate },
+            cache_version: CACHE_VERSION,
+            guid: Guid::of(&m.data),
+            modseq: ch.index.highestmodseq,
+            cid: m.cid,
+            createdmodseq: ch.index.highestmodseq,
+            cache_crc: cache_crc(&entry),
+        };
+        ch.cache_tail.extend_from_slice(&entry);
+        self.stage_new_record(ch, rec);
+        Ok(())
+    }
+
+    /// Adds a fully built record at the end of the index in `ch`.
+    pub(crate) fn stage_new_record(&self, ch: &mut Changes, rec: IndexRecord) {
+        let header = self.staged_header(ch).clone();
+        ch.count(&header, &rec);
+        if rec.is_expunged()
+            && (ch.index.first_expunged == 0 || ch.index.first_expunged > rec.last_updated)
+        {
+            ch.index.first_expunged = rec.last_updated;
+        }
+        let pos = ch.index.num_records as usize;
+        ch.index.last_uid = rec.uid;
+        ch.index.num_records += 1;
+        ch.records.insert(pos, rec);
+    }
+}

@@ -1,0 +1,324 @@
+//! An open mailbox: its directory, the locked `cyrus.index` handle, and the
+//! decoded header, index header and records.
+//!
+//! Lock order (see docs/ARCHITECTURE.md): `mailboxes.db` → mailbox name
+//! lock → **`cyrus.index`** → quota DB → seen/subs/annotations DBs →
+//! `deliver.db`. This layer takes only the `cyrus.index` lock, the same
+//! `fcntl`-style whole-file lock real Cyrus takes on that file: shared for
+//! readers, exclusive for writers. `cyrus.header` and `cyrus.cache` are
+//! only read or written while it is held. The lock lives as long as the
+//! [`Mailbox`] value; changes made by others become visible on reopen.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::ids::Uid;
+use crate::os::{File, FsRef, LockKind, OpenMode, OsError};
+
+use super::cache::{self, CacheItems};
+use super::error::MailboxError;
+use super::header::{header_file_crc, MailboxHeader};
+use super::index_header::IndexHeader;
+use super::index_record::IndexRecord;
+
+/// `cyrus.header`.
+pub const HEADER_FILE: &str = "cyrus.header";
+/// `cyrus.index`.
+pub const INDEX_FILE: &str = "cyrus.index";
+/// `cyrus.cache`.
+pub const CACHE_FILE: &str = "cyrus.cache";
+
+/// Wraps an `io::Error` with the operation and path.
+pub(crate) fn os_err<'a>(
+    op: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(io::Error) -> MailboxError + 'a {
+    move |e| MailboxError::Os(OsError::new(op, path, e))
+}
+
+/// An open, locked mailbox.
+#[derive(Debug)]
+pub struct Mailbox {
+    pub(crate) fs: FsRef,
+    pub(crate) dir: PathBuf,
+    pub(crate) index_file: Box<dyn File>,
+    pub(crate) lock: LockKind,
+    pub(crate) header: MailboxHeader,
+    /// CRC32 of `cyrus.header` as it is on disk now.
+    pub(crate) header_crc: u32,
+    pub(crate) index: IndexHeader,
+    pub(crate) records: Vec<IndexRecord>,
+    pub(crate) poisoned: bool,
+}
+
+impl Mailbox {
+    /// Opens the mailbox in directory `dir`, taking the `cyrus.index` lock
+    /// of kind `lock`, and reads and checks the header, the index header and
+    /// every index record (CRC errors are reported, never repaired).
+    pub fn open(fs: FsRef, dir: &Path, lock: LockKind) -> Result<Mailbox, MailboxError> {
+        // A repack replaces cyrus.index; if we locked the file just before it
+        // was renamed away, retry on the new one (Cyrus relies on its name
+        // lock for this; the generation number tells us here).
+        for _ in 0..16 {
+            if let Some(mb) = Self::try_open(&fs, dir, lock)? {
+                return Ok(mb);
+            }
+        }
+        Err(MailboxError::bad_format(
+            dir.join(INDEX_FILE),
+            0,
+            "index file keeps being replaced",
+        ))
+    }
+
+    fn try_open(fs: &FsRef, dir: &Path, lock: LockKind) -> Result<Option<Mailbox>, MailboxError> {
+        let index_path = dir.join(INDEX_FILE);
+        let mode = match lock {
+            LockKind::Shared => OpenMode::Read,
+            LockKind::Exclusive => OpenMode::ReadWrite,
+        };
+        let index_file = fs
+            .open(&index_path, mode)
+            .map_err(os_err("open", &index_path))?;
+        index_file.lock(lock).map_err(os_err("lock", &index_path))?;
+        let bytes = index_file.read_all().map_err(os_err("read", &index_path))?;
+        let index = IndexHeader::decode(&bytes, &index_path)?;
+        // Still the file at the path?
+        let now_there = fs
+            .open(&index_path, OpenMode::Read)
+            .map_err(os_err("open", &index_path))?;
+        let mut gen = [0u8; 4];
+        now_there
+            .read_exact_at(&mut gen, 0)
+            .map_err(os_err("read", &index_path))?;
+        if u32::from_be_bytes(gen) != index.generation_no {
+            return Ok(None);
+        }
+        let records = decode_records(&bytes, &index, &index_path)?;
+        let header_path = dir.join(HEADER_FILE);
+        let hf = fs
+            .open(&header_path, OpenMode::Read)
+            .map_err(os_err("open", &header_path))?;
+        let hbytes = hf.read_all().map_err(os_err("read", &header_path))?;
+        let header = MailboxHeader::decode(&hbytes, &header_path)?;
+        let mut mb = Mailbox {
+            fs: fs.clone(),
+            dir: dir.to_path_buf(),
+            index_file,
+            lock,
+            header,
+            header_crc: header_file_crc(&hbytes),
+            index,
+            records,
+            poisoned: false,
+        };
+        mb.finish_interrupted_repack()?;
+        Ok(Some(mb))
+    }
+
+    /// The mailbox directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The lock this handle holds.
+    pub fn lock_kind(&self) -> LockKind {
+        self.lock
+    }
+
+    /// The decoded `cyrus.header`.
+    pub fn header(&self) -> &MailboxHeader {
+        &self.header
+    }
+
+    /// The decoded index header.
+    pub fn index(&self) -> &IndexHeader {
+        &self.index
+    }
+
+    /// All index records, expunged ones included, in index (UID) order.
+    pub fn records(&self) -> &[IndexRecord] {
+        &self.records
+    }
+
+    /// The record with `uid`, if any.
+    pub fn record(&self, uid: Uid) -> Option<&IndexRecord> {
+        self.records
+            .binary_search_by_key(&uid, |r| r.uid)
+            .ok()
+            .map(|i| &self.records[i])
+    }
+
+    /// True when the index header's `header_file_crc` matches `cyrus.header`
+    /// on disk. Cyrus only logs a warning when it does not; it can differ
+    /// after a crash between a header rewrite and the index commit (the
+    /// header then only has extra user-flag names), and the next commit
+    /// brings it back in line.
+    pub fn header_crc_matches(&self) -> bool {
+        self.index.header_file_crc == self.header_crc
+    }
+
+    /// Path of the message file for `uid` (`<uid>.`).
+    pub fn message_path(&self, uid: Uid) -> PathBuf {
+        self.dir.join(format!("{}.", uid.0))
+    }
+
+    /// Reads the message file of `uid`.
+    pub fn read_message(&self, uid: Uid) -> Result<Vec<u8>, MailboxError> {
+        let p = self.message_path(uid);
+        let f = self
+            .fs
+            .open(&p, OpenMode::Read)
+            .map_err(os_err("open", &p))?;
+        f.read_all().map_err(os_err("read", &p))
+    }
+
+    /// Path of the cache file whose generation matches the index: normally
+    /// `cyrus.cache`, or `cyrus.cache.NEW` when a repack was interrupted
+    /// between its two renames.
+    fn cache_path(&self) -> Result<PathBuf, MailboxError> {
+        let main = self.dir.join(CACHE_FILE);
+        if self.cache_generation(&main)? != Some(self.index.generation_no) {
+            let new = self.dir.join(format!("{CACHE_FILE}.NEW"));
+            if self.cache_generation(&new)? == Some(self.index.generation_no) {
+                return Ok(new);
+            }
+        }
+        Ok(main)
+    }
+
+    fn cache_generation(&self, path: &Path) -> Result<Option<u32>, MailboxError> {
+        match self.fs.open(path, OpenMode::Read) {
+            Ok(f) => {
+                let mut b = [0u8; 4];
+                match f.read_exact_at(&mut b, 0) {
+                    Ok(()) => Ok(Some(u32::from_be_bytes(b))),
+                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(None),
+                    Err(e) => Err(os_err("read", path)(e)),
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(os_err("open", path)(e)),
+        }
+    }
+
+    /// A repack renames `cyrus.index.NEW` and then `cyrus.cache.NEW`; after
+    /// a crash between the two the new cache is still under its `.NEW`
+    /// name. With the exclusive lock, finish the rename (this is the
+    /// repack's own last step, not a repair); readers use the `.NEW` file.
+    fn finish_interrupted_repack(&mut self) -> Result<(), MailboxError> {
+        if self.lock != LockKind::Exclusive {
+            return Ok(());
+        }
+        let main = self.dir.join(CACHE_FILE);
+        let path = self.cache_path()?;
+        if path != main {
+            self.fs
+                .rename(&path, &main)
+                .map_err(os_err("rename", &path))?;
+            self.fs
+                .sync_dir(&self.dir)
+                .map_err(os_err("fsync", &self.dir))?;
+        }
+        Ok(())
+    }
+
+    /// Reads and checks the cache entry of `record` (CRC against the
+    /// record's `cache_crc`, as `mailbox_cacherecord` does).
+    pub fn read_cache(&self, record: &IndexRecord) -> Result<CacheItems, MailboxError> {
+        let path = self.cache_path()?;
+        let f = self
+            .fs
+            .open(&path, OpenMode::Read)
+            .map_err(os_err("open", &path))?;
+        let len = f.len().map_err(os_err("stat", &path))?;
+        let start = record.cache_offset;
+        if start < 4 || start >= len {
+            return Err(MailboxError::bad_format(
+                &path,
+                start,
+                format!("cache offset of UID {} outside the file", record.uid),
+            ));
+        }
+        // Entries are small; read a window and widen it if the entry is longer.
+        let mut window = 16 * 1024u64;
+        loop {
+            let want = window.min(len - start) as usize;
+            let mut buf = vec![0u8; 4 + want];
+            f.read_exact_at(&mut buf[4..], start)
+                .map_err(os_err("read", &path))?;
+            match CacheItems::decode_at(&buf, 4, &path) {
+                Ok((items, n)) => {
+                    let computed = cache::cache_crc(&buf[4..4 + n]);
+                    if record.cache_crc != 0 && computed != record.cache_crc {
+                        return Err(MailboxError::Checksum {
+                            file: path,
+                            offset: start,
+                            what: "cache entry CRC",
+                            stored: record.cache_crc,
+                            computed,
+                        });
+                    }
+                    return Ok(items);
+                }
+                Err(e) if (want as u64) >= len - start => {
+                    return Err(match e {
+                        MailboxError::BadFormat { what, offset, .. } => {
+                            MailboxError::bad_format(&path, start + offset.saturating_sub(4), what)
+                        }
+                        other => other,
+                    })
+                }
+                Err(_) => window *= 4,
+            }
+        }
+    }
+
+    pub(crate) fn require_writable(&self) -> Result<(), MailboxError> {
+        if self.poisoned {
+            return Err(MailboxError::Poisoned);
+        }
+        if self.lock != LockKind::Exclusive {
+            return Err(MailboxError::ReadOnly);
+        }
+        Ok(())
+    }
+
+    /// Releases the lock and closes the files.
+    pub fn close(self) {
+        let _ = self.index_file.unlock();
+    }
+}
+
+/// Decodes `num_records` records after the header in `bytes`.
+pub(crate) fn decode_records(
+    bytes: &[u8],
+    index: &IndexHeader,
+    path: &Path,
+) -> Result<Vec<IndexRecord>, MailboxError> {
+    let need = index.record_offset(index.num_records + 1);
+    if (bytes.len() as u64) < need || index.record_size == 0 {
+        return Err(MailboxError::bad_format(
+            path,
+            bytes.len() as u64,
+            format!(
+                "index has {} bytes, header promises {} records ({need} bytes)",
+                bytes.len(),
+                index.num_records
+            ),
+        ));
+    }
+    let mut records = Vec::with_capacity(index.num_records as usize);
+    for recno in 1..=index.num_records {
+        let off = index.record_offset(recno);
+        let at = off as usize;
+        let rec = IndexRecord::decode(
+            &bytes[at..at + index.record_size as usize],
+            index.minor_version,
+            path,
+            off,
+        )?;
+        records.push(rec);
+    }
+    Ok(records)
+}
