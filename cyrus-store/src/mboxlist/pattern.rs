@@ -95,9 +95,11 @@ fn glob(p: &[char], n: &[char], sep: char) -> bool {
 }
 
 /// Calls `f(external_name, entry)` for each live mailbox whose external
-/// name as `user` sees it matches `pattern`. When the pattern starts with
-/// a literal folder path, only that part of mailboxes.db is walked.
-/// Access rights are not checked here: filter on `l` in `f`.
+/// name as `user` sees it matches `pattern`, in Cyrus's LIST order: the
+/// user's own mailboxes (INBOX first), then other users', then shared
+/// ones, each group in mailboxes.db order. When the pattern starts with a
+/// literal folder path, only that part of mailboxes.db is walked. Access
+/// rights are not checked here: filter on `l` in `f`.
 pub fn list_matching(
     db: &mut dyn Db,
     ns: &Namespace,
@@ -114,12 +116,27 @@ pub fn list_matching(
             Err(_) => Vec::new(),
         }
     };
+    let mut hits: Vec<(u8, String, MbEntry)> = Vec::new();
     foreach_prefix(db, &prefix, Visibility::Live, &mut |e| {
-        match ns.to_external(&e.name, user) {
-            Some(ext) if pattern.matches(&ext) => f(&ext, &e),
-            _ => Ok(Walk::Continue),
+        if let Some(ext) = ns.to_external(&e.name, user) {
+            if pattern.matches(&ext) {
+                let group = match (&user, e.name.localpart()) {
+                    (Some(u), Some(_)) if e.name.is_owned_by(u) => u8::from(!e.name.boxes().is_empty()),
+                    (_, Some(_)) => 2,
+                    (_, None) => 3,
+                };
+                hits.push((group, ext, e));
+            }
         }
-    })
+        Ok(Walk::Continue)
+    })?;
+    hits.sort_by_key(|h| h.0);
+    for (_, ext, e) in &hits {
+        if f(ext, e)? == Walk::Stop {
+            break;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
