@@ -236,3 +236,25 @@ fn create_makes_intermediates_and_rejects_duplicates() {
     assert_eq!(t.mbtype.to_string(), "ed");
     assert!(mboxlist::delete(&mut db, &n("user.bob.nothing"), Modseq(1), 6).is_err());
 }
+
+#[test]
+fn quota_fixture_and_reports() {
+    use cyrus_store::quota::{self, QuotaResource};
+    let mut db = MemDb::new();
+    for (k, v) in hex_records("quotas.quotalegacy.hex.txt") {
+        let q = quota::Quota::decode(std::str::from_utf8(&k).expect("utf8"), &v).expect("decode");
+        assert_eq!(q.encode(), v);
+        db.store(&k, &v).expect("store");
+    }
+    let qs = quota::all(&mut db, "").expect("all");
+    let admin = Namespace::new(NamespaceConfig::default(), Viewer::Admin).expect("ns");
+    let want = std::fs::read_to_string(expected("quota.txt")).expect("fixture");
+    assert_eq!(quota::report(&admin, &qs), want);
+    let want_j = std::fs::read_to_string(expected("quota-J.txt")).expect("fixture");
+    assert_eq!(quota::report_json(&admin, &qs), want_j);
+    let root = quota::find_root(&mut db, &n("user.alice.Archive.2024")).expect("root");
+    assert_eq!(root.as_deref(), Some("user.alice"));
+    assert_eq!(quota::find_root(&mut db, &n("shared-news")).expect("root"), None);
+    let bob = quota::read(&mut db, "user.bob").expect("read").expect("bob");
+    assert!(bob.check(QuotaResource::Storage, 50 * 1024).is_err());
+}
