@@ -258,3 +258,87 @@ fn quota_fixture_and_reports() {
     let bob = quota::read(&mut db, "user.bob").expect("read").expect("bob");
     assert!(bob.check(QuotaResource::Storage, 50 * 1024).is_err());
 }
+
+#[test]
+fn deliver_db_fixture_and_ctl_deliver_dump() {
+    use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
+    let mut db = MemDb::new();
+    for (k, v) in hex_records("deliver.db.hex.txt") {
+        let key = DuplicateKey::decode(&k).expect("key");
+        assert_eq!(key.encode(), k);
+        let m = DuplicateMark::decode(&v).expect("mark");
+        assert_eq!(m.encode().as_slice(), v.as_slice());
+        db.store(&k, &v).expect("store");
+    }
+    let want = std::fs::read_to_string(expected("ctl_deliver-d.txt")).expect("fixture");
+    let now: i64 = want
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("it is NOW: "))
+        .and_then(|n| n.parse().ok())
+        .expect("now");
+    assert_eq!(duplicate::dump(&mut db, now).expect("dump"), want);
+    let k = DuplicateKey::new(b"<fixture-01-plain@example.org>", b"1h27n4nb8groy211tvj675ss", b"Mon, 01 Jan 2024 10:00:00 +0000")
+        .expect("k");
+    assert_eq!(duplicate::check(&mut db, &k).expect("check").map(|m| m.uid), Some(1));
+}
+
+#[test]
+fn annotations_db_fixture() {
+    use cyrus_store::annotate::{self, AnnotKey, AnnotOwner, AnnotScope, AnnotValue};
+    let mut db = MemDb::new();
+    for (k, v) in hex_records("annotations.db.hex.txt") {
+        assert!(AnnotKey::decode(&k).is_some());
+        let val = AnnotValue::decode(&v).expect("value");
+        assert_eq!(val.encode(), v);
+        db.store(&k, &v).expect("store");
+    }
+    let mut mdb = fixture_db();
+    let archive = mboxlist::lookup(&mut mdb, &n("user.alice.Archive")).expect("l").expect("e");
+    let id = archive.uniqueid.clone().expect("id");
+    let scope = AnnotScope::Mailbox { id: &id, name: &archive.name };
+    let alice = UserId::try_from("alice").expect("u");
+    let k = annotate::key(scope, "/comment", AnnotOwner::Private(&alice)).expect("k");
+    let v = annotate::get(&mut db, &k).expect("get").expect("value");
+    assert_eq!(v.value, b"Alice's private note on Archive");
+    let shared = annotate::get(&mut db, &annotate::key(scope, "/comment", AnnotOwner::Shared).expect("k"))
+        .expect("get")
+        .expect("v");
+    assert_eq!(shared.value, b"Shared note on Archive");
+    let server = annotate::list(&mut db, &annotate::prefix(AnnotScope::Server, "").expect("p")).expect("list");
+    let entries: Vec<(String, String)> =
+        server.iter().map(|(k, _)| (k.entry.clone(), k.userid.clone())).collect();
+    assert_eq!(
+        entries,
+        [
+            ("/admin".to_string(), String::new()),
+            ("/comment".into(), String::new()),
+            ("/comment".into(), "alice".into())
+        ]
+    );
+}
+
+#[test]
+fn seen_and_subs_fixtures() {
+    use cyrus_store::seen;
+    use cyrus_store::subs;
+    let mut db = MemDb::new();
+    for (k, v) in hex_records("bob.seen.db.hex.txt") {
+        let sd = seen::SeenData::decode(std::str::from_utf8(&k).expect("k"), &v).expect("seen");
+        assert_eq!(sd.encode(), v);
+        db.store(&k, &v).expect("store");
+    }
+    let news = UniqueId::try_from("f6kqqnb7r1o4m1itqypn2s30").expect("id");
+    let sd = seen::read(&mut db, &news).expect("read").expect("sd");
+    assert_eq!(sd.seenuids.to_string(), "1:2");
+    assert_eq!(seen::all(&mut db).expect("all").len(), 2);
+
+    let alice = UserId::try_from("alice").expect("u");
+    let mut mine = MemDb::new();
+    for name in ["user.alice.Sent", "user.alice.Archive", "user.alice.Archive.2024"] {
+        subs::subscribe(&mut mine, &alice, &n(name)).expect("sub");
+    }
+    let want = hex_records("alice.sub.db.hex.txt");
+    let got: Vec<(Vec<u8>, Vec<u8>)> = mine.committed().clone().into_iter().collect();
+    assert_eq!(got, want);
+}
