@@ -20,17 +20,17 @@ pub mod ids;
 pub mod options;
 pub mod os;
 
-mod acl;
-mod annotate;
-mod duplicate;
+pub mod acl;
+pub mod annotate;
+pub mod duplicate;
 pub mod mailbox;
-mod mboxlist;
-mod mboxname;
+pub mod mboxlist;
+pub mod mboxname;
 pub mod message;
 mod partition;
-mod quota;
-mod seen;
-mod subs;
+pub mod quota;
+pub mod seen;
+pub mod subs;
 
 pub use error::Error;
 pub use ids::{Guid, Modseq, Uid, UidValidity, UniqueId};

@@ -1,3 +1,19 @@
-//! `mailboxes.db`: the list of mailboxes in Cyrus 3.6's key scheme
-//! (`N<dbname>` name records, `I<uniqueid>` by-id records) with dlist
-//! values, tombstones and intermediates.
+//! The mailbox list (`mailboxes.db`): entries, lookup, create, delete,
+//! rename, listing with IMAP patterns, and `ctl_mboxlist` dump/undump.
+
+mod dump;
+mod entry;
+mod error;
+mod mbtype;
+mod ops;
+mod pattern;
+
+pub use dump::{dump, dump_entry, parse_dump, undump, DumpScope};
+pub use entry::{FormerName, MbEntry, KEY_ID, KEY_NAME};
+pub use error::MboxlistError;
+pub use mbtype::{BadMbType, MbKind, MbType};
+pub use ops::{
+    all, create, delete, foreach_prefix, has_children, lookup, lookup_allow_all,
+    lookup_by_uniqueid, rename, subtree, update_entry, user_mailboxes, Visibility,
+};
+pub use pattern::{list_matching, Pattern};
