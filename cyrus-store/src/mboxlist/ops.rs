@@ -220,7 +220,12 @@ pub fn delete(
             update_entry(db, name, None, now)?;
         } else {
             let children = has_children(db, name)?;
-            update_entry(db, name, Some(&tombstone(&old, children, foldermodseq)), now)?;
+            update_entry(
+                db,
+                name,
+                Some(&tombstone(&old, children, foldermodseq)),
+                now,
+            )?;
         }
         Ok(old)
     })
@@ -245,7 +250,12 @@ pub fn rename(
             return Err(MboxlistError::Exists(new.to_internal()));
         }
         let children = has_children(db, old)?;
-        update_entry(db, old, Some(&tombstone(&entry, children, foldermodseq)), now)?;
+        update_entry(
+            db,
+            old,
+            Some(&tombstone(&entry, children, foldermodseq)),
+            now,
+        )?;
         let mut moved = entry.clone();
         moved.name = new.clone();
         moved.foldermodseq = foldermodseq.max(entry.foldermodseq);

@@ -46,7 +46,11 @@ impl Pattern {
     /// The literal text before the first wildcard, cut back to the last
     /// separator: every match starts with it.
     pub fn literal_dir(&self) -> String {
-        let lit: String = self.pat.iter().take_while(|&&c| c != '*' && c != '%').collect();
+        let lit: String = self
+            .pat
+            .iter()
+            .take_while(|&&c| c != '*' && c != '%')
+            .collect();
         if lit.len() == self.pat.len() {
             return lit;
         }
@@ -121,7 +125,9 @@ pub fn list_matching(
         if let Some(ext) = ns.to_external(&e.name, user) {
             if pattern.matches(&ext) {
                 let group = match (&user, e.name.localpart()) {
-                    (Some(u), Some(_)) if e.name.is_owned_by(u) => u8::from(!e.name.boxes().is_empty()),
+                    (Some(u), Some(_)) if e.name.is_owned_by(u) => {
+                        u8::from(!e.name.boxes().is_empty())
+                    }
                     (_, Some(_)) => 2,
                     (_, None) => 3,
                 };

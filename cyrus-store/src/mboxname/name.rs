@@ -33,10 +33,7 @@ fn bad(name: &str, why: &'static str) -> NameError {
 
 /// Splits `DELETED … <HEX>` and `user <localpart> …` off a component list,
 /// as Cyrus's `mbname_from_intname` / `mbname_from_dbname` do.
-fn classify(
-    mut boxes: Vec<String>,
-    domain: Option<String>,
-) -> MailboxName {
+fn classify(mut boxes: Vec<String>, domain: Option<String>) -> MailboxName {
     let mut deleted = None;
     if boxes.len() > 2 && boxes[0] == DELETED_PREFIX {
         // Cyrus takes the last component as hex seconds whatever it is;
@@ -325,7 +322,10 @@ mod tests {
         assert_eq!(d.boxes(), ["ToDelete"]);
         let dom = n("alice.example.com!user.bob");
         assert_eq!(dom.domain(), Some("alice.example.com"));
-        assert_eq!(dom.userid().map(|u| u.to_string()), Some("bob@alice.example.com".into()));
+        assert_eq!(
+            dom.userid().map(|u| u.to_string()),
+            Some("bob@alice.example.com".into())
+        );
         assert!(MailboxName::from_internal("").is_err());
     }
 
@@ -336,7 +336,10 @@ mod tests {
             n("DELETED.user.alice.ToDelete.6B02EEA4").to_dbname(),
             b"DELETED\x1fuser\x1falice\x1fToDelete\x1f6B02EEA4"
         );
-        assert_eq!(n("ex.com!user.bob.X").to_dbname(), b"ex.com\x1duser\x1fbob\x1fX");
+        assert_eq!(
+            n("ex.com!user.bob.X").to_dbname(),
+            b"ex.com\x1duser\x1fbob\x1fX"
+        );
         assert_eq!(n("shared-news").to_dbname(), b"shared-news");
         for k in [
             &b"user\x1falice\x1fa.b"[..],
@@ -351,14 +354,23 @@ mod tests {
     #[test]
     fn deleted_and_family() {
         let s = n("user.alice.ToDelete");
-        assert_eq!(s.to_deleted(0x6B02EEA4).to_internal(), "DELETED.user.alice.ToDelete.6B02EEA4");
+        assert_eq!(
+            s.to_deleted(0x6B02EEA4).to_internal(),
+            "DELETED.user.alice.ToDelete.6B02EEA4"
+        );
         let dom = n("ex.com!user.bob");
-        assert_eq!(dom.to_deleted(0xAB).to_internal(), "ex.com!DELETED.user.bob.AB");
+        assert_eq!(
+            dom.to_deleted(0xAB).to_internal(),
+            "ex.com!DELETED.user.bob.AB"
+        );
         assert_eq!(n("user.a.b.c").parent(), Some(n("user.a.b")));
         assert_eq!(n("user.a").parent(), None);
         assert_eq!(n("top").parent(), None);
         assert_eq!(n("top.x").parent(), Some(n("top")));
-        assert_eq!(n("user.a.b.c").ancestors(), vec![n("user.a.b"), n("user.a")]);
+        assert_eq!(
+            n("user.a.b.c").ancestors(),
+            vec![n("user.a.b"), n("user.a")]
+        );
         assert!(n("user.a").contains(&n("user.a.b")));
         assert!(!n("user.a").contains(&n("user.ab")));
     }

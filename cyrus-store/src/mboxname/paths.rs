@@ -171,12 +171,18 @@ mod tests {
             legacy_mailbox_dir(root, &n("user.fred^smith.a^b"), h),
             Path::new("/s/f/user/fred^smith/a^b")
         );
-        assert_eq!(legacy_mailbox_dir(root, &n("shared-news"), h), Path::new("/s/s/shared-news"));
+        assert_eq!(
+            legacy_mailbox_dir(root, &n("shared-news"), h),
+            Path::new("/s/s/shared-news")
+        );
         assert_eq!(
             legacy_mailbox_dir(root, &n("ex.com!DELETED.user.bob.X.AB"), h),
             Path::new("/s/domain/e/ex.com/u/DELETED/user/bob/X/AB")
         );
-        assert_eq!(legacy_mailbox_dir(root, &n("user.bob"), SpoolHash::Flat), Path::new("/s/user/bob"));
+        assert_eq!(
+            legacy_mailbox_dir(root, &n("user.bob"), SpoolHash::Flat),
+            Path::new("/s/user/bob")
+        );
         let cfg = Path::new("/c");
         assert_eq!(
             legacy_conf_path(cfg, &n("user.alice.X"), "seen", DirHash::FirstLetter),
@@ -186,6 +192,9 @@ mod tests {
             legacy_conf_path(cfg, &n("ex.com!user.bob"), "sub", DirHash::FirstLetter),
             Path::new("/c/domain/e/ex.com/user/b/bob.sub")
         );
-        assert_eq!(legacy_conf_path(cfg, &n("top"), "sub", DirHash::FirstLetter), Path::new("/c/shared.sub"));
+        assert_eq!(
+            legacy_conf_path(cfg, &n("top"), "sub", DirHash::FirstLetter),
+            Path::new("/c/shared.sub")
+        );
     }
 }

@@ -69,7 +69,9 @@ fn every_record_reencodes_byte_identically() {
             assert_eq!(MbEntry::name_key(&e.name), k);
             e.encode_name_value()
         } else {
-            MbEntry::decode_id_record(&k, &v).expect("I").encode_id_value()
+            MbEntry::decode_id_record(&k, &v)
+                .expect("I")
+                .encode_id_value()
         };
         assert_eq!(String::from_utf8_lossy(&e), String::from_utf8_lossy(&v));
     }
@@ -86,33 +88,60 @@ fn dump_matches_ctl_mboxlist_d() {
     assert_eq!(got_y, want_y);
     // Undump into an empty db, dump again: same text.
     let mut db2 = MemDb::new();
-    assert_eq!(mboxlist::undump(&mut db2, &want, 1795354276).expect("undump"), 13);
-    assert_eq!(mboxlist::dump(&mut db2, DumpScope::Default, None).expect("dump"), want);
+    assert_eq!(
+        mboxlist::undump(&mut db2, &want, 1795354276).expect("undump"),
+        13
+    );
+    assert_eq!(
+        mboxlist::dump(&mut db2, DumpScope::Default, None).expect("dump"),
+        want
+    );
     // And the name records are byte-identical to Cyrus's.
     let mut db = fixture_db();
     for e in mboxlist::all(&mut db, Visibility::WithTombstones).expect("all") {
         let k = MbEntry::name_key(&e.name);
-        assert_eq!(db2.fetch(&k).expect("fetch"), db.fetch(&k).expect("fetch"), "{}", e.name);
+        assert_eq!(
+            db2.fetch(&k).expect("fetch"),
+            db.fetch(&k).expect("fetch"),
+            "{}",
+            e.name
+        );
     }
 }
 
 #[test]
 fn lookups() {
     let mut db = fixture_db();
-    let e = mboxlist::lookup(&mut db, &n("user.alice.a^b")).expect("lookup").expect("exists");
-    assert_eq!(e.uniqueid.as_ref().map(UniqueId::as_str), Some("isuft3g680i7jpa7z7tyw659"));
+    let e = mboxlist::lookup(&mut db, &n("user.alice.a^b"))
+        .expect("lookup")
+        .expect("exists");
+    assert_eq!(
+        e.uniqueid.as_ref().map(UniqueId::as_str),
+        Some("isuft3g680i7jpa7z7tyw659")
+    );
     // The tombstone is hidden from lookup, visible to lookup_allow_all.
-    assert!(mboxlist::lookup(&mut db, &n("user.alice.ToDelete")).expect("lookup").is_none());
-    let t = mboxlist::lookup_allow_all(&mut db, &n("user.alice.ToDelete")).expect("l").expect("t");
+    assert!(mboxlist::lookup(&mut db, &n("user.alice.ToDelete"))
+        .expect("lookup")
+        .is_none());
+    let t = mboxlist::lookup_allow_all(&mut db, &n("user.alice.ToDelete"))
+        .expect("l")
+        .expect("t");
     assert_eq!(t.mbtype.to_string(), "ed");
     let id = UniqueId::try_from("atglp0oegknwno8nc3dq5zsx").expect("id");
-    let byid = mboxlist::lookup_by_uniqueid(&mut db, &id).expect("l").expect("e");
+    let byid = mboxlist::lookup_by_uniqueid(&mut db, &id)
+        .expect("l")
+        .expect("e");
     assert_eq!(byid.name, n("DELETED.user.alice.ToDelete.6B02EEA4"));
     assert_eq!(byid.name_history[0].name, n("user.alice.ToDelete"));
     // Effective rights from the stored ACL.
-    let e = mboxlist::lookup(&mut db, &n("user.alice.Archive.2024")).expect("l").expect("e");
+    let e = mboxlist::lookup(&mut db, &n("user.alice.Archive.2024"))
+        .expect("l")
+        .expect("e");
     let acl = e.acl.expect("acl");
-    assert_eq!(acl.rights_for(&User::new("bob"), false), Rights::try_from("lrs").expect("r"));
+    assert_eq!(
+        acl.rights_for(&User::new("bob"), false),
+        Rights::try_from("lrs").expect("r")
+    );
     let alice = UserId::try_from("alice").expect("u");
     let names: Vec<String> = mboxlist::user_mailboxes(&mut db, &alice, Visibility::Live)
         .expect("user")
@@ -142,7 +171,11 @@ fn list(db: &mut MemDb, who: &str, pat: &str) -> Vec<String> {
     let p = Pattern::new("", pat, ns.separator());
     mboxlist::list_matching(db, &ns, Some(&user), &p, &mut |ext, e| {
         let owner = e.name.userid();
-        let mut r = e.acl.as_ref().map(|a| a.rights_for(&ident, false)).unwrap_or_default();
+        let mut r = e
+            .acl
+            .as_ref()
+            .map(|a| a.rights_for(&ident, false))
+            .unwrap_or_default();
         if owner.as_ref() == Some(&user) {
             r |= Rights::LOOKUP;
         }
@@ -184,8 +217,17 @@ fn list_matches_fixture_imap_list() {
         ]
     );
     assert_eq!(list(&mut db, "alice", "Archive/%"), ["Archive/2024"]);
-    assert_eq!(list(&mut db, "alice", "%"), ["INBOX", "Archive", "Drafts", "Entw&APw-rfe", "Sent", "a.b"]);
-    assert_eq!(list(&mut db, "bob", "Other Users/alice/*"), ["Other Users/alice/Archive", "Other Users/alice/Archive/2024"]);
+    assert_eq!(
+        list(&mut db, "alice", "%"),
+        ["INBOX", "Archive", "Drafts", "Entw&APw-rfe", "Sent", "a.b"]
+    );
+    assert_eq!(
+        list(&mut db, "bob", "Other Users/alice/*"),
+        [
+            "Other Users/alice/Archive",
+            "Other Users/alice/Archive/2024"
+        ]
+    );
 }
 
 #[test]
@@ -207,8 +249,12 @@ fn delayed_delete_reproduces_fixture_records() {
     ] {
         let mut f = fixture.clone();
         assert_eq!(
-            db.fetch(k).expect("fetch").map(|v| String::from_utf8_lossy(&v).into_owned()),
-            f.fetch(k).expect("fetch").map(|v| String::from_utf8_lossy(&v).into_owned()),
+            db.fetch(k)
+                .expect("fetch")
+                .map(|v| String::from_utf8_lossy(&v).into_owned()),
+            f.fetch(k)
+                .expect("fetch")
+                .map(|v| String::from_utf8_lossy(&v).into_owned()),
             "{}",
             String::from_utf8_lossy(k)
         );
@@ -223,16 +269,22 @@ fn create_makes_intermediates_and_rejects_duplicates() {
     e.uniqueid = Some(UniqueId::try_from("newid0000000000000000000").expect("id"));
     e.acl = Some(cyrus_store::acl::Acl::for_new_inbox("bob"));
     mboxlist::create(&mut db, &e, 5).expect("create");
-    let mid = mboxlist::lookup_allow_all(&mut db, &n("user.bob.a")).expect("l").expect("i");
+    let mid = mboxlist::lookup_allow_all(&mut db, &n("user.bob.a"))
+        .expect("l")
+        .expect("i");
     assert_eq!(mid.mbtype.to_string(), "ei");
-    assert!(mboxlist::lookup(&mut db, &n("user.bob.a")).expect("l").is_none());
+    assert!(mboxlist::lookup(&mut db, &n("user.bob.a"))
+        .expect("l")
+        .is_none());
     assert!(matches!(
         mboxlist::create(&mut db, &e, 5),
         Err(mboxlist::MboxlistError::Exists(_))
     ));
     let old = mboxlist::delete(&mut db, &n("user.bob.a.b.c"), Modseq(9), 6).expect("delete");
     assert_eq!(old.name, n("user.bob.a.b.c"));
-    let t = mboxlist::lookup_allow_all(&mut db, &n("user.bob.a.b.c")).expect("l").expect("t");
+    let t = mboxlist::lookup_allow_all(&mut db, &n("user.bob.a.b.c"))
+        .expect("l")
+        .expect("t");
     assert_eq!(t.mbtype.to_string(), "ed");
     assert!(mboxlist::delete(&mut db, &n("user.bob.nothing"), Modseq(1), 6).is_err());
 }
@@ -254,8 +306,13 @@ fn quota_fixture_and_reports() {
     assert_eq!(quota::report_json(&admin, &qs), want_j);
     let root = quota::find_root(&mut db, &n("user.alice.Archive.2024")).expect("root");
     assert_eq!(root.as_deref(), Some("user.alice"));
-    assert_eq!(quota::find_root(&mut db, &n("shared-news")).expect("root"), None);
-    let bob = quota::read(&mut db, "user.bob").expect("read").expect("bob");
+    assert_eq!(
+        quota::find_root(&mut db, &n("shared-news")).expect("root"),
+        None
+    );
+    let bob = quota::read(&mut db, "user.bob")
+        .expect("read")
+        .expect("bob");
     assert!(bob.check(QuotaResource::Storage, 50 * 1024).is_err());
 }
 
@@ -278,9 +335,16 @@ fn deliver_db_fixture_and_ctl_deliver_dump() {
         .and_then(|n| n.parse().ok())
         .expect("now");
     assert_eq!(duplicate::dump(&mut db, now).expect("dump"), want);
-    let k = DuplicateKey::new(b"<fixture-01-plain@example.org>", b"1h27n4nb8groy211tvj675ss", b"Mon, 01 Jan 2024 10:00:00 +0000")
-        .expect("k");
-    assert_eq!(duplicate::check(&mut db, &k).expect("check").map(|m| m.uid), Some(1));
+    let k = DuplicateKey::new(
+        b"<fixture-01-plain@example.org>",
+        b"1h27n4nb8groy211tvj675ss",
+        b"Mon, 01 Jan 2024 10:00:00 +0000",
+    )
+    .expect("k");
+    assert_eq!(
+        duplicate::check(&mut db, &k).expect("check").map(|m| m.uid),
+        Some(1)
+    );
 }
 
 #[test]
@@ -294,20 +358,34 @@ fn annotations_db_fixture() {
         db.store(&k, &v).expect("store");
     }
     let mut mdb = fixture_db();
-    let archive = mboxlist::lookup(&mut mdb, &n("user.alice.Archive")).expect("l").expect("e");
+    let archive = mboxlist::lookup(&mut mdb, &n("user.alice.Archive"))
+        .expect("l")
+        .expect("e");
     let id = archive.uniqueid.clone().expect("id");
-    let scope = AnnotScope::Mailbox { id: &id, name: &archive.name };
+    let scope = AnnotScope::Mailbox {
+        id: &id,
+        name: &archive.name,
+    };
     let alice = UserId::try_from("alice").expect("u");
     let k = annotate::key(scope, "/comment", AnnotOwner::Private(&alice)).expect("k");
     let v = annotate::get(&mut db, &k).expect("get").expect("value");
     assert_eq!(v.value, b"Alice's private note on Archive");
-    let shared = annotate::get(&mut db, &annotate::key(scope, "/comment", AnnotOwner::Shared).expect("k"))
-        .expect("get")
-        .expect("v");
+    let shared = annotate::get(
+        &mut db,
+        &annotate::key(scope, "/comment", AnnotOwner::Shared).expect("k"),
+    )
+    .expect("get")
+    .expect("v");
     assert_eq!(shared.value, b"Shared note on Archive");
-    let server = annotate::list(&mut db, &annotate::prefix(AnnotScope::Server, "").expect("p")).expect("list");
-    let entries: Vec<(String, String)> =
-        server.iter().map(|(k, _)| (k.entry.clone(), k.userid.clone())).collect();
+    let server = annotate::list(
+        &mut db,
+        &annotate::prefix(AnnotScope::Server, "").expect("p"),
+    )
+    .expect("list");
+    let entries: Vec<(String, String)> = server
+        .iter()
+        .map(|(k, _)| (k.entry.clone(), k.userid.clone()))
+        .collect();
     assert_eq!(
         entries,
         [
@@ -335,7 +413,11 @@ fn seen_and_subs_fixtures() {
 
     let alice = UserId::try_from("alice").expect("u");
     let mut mine = MemDb::new();
-    for name in ["user.alice.Sent", "user.alice.Archive", "user.alice.Archive.2024"] {
+    for name in [
+        "user.alice.Sent",
+        "user.alice.Archive",
+        "user.alice.Archive.2024",
+    ] {
         subs::subscribe(&mut mine, &alice, &n(name)).expect("sub");
     }
     let want = hex_records("alice.sub.db.hex.txt");
