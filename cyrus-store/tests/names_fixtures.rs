@@ -424,3 +424,30 @@ fn seen_and_subs_fixtures() {
     let got: Vec<(Vec<u8>, Vec<u8>)> = mine.committed().clone().into_iter().collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn subtree_rename_and_new_acls() {
+    let mut db = fixture_db();
+    let root = n("user.alice.Archive");
+    let moved = mboxlist::rename_subtree(&mut db, &root, &|m| m.to_deleted(0x6C000000), None, Modseq(10), 7)
+        .expect("rename tree");
+    let names: Vec<String> = moved.iter().map(|e| e.name.to_internal()).collect();
+    assert_eq!(
+        names,
+        ["DELETED.user.alice.Archive.6C000000", "DELETED.user.alice.Archive.2024.6C000000"]
+    );
+    for old in ["user.alice.Archive", "user.alice.Archive.2024"] {
+        let t = mboxlist::lookup_allow_all(&mut db, &n(old)).expect("l").expect("t");
+        assert_eq!(t.mbtype.to_string(), "ed", "{old}");
+    }
+    let e = mboxlist::lookup(&mut db, &n("DELETED.user.alice.Archive.2024.6C000000")).expect("l").expect("e");
+    assert_eq!(e.acl.map(|a| a.to_string()).as_deref(), Some("alice lrswipkxtecdan bob lrsw -bob w"));
+    let acl = mboxlist::acl_for_new_mailbox(&mut db, &n("user.bob.Work.Sub"), "anyone lrs").expect("acl");
+    assert_eq!(acl.to_string(), "bob lrswipkxtecdan");
+    let acl = mboxlist::acl_for_new_mailbox(&mut db, &n("user.carol"), "anyone lrs").expect("acl");
+    assert_eq!(acl.to_string(), "carol lrswipkxtecdan");
+    let acl = mboxlist::acl_for_new_mailbox(&mut db, &n("shared-news.sub"), "anyone lrs").expect("acl");
+    assert_eq!(acl.to_string(), "anyone lr bob lrswipkxtecdan");
+    let acl = mboxlist::acl_for_new_mailbox(&mut db, &n("newtop"), "anyone lrs").expect("acl");
+    assert_eq!(acl.to_string(), "anyone lrs");
+}

@@ -4,6 +4,7 @@
 use super::entry::{FormerName, MbEntry, KEY_NAME};
 use super::error::MboxlistError;
 use super::mbtype::MbType;
+use crate::acl::Acl;
 use crate::db::{Db, Walk};
 use crate::ids::{Modseq, UniqueId};
 use crate::mboxname::{MailboxName, UserId, DB_HIERSEP};
@@ -267,6 +268,53 @@ pub fn rename(
         out.mtime = now;
         Ok(out)
     })
+}
+
+/// Renames `root` and every live mailbox below it, children first (so a
+/// parent's tombstone is `d`, not `i`), each to `new_name_for(old)`; e.g.
+/// delayed delete of a tree is `rename_subtree(db, r, &|n| n.to_deleted(t), …)`.
+/// Returns the moved entries.
+pub fn rename_subtree(
+    db: &mut dyn Db,
+    root: &MailboxName,
+    new_name_for: &dyn Fn(&MailboxName) -> MailboxName,
+    partition: Option<&str>,
+    foldermodseq: Modseq,
+    now: i64,
+) -> Result<Vec<MbEntry>, MboxlistError> {
+    in_txn(db, |db| {
+        let mut entries = subtree(db, root, Visibility::Live)?;
+        if entries.first().map(|e| &e.name) != Some(root) {
+            return Err(MboxlistError::NotFound(root.to_internal()));
+        }
+        entries.reverse();
+        let mut out = Vec::with_capacity(entries.len());
+        for e in entries {
+            let new = new_name_for(&e.name);
+            out.push(rename(db, &e.name, &new, partition, foldermodseq, now)?);
+        }
+        out.reverse();
+        Ok(out)
+    })
+}
+
+/// The ACL a new mailbox gets (Cyrus `mboxlist_create_acl`): a copy of
+/// the nearest existing ancestor's; else, in a user's hierarchy, the
+/// owner with every right; else the `defaultacl` option (`anyone lrs`).
+pub fn acl_for_new_mailbox(
+    db: &mut dyn Db,
+    name: &MailboxName,
+    defaultacl: &str,
+) -> Result<Acl, MboxlistError> {
+    for anc in name.ancestors() {
+        if let Some(e) = lookup(db, &anc)? {
+            return Ok(e.acl.unwrap_or_default());
+        }
+    }
+    if let Some(owner) = name.userid() {
+        return Ok(Acl::for_new_inbox(owner.as_str()));
+    }
+    Ok(Acl::from_defaultacl(defaultacl)?)
 }
 
 /// How much of mailboxes.db an iteration shows.

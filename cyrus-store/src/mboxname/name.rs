@@ -219,6 +219,21 @@ impl MailboxName {
                 && theirs.as_bytes()[mine.len()] == b'.')
     }
 
+    /// This name moved from below `old_root` to below `new_root`
+    /// (`user.a.X.Y` with `user.a.X` → `user.b.Z` gives `user.b.Z.Y`);
+    /// `None` if this name is not `old_root` or below it.
+    pub fn reparent(&self, old_root: &MailboxName, new_root: &MailboxName) -> Option<MailboxName> {
+        if !old_root.contains(self) || self.deleted != old_root.deleted {
+            return None;
+        }
+        // Both are in the same hierarchy, so the extra components are the
+        // tail of ours (an INBOX root has no boxes of its own).
+        let skip = old_root.boxes.len();
+        let mut out = new_root.clone();
+        out.boxes.extend(self.boxes.iter().skip(skip).cloned());
+        Some(out)
+    }
+
     /// The delayed-delete name for this mailbox at `time` (Unix seconds):
     /// `[domain!]DELETED.<name>.<HEX>` (Cyrus `mboxname_todeleted`).
     pub fn to_deleted(&self, time: u32) -> MailboxName {
@@ -373,5 +388,11 @@ mod tests {
         );
         assert!(n("user.a").contains(&n("user.a.b")));
         assert!(!n("user.a").contains(&n("user.ab")));
+        assert_eq!(
+            n("user.a.X.Y").reparent(&n("user.a.X"), &n("user.b.Z")),
+            Some(n("user.b.Z.Y"))
+        );
+        assert_eq!(n("user.a.X.Y").reparent(&n("user.a"), &n("user.c")), Some(n("user.c.X.Y")));
+        assert_eq!(n("user.ab").reparent(&n("user.a"), &n("user.c")), None);
     }
 }
