@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use cyrus_store::acl::{Rights, User};
 use cyrus_store::db::{Db, MemDb, Walk};
 use cyrus_store::ids::{Modseq, UniqueId};
-use cyrus_store::mboxlist::{self, DumpScope, MbEntry, Pattern, Visibility};
+use cyrus_store::mboxlist::{self, DumpScope, Intermediates, MbEntry, Pattern, Visibility};
 use cyrus_store::mboxname::{MailboxName, Namespace, NamespaceConfig, UserId, Viewer};
 
 fn expected(name: &str) -> PathBuf {
@@ -238,7 +238,7 @@ fn delayed_delete_reproduces_fixture_records() {
     let fixture = fixture_db();
     let live = r"%(T e I atglp0oegknwno8nc3dq5zsx P default V 1795354277 C 1 F 3 M 1795354276 A %(alice lrswipkxtecdan))";
     let e = MbEntry::decode_name_record(b"Nuser\x1falice\x1fToDelete", live.as_bytes()).expect("e");
-    mboxlist::create(&mut db, &e, 1795354276).expect("create");
+    mboxlist::create(&mut db, &e, Intermediates::Report, 1795354276).expect("create");
     let old = n("user.alice.ToDelete");
     let new = old.to_deleted(0x6B02EEA4);
     mboxlist::rename(&mut db, &old, &new, None, Modseq(3), 1795354276).expect("rename");
@@ -268,7 +268,8 @@ fn create_makes_intermediates_and_rejects_duplicates() {
     e.partition = Some("default".into());
     e.uniqueid = Some(UniqueId::try_from("newid0000000000000000000").expect("id"));
     e.acl = Some(cyrus_store::acl::Acl::for_new_inbox("bob"));
-    mboxlist::create(&mut db, &e, 5).expect("create");
+    let missing = mboxlist::create(&mut db, &e, Intermediates::Placeholders, 5).expect("create");
+    assert_eq!(missing, [n("user.bob.a"), n("user.bob.a.b")]);
     let mid = mboxlist::lookup_allow_all(&mut db, &n("user.bob.a"))
         .expect("l")
         .expect("i");
@@ -277,7 +278,7 @@ fn create_makes_intermediates_and_rejects_duplicates() {
         .expect("l")
         .is_none());
     assert!(matches!(
-        mboxlist::create(&mut db, &e, 5),
+        mboxlist::create(&mut db, &e, Intermediates::Report, 5),
         Err(mboxlist::MboxlistError::Exists(_))
     ));
     let old = mboxlist::delete(&mut db, &n("user.bob.a.b.c"), Modseq(9), 6).expect("delete");
@@ -429,24 +430,43 @@ fn seen_and_subs_fixtures() {
 fn subtree_rename_and_new_acls() {
     let mut db = fixture_db();
     let root = n("user.alice.Archive");
-    let moved = mboxlist::rename_subtree(&mut db, &root, &|m| m.to_deleted(0x6C000000), None, Modseq(10), 7)
-        .expect("rename tree");
+    let moved = mboxlist::rename_subtree(
+        &mut db,
+        &root,
+        &|m| m.to_deleted(0x6C000000),
+        None,
+        Modseq(10),
+        7,
+    )
+    .expect("rename tree");
     let names: Vec<String> = moved.iter().map(|e| e.name.to_internal()).collect();
     assert_eq!(
         names,
-        ["DELETED.user.alice.Archive.6C000000", "DELETED.user.alice.Archive.2024.6C000000"]
+        [
+            "DELETED.user.alice.Archive.6C000000",
+            "DELETED.user.alice.Archive.2024.6C000000"
+        ]
     );
     for old in ["user.alice.Archive", "user.alice.Archive.2024"] {
-        let t = mboxlist::lookup_allow_all(&mut db, &n(old)).expect("l").expect("t");
+        let t = mboxlist::lookup_allow_all(&mut db, &n(old))
+            .expect("l")
+            .expect("t");
         assert_eq!(t.mbtype.to_string(), "ed", "{old}");
     }
-    let e = mboxlist::lookup(&mut db, &n("DELETED.user.alice.Archive.2024.6C000000")).expect("l").expect("e");
-    assert_eq!(e.acl.map(|a| a.to_string()).as_deref(), Some("alice lrswipkxtecdan bob lrsw -bob w"));
-    let acl = mboxlist::acl_for_new_mailbox(&mut db, &n("user.bob.Work.Sub"), "anyone lrs").expect("acl");
+    let e = mboxlist::lookup(&mut db, &n("DELETED.user.alice.Archive.2024.6C000000"))
+        .expect("l")
+        .expect("e");
+    assert_eq!(
+        e.acl.map(|a| a.to_string()).as_deref(),
+        Some("alice lrswipkxtecdan bob lrsw -bob w")
+    );
+    let acl =
+        mboxlist::acl_for_new_mailbox(&mut db, &n("user.bob.Work.Sub"), "anyone lrs").expect("acl");
     assert_eq!(acl.to_string(), "bob lrswipkxtecdan");
     let acl = mboxlist::acl_for_new_mailbox(&mut db, &n("user.carol"), "anyone lrs").expect("acl");
     assert_eq!(acl.to_string(), "carol lrswipkxtecdan");
-    let acl = mboxlist::acl_for_new_mailbox(&mut db, &n("shared-news.sub"), "anyone lrs").expect("acl");
+    let acl =
+        mboxlist::acl_for_new_mailbox(&mut db, &n("shared-news.sub"), "anyone lrs").expect("acl");
     assert_eq!(acl.to_string(), "anyone lr bob lrswipkxtecdan");
     let acl = mboxlist::acl_for_new_mailbox(&mut db, &n("newtop"), "anyone lrs").expect("acl");
     assert_eq!(acl.to_string(), "anyone lrs");

@@ -13,7 +13,8 @@ pub use entry::{FormerName, MbEntry, KEY_ID, KEY_NAME};
 pub use error::MboxlistError;
 pub use mbtype::{BadMbType, MbKind, MbType};
 pub use ops::{
-    acl_for_new_mailbox, all, create, delete, foreach_prefix, has_children, lookup, lookup_allow_all,
-    lookup_by_uniqueid, rename, rename_subtree, subtree, update_entry, user_mailboxes, Visibility,
+    acl_for_new_mailbox, all, create, delete, foreach_prefix, has_children, lookup,
+    lookup_allow_all, lookup_by_uniqueid, rename, rename_subtree, subtree, update_entry,
+    user_mailboxes, Intermediates, Visibility,
 };
 pub use pattern::{list_matching, Pattern};

@@ -129,18 +129,17 @@ pub fn update_entry(
     })
 }
 
-/// True if any record (tombstones included) lies below `name`.
+/// True if a live mailbox lies below `name` (Cyrus
+/// `mboxlist_haschildren`: tombstones and placeholders do not count).
 pub fn has_children(db: &mut dyn Db, name: &MailboxName) -> Result<bool, MboxlistError> {
     let mut prefix = MbEntry::name_key(name);
     prefix.push(DB_HIERSEP);
     let mut found = false;
     db.foreach(&prefix, &mut |k, v| {
-        // A child tombstone does not count as a child (Cyrus
-        // `mboxlist_haschildren` skips deleted entries).
-        let deleted = MbEntry::decode_name_record(k, v)
-            .map(|e| e.mbtype.is_deleted())
+        let hidden = MbEntry::decode_name_record(k, v)
+            .map(|e| e.mbtype.is_hidden())
             .unwrap_or(false);
-        if deleted {
+        if hidden {
             return Ok(Walk::Continue);
         }
         found = true;
@@ -149,11 +148,28 @@ pub fn has_children(db: &mut dyn Db, name: &MailboxName) -> Result<bool, Mboxlis
     Ok(found)
 }
 
-/// Creates a mailbox: writes its `N` and `I` records in one transaction,
-/// plus `i` placeholder entries for missing ancestors of a user mailbox
-/// (Cyrus `mboxlist_update_intermediaries`). A tombstone of the same name
-/// is replaced. `entry.uniqueid` must be set.
-pub fn create(db: &mut dyn Db, entry: &MbEntry, now: i64) -> Result<(), MboxlistError> {
+/// What [`create`] does about missing ancestors of a user mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intermediates {
+    /// Write `i` placeholder records (no files), as later Cyrus versions
+    /// do; [`lookup`] treats them as absent.
+    Placeholders,
+    /// Write nothing and return the missing names, top-down, so the
+    /// caller creates real mailboxes for them, as Cyrus 3.6.1's
+    /// `mboxlist_update_intermediaries` does (same type, parent's ACL).
+    Report,
+}
+
+/// Creates a mailbox: writes its `N` and `I` records in one transaction
+/// (a tombstone of the same name is replaced), then deals with missing
+/// ancestors of a user mailbox per `intermediates`. `entry.uniqueid` must
+/// be set. Returns the missing ancestors, top-down.
+pub fn create(
+    db: &mut dyn Db,
+    entry: &MbEntry,
+    intermediates: Intermediates,
+    now: i64,
+) -> Result<Vec<MailboxName>, MboxlistError> {
     if entry.uniqueid.is_none() {
         return Err(MboxlistError::Invalid("new mailbox without uniqueid"));
     }
@@ -162,15 +178,20 @@ pub fn create(db: &mut dyn Db, entry: &MbEntry, now: i64) -> Result<(), Mboxlist
             return Err(MboxlistError::Exists(entry.name.to_internal()));
         }
         update_entry(db, &entry.name, Some(entry), now)?;
-        if entry.name.is_user_mailbox() {
-            for anc in entry.name.ancestors() {
-                if anc.boxes().len() == 1 && anc.boxes()[0] == "INBOX" {
-                    break;
-                }
-                let existing = lookup_allow_all(db, &anc)?;
-                if existing.as_ref().is_some_and(|e| !e.mbtype.is_deleted()) {
-                    continue;
-                }
+        let mut missing = Vec::new();
+        if !entry.name.is_user_mailbox() {
+            return Ok(missing);
+        }
+        for anc in entry.name.ancestors() {
+            // Cyrus never fills in a "magic" INBOX folder.
+            if anc.boxes().len() == 1 && anc.boxes()[0] == "INBOX" {
+                break;
+            }
+            let existing = lookup_allow_all(db, &anc)?;
+            if existing.as_ref().is_some_and(|e| !e.mbtype.is_deleted()) {
+                continue;
+            }
+            if intermediates == Intermediates::Placeholders {
                 let mut placeholder = MbEntry::new(anc.clone());
                 placeholder.mbtype = MbType::new(entry.mbtype.kind()).with(MbType::INTERMEDIATE);
                 placeholder.partition = entry.partition.clone();
@@ -181,8 +202,10 @@ pub fn create(db: &mut dyn Db, entry: &MbEntry, now: i64) -> Result<(), Mboxlist
                 }
                 update_entry(db, &anc, Some(&placeholder), now)?;
             }
+            missing.push(anc);
         }
-        Ok(())
+        missing.reverse();
+        Ok(missing)
     })
 }
 

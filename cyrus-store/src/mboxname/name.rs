@@ -392,7 +392,10 @@ mod tests {
             n("user.a.X.Y").reparent(&n("user.a.X"), &n("user.b.Z")),
             Some(n("user.b.Z.Y"))
         );
-        assert_eq!(n("user.a.X.Y").reparent(&n("user.a"), &n("user.c")), Some(n("user.c.X.Y")));
+        assert_eq!(
+            n("user.a.X.Y").reparent(&n("user.a"), &n("user.c")),
+            Some(n("user.c.X.Y"))
+        );
         assert_eq!(n("user.ab").reparent(&n("user.a"), &n("user.c")), None);
     }
 }
