@@ -471,3 +471,53 @@ fn subtree_rename_and_new_acls() {
     let acl = mboxlist::acl_for_new_mailbox(&mut db, &n("newtop"), "anyone lrs").expect("acl");
     assert_eq!(acl.to_string(), "anyone lrs");
 }
+
+#[test]
+fn mbpath_fixture_paths() {
+    use cyrus_store::mboxname::{DirHash::FirstLetter, SpoolHash};
+    let mut db = fixture_db();
+    let admin = Namespace::new(NamespaceConfig::default(), Viewer::Admin).expect("ns");
+    let text = std::fs::read_to_string(expected("mbpath.txt")).expect("fixture");
+    let root = std::path::Path::new("@ROOT@");
+    let mut checked = 0;
+    let mut current: Option<MbEntry> = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# mbpath -C @ROOT@/etc/imapd.conf -a ") {
+            let name = admin.to_internal(rest, None).expect("internal");
+            current = mboxlist::lookup(&mut db, &name).expect("lookup");
+            assert!(current.is_some(), "{rest}");
+        } else if let (Some(e), Some(p)) = (&current, line.strip_prefix("Data: ")) {
+            let got = e.data_dir(&root.join("spool"), SpoolHash::Hashed(FirstLetter));
+            assert_eq!(got.to_str(), Some(p));
+            checked += 1;
+        } else if let (Some(e), Some(p)) = (&current, line.strip_prefix("User: ")) {
+            let got = mboxlist::conf_path(&mut db, &root.join("lib"), &e.name, None, FirstLetter)
+                .expect("conf");
+            assert_eq!(got.to_str(), Some(p), "{}", e.name);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 24);
+    let alice = n("user.alice.Sent");
+    let seen = mboxlist::conf_path(
+        &mut db,
+        std::path::Path::new("/c"),
+        &alice,
+        Some("seen"),
+        FirstLetter,
+    )
+    .expect("conf");
+    assert_eq!(
+        seen.to_str(),
+        Some("/c/user/uuid/1/h/1h27n4nb8groy211tvj675ss/seen.db")
+    );
+    let legacy = mboxlist::conf_path(
+        &mut db,
+        std::path::Path::new("/c"),
+        &n("user.zed"),
+        Some("seen"),
+        FirstLetter,
+    )
+    .expect("conf");
+    assert_eq!(legacy.to_str(), Some("/c/user/z/zed.seen"));
+}

@@ -6,6 +6,7 @@ mod entry;
 mod error;
 mod mbtype;
 mod ops;
+mod paths;
 mod pattern;
 
 pub use dump::{dump, dump_entry, parse_dump, undump, DumpScope};
@@ -17,4 +18,5 @@ pub use ops::{
     lookup_allow_all, lookup_by_uniqueid, rename, rename_subtree, subtree, update_entry,
     user_mailboxes, Intermediates, Visibility,
 };
+pub use paths::conf_path;
 pub use pattern::{list_matching, Pattern};
