@@ -521,3 +521,29 @@ fn mbpath_fixture_paths() {
     .expect("conf");
     assert_eq!(legacy.to_str(), Some("/c/user/z/zed.seen"));
 }
+
+#[test]
+fn admin_list_matches_fixture_server_txt() {
+    let mut db = fixture_db();
+    let admin = Namespace::new(NamespaceConfig::default(), Viewer::Admin).expect("ns");
+    let text = std::fs::read_to_string(expected("imap/server.txt")).expect("fixture");
+    let want: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("* LIST "))
+        .map(str::to_string)
+        .collect();
+    let mut got = Vec::new();
+    let p = Pattern::new("", "*", '/');
+    let mut entries = Vec::new();
+    mboxlist::list_matching(&mut db, &admin, None, &p, &mut |ext, e| {
+        entries.push((ext.to_string(), e.name.clone()));
+        Ok(Walk::Continue)
+    })
+    .expect("list");
+    for (ext, name) in entries {
+        let kids = mboxlist::has_children(&mut db, &name).expect("children");
+        let flag = if kids { "\\HasChildren" } else { "\\HasNoChildren" };
+        got.push(format!("({flag}) \"/\" {ext}"));
+    }
+    assert_eq!(got, want);
+}

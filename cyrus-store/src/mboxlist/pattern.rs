@@ -101,7 +101,8 @@ fn glob(p: &[char], n: &[char], sep: char) -> bool {
 /// Calls `f(external_name, entry)` for each live mailbox whose external
 /// name as `user` sees it matches `pattern`, in Cyrus's LIST order: the
 /// user's own mailboxes (INBOX first), then other users', then shared
-/// ones, each group in mailboxes.db order. When the pattern starts with a
+/// ones, then (for admins) `DELETED` ones, each group in mailboxes.db
+/// order. When the pattern starts with a
 /// literal folder path, only that part of mailboxes.db is walked. Access
 /// rights are not checked here: filter on `l` in `f`.
 pub fn list_matching(
@@ -125,6 +126,7 @@ pub fn list_matching(
         if let Some(ext) = ns.to_external(&e.name, user) {
             if pattern.matches(&ext) {
                 let group = match (&user, e.name.localpart()) {
+                    _ if e.name.is_deleted() => 4,
                     (Some(u), Some(_)) if e.name.is_owned_by(u) => {
                         u8::from(!e.name.boxes().is_empty())
                     }
