@@ -542,7 +542,11 @@ fn admin_list_matches_fixture_server_txt() {
     .expect("list");
     for (ext, name) in entries {
         let kids = mboxlist::has_children(&mut db, &name).expect("children");
-        let flag = if kids { "\\HasChildren" } else { "\\HasNoChildren" };
+        let flag = if kids {
+            "\\HasChildren"
+        } else {
+            "\\HasNoChildren"
+        };
         got.push(format!("({flag}) \"/\" {ext}"));
     }
     assert_eq!(got, want);

@@ -9,6 +9,7 @@ mod name;
 mod namespace;
 mod paths;
 mod policy;
+mod recipient;
 mod userid;
 
 pub use error::NameError;
