@@ -263,16 +263,32 @@ impl Default for RightsPolicy {
     }
 }
 
+/// Whether the session belongs to a Cyrus admin (`admins:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// An ordinary user.
+    User,
+    /// A server admin.
+    Admin,
+}
+
 impl RightsPolicy {
     /// What `who` may do on a mailbox with `acl`, owned by `owner` (the
-    /// user of a `user.*` name, `None` for shared mailboxes): the ACL's
-    /// rights, plus the implicit owner rights for the owner (Cyrus
-    /// `mboxlist_ensureOwnerRights` / `cyrus_acl_myrights`). Admins'
-    /// management bypass is the caller's business (they get no implicit
-    /// `i`: a Cyrus admin's APPEND to a shared mailbox is refused).
-    pub fn effective_rights(&self, acl: &Acl, who: &dyn Identity, owner: Option<&str>) -> Rights {
+    /// user of a `user.*` name, `None` for shared mailboxes), as imapd's
+    /// MYRIGHTS computes it: the ACL's rights, plus `l a` for admins, or
+    /// the implicit owner rights for the owner. Admins get no implicit
+    /// `i` (a Cyrus admin's APPEND to a shared mailbox is refused).
+    pub fn effective_rights(
+        &self,
+        acl: &Acl,
+        who: &dyn Identity,
+        owner: Option<&str>,
+        role: Role,
+    ) -> Rights {
         let mut r = acl.rights_for(who, self.admin_implies_write);
-        if owner.is_some() && owner == who.userid() {
+        if role == Role::Admin {
+            r |= Rights::LOOKUP | Rights::ADMIN;
+        } else if owner.is_some() && owner == who.userid() {
             r |= self.implicit_owner_rights;
         }
         r
@@ -311,7 +327,7 @@ mod tests {
         let alice = User::new("alice");
         let pol = RightsPolicy::default();
         assert_eq!(
-            pol.effective_rights(&acl, &alice, Some("alice")),
+            pol.effective_rights(&acl, &alice, Some("alice"), Role::User),
             Rights::ALL
         );
         assert_eq!(acl.to_string(), "alice lrswipkxtecdan bob lrsw -bob w");
@@ -354,12 +370,18 @@ mod tests {
         let pol = RightsPolicy::default();
         let other = User::new("x");
         assert_eq!(
-            pol.effective_rights(&Acl::new(), &other, Some("u")),
+            pol.effective_rights(&Acl::new(), &other, Some("u"), Role::User),
             Rights::NONE
         );
         assert_eq!(
-            pol.effective_rights(&Acl::new(), &u, Some("u")).to_string(),
+            pol.effective_rights(&Acl::new(), &u, Some("u"), Role::User)
+                .to_string(),
             "lkxcan"
+        );
+        assert_eq!(
+            pol.effective_rights(&acl, &other, None, Role::Admin)
+                .to_string(),
+            "la"
         );
     }
 }
