@@ -551,3 +551,37 @@ fn admin_list_matches_fixture_server_txt() {
     }
     assert_eq!(got, want);
 }
+
+#[test]
+fn myrights_match_fixture_list_txt() {
+    use cyrus_store::acl::{RightsPolicy, Role};
+    let mut db = fixture_db();
+    let ns = Namespace::new(NamespaceConfig::default(), Viewer::User).expect("ns");
+    let pol = RightsPolicy::default();
+    let text = std::fs::read_to_string(expected("imap/list.txt")).expect("fixture");
+    let mut who = "alice";
+    let mut checked = 0;
+    for line in text.lines() {
+        if line.starts_with("alice5") {
+            who = "bob";
+        }
+        let Some(rest) = line.strip_prefix("* MYRIGHTS ") else {
+            continue;
+        };
+        let (ext, rights) = rest.rsplit_once(' ').expect("rights");
+        let ext = ext.trim_matches('"');
+        let user = UserId::try_from(who).expect("u");
+        let name = ns.to_internal(ext, Some(&user)).expect("internal");
+        let e = mboxlist::lookup(&mut db, &name).expect("l").expect("e");
+        let owner = e.name.userid();
+        let r = pol.effective_rights(
+            &e.acl.clone().unwrap_or_default(),
+            &User::new(who),
+            owner.as_ref().map(UserId::as_str),
+            Role::User,
+        );
+        assert_eq!(r.to_string(), rights, "{who} {ext}");
+        checked += 1;
+    }
+    assert_eq!(checked, 13);
+}
