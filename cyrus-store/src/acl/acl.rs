@@ -49,7 +49,9 @@ impl AclEntry {
 
     /// The identifier without the `-`.
     pub fn subject(&self) -> &str {
-        self.identifier.strip_prefix('-').unwrap_or(&self.identifier)
+        self.identifier
+            .strip_prefix('-')
+            .unwrap_or(&self.identifier)
     }
 }
 
@@ -99,8 +101,7 @@ impl Acl {
     pub fn parse(s: &str) -> Result<Acl, AclError> {
         let mut acl = Acl::new();
         let mut it = s.split('\t');
-        loop {
-            let Some(id) = it.next() else { break };
+        while let Some(id) = it.next() {
             if id.is_empty() {
                 break;
             }
@@ -262,16 +263,32 @@ impl Default for RightsPolicy {
     }
 }
 
+/// Whether the session belongs to a Cyrus admin (`admins:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// An ordinary user.
+    User,
+    /// A server admin.
+    Admin,
+}
+
 impl RightsPolicy {
     /// What `who` may do on a mailbox with `acl`, owned by `owner` (the
-    /// user of a `user.*` name, `None` for shared mailboxes): the ACL's
-    /// rights, plus the implicit owner rights for the owner (Cyrus
-    /// `mboxlist_ensureOwnerRights` / `cyrus_acl_myrights`). Admins'
-    /// management bypass is the caller's business (they get no implicit
-    /// `i`: a Cyrus admin's APPEND to a shared mailbox is refused).
-    pub fn effective_rights(&self, acl: &Acl, who: &dyn Identity, owner: Option<&str>) -> Rights {
+    /// user of a `user.*` name, `None` for shared mailboxes), as imapd's
+    /// MYRIGHTS computes it: the ACL's rights, plus `l a` for admins, or
+    /// the implicit owner rights for the owner. Admins get no implicit
+    /// `i` (a Cyrus admin's APPEND to a shared mailbox is refused).
+    pub fn effective_rights(
+        &self,
+        acl: &Acl,
+        who: &dyn Identity,
+        owner: Option<&str>,
+        role: Role,
+    ) -> Rights {
         let mut r = acl.rights_for(who, self.admin_implies_write);
-        if owner.is_some() && owner == who.userid() {
+        if role == Role::Admin {
+            r |= Rights::LOOKUP | Rights::ADMIN;
+        } else if owner.is_some() && owner == who.userid() {
             r |= self.implicit_owner_rights;
         }
         r
@@ -301,12 +318,18 @@ mod tests {
     fn fixture_archive_2024_gives_bob_lrs() {
         let d = dlist::parse(b"%(alice lrswipkxtecdan bob lrsw -bob w)").expect("dlist");
         let acl = Acl::from_dlist(&d).expect("acl");
-        assert_eq!(acl.to_dlist().to_bytes(), b"%(alice lrswipkxtecdan bob lrsw -bob w)");
+        assert_eq!(
+            acl.to_dlist().to_bytes(),
+            b"%(alice lrswipkxtecdan bob lrsw -bob w)"
+        );
         let bob = User::new("bob");
         assert_eq!(acl.rights_for(&bob, false).to_string(), "lrs");
         let alice = User::new("alice");
         let pol = RightsPolicy::default();
-        assert_eq!(pol.effective_rights(&acl, &alice, Some("alice")), Rights::ALL);
+        assert_eq!(
+            pol.effective_rights(&acl, &alice, Some("alice"), Role::User),
+            Rights::ALL
+        );
         assert_eq!(acl.to_string(), "alice lrswipkxtecdan bob lrsw -bob w");
     }
 
@@ -314,7 +337,8 @@ mod tests {
     fn text_form_and_set() {
         let mut acl = Acl::parse("anyone\tlr\tbob\tlrswipkxtecdan\t").expect("acl");
         assert_eq!(acl.to_cyrus_string(), "anyone\tlr\tbob\tlrswipkxtecdan\t");
-        acl.set("anyone", AclMode::Add, Rights::SETSEEN).expect("set");
+        acl.set("anyone", AclMode::Add, Rights::SETSEEN)
+            .expect("set");
         acl.set("carol", AclMode::Set, Rights::READ).expect("set");
         acl.set("bob", AclMode::Remove, Rights::ALL).expect("set");
         assert_eq!(acl.to_cyrus_string(), "anyone\tlrs\tcarol\tr\t");
@@ -330,14 +354,34 @@ mod tests {
 
     #[test]
     fn defaults_and_groups() {
-        assert_eq!(Acl::from_defaultacl(DEFAULT_ACL).expect("d").to_cyrus_string(), "anyone\tlrs\t");
-        assert_eq!(Acl::for_new_inbox("bob").to_cyrus_string(), "bob\tlrswipkxtecdan\t");
+        assert_eq!(
+            Acl::from_defaultacl(DEFAULT_ACL)
+                .expect("d")
+                .to_cyrus_string(),
+            "anyone\tlrs\t"
+        );
+        assert_eq!(
+            Acl::for_new_inbox("bob").to_cyrus_string(),
+            "bob\tlrswipkxtecdan\t"
+        );
         let acl = Acl::parse("group:staff\tlr\t-anyone\tr\t").expect("acl");
         let u = User::new("u").with_groups(vec!["staff".into()]);
         assert_eq!(acl.rights_for(&u, false).to_string(), "l");
         let pol = RightsPolicy::default();
         let other = User::new("x");
-        assert_eq!(pol.effective_rights(&Acl::new(), &other, Some("u")), Rights::NONE);
-        assert_eq!(pol.effective_rights(&Acl::new(), &u, Some("u")).to_string(), "lkxcan");
+        assert_eq!(
+            pol.effective_rights(&Acl::new(), &other, Some("u"), Role::User),
+            Rights::NONE
+        );
+        assert_eq!(
+            pol.effective_rights(&Acl::new(), &u, Some("u"), Role::User)
+                .to_string(),
+            "lkxcan"
+        );
+        assert_eq!(
+            pol.effective_rights(&acl, &other, None, Role::Admin)
+                .to_string(),
+            "la"
+        );
     }
 }

@@ -7,7 +7,8 @@ mod identity;
 mod rights;
 
 pub use acl::{
-    Acl, AclEntry, AclError, AclMode, RightsPolicy, DEFAULT_ACL, DEFAULT_IMPLICIT_OWNER_RIGHTS,
+    Acl, AclEntry, AclError, AclMode, RightsPolicy, Role, DEFAULT_ACL,
+    DEFAULT_IMPLICIT_OWNER_RIGHTS,
 };
 pub use identity::{Identity, User};
 pub use rights::{BadRights, DeleteRight, Rights};

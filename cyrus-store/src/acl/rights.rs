@@ -260,7 +260,10 @@ mod tests {
             Rights::parse_with("d", DeleteRight::D).expect("d"),
             Rights::DELETEMSG | Rights::EXPUNGE | Rights::DELETEMBOX
         );
-        assert_eq!(r("0129"), Rights::from_bits(0x20_0000 | 0x1000 | 0x2000 | 0x10_0000));
+        assert_eq!(
+            r("0129"),
+            Rights::from_bits(0x20_0000 | 0x1000 | 0x2000 | 0x10_0000)
+        );
         assert_eq!(r("90").to_string(), "09");
         assert_eq!(Rights::try_from("lrz"), Err(BadRights('z')));
     }

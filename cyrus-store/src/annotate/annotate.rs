@@ -57,7 +57,11 @@ pub enum AnnotOwner<'a> {
 /// The key `<part1>\0<entry>\0<userid>\0` (Cyrus `make_key`): part1 is the
 /// mailbox uniqueid, empty for the server, or the decimal UID; the
 /// mailbox owner's userid is written as [`OWNER_TOKEN`].
-pub fn key(scope: AnnotScope<'_>, entry: &str, owner: AnnotOwner<'_>) -> Result<Vec<u8>, AnnotateError> {
+pub fn key(
+    scope: AnnotScope<'_>,
+    entry: &str,
+    owner: AnnotOwner<'_>,
+) -> Result<Vec<u8>, AnnotateError> {
     let mut k = prefix(scope, entry)?;
     let user = match owner {
         AnnotOwner::Shared => String::new(),
@@ -126,7 +130,11 @@ impl AnnotKey {
         if parts.next() != Some("") || parts.next().is_some() {
             return None;
         }
-        Some(AnnotKey { part1, entry, userid })
+        Some(AnnotKey {
+            part1,
+            entry,
+            userid,
+        })
     }
 }
 
@@ -197,7 +205,9 @@ impl AnnotValue {
             p += ct + 1 + 8;
         }
         if let Some(m) = d.get(p..p + 8) {
-            let m: [u8; 8] = m.try_into().map_err(|_| AnnotateError::BadValue("modseq"))?;
+            let m: [u8; 8] = m
+                .try_into()
+                .map_err(|_| AnnotateError::BadValue("modseq"))?;
             modseq = u64::from_be_bytes(m);
             p += 8;
         }
@@ -266,7 +276,10 @@ mod tests {
         let name = MailboxName::from_internal("user.alice.Sent").expect("n");
         let alice = UserId::try_from("alice").expect("u");
         let bob = UserId::try_from("bob").expect("u");
-        let mb = AnnotScope::Mailbox { id: &id, name: &name };
+        let mb = AnnotScope::Mailbox {
+            id: &id,
+            name: &name,
+        };
         assert_eq!(
             key(mb, "/specialuse", AnnotOwner::Private(&alice)).expect("k"),
             b"veiybpp4okbk00ar7l6k5sc2\x00/specialuse\x00[.OwNeR.]\x00"
@@ -275,9 +288,18 @@ mod tests {
             key(mb, "/comment", AnnotOwner::Private(&bob)).expect("k"),
             b"veiybpp4okbk00ar7l6k5sc2\x00/comment\x00bob\x00"
         );
-        assert_eq!(key(AnnotScope::Server, "/admin", AnnotOwner::Shared).expect("k"), b"\x00/admin\x00\x00");
-        let msg = AnnotScope::Message { uid: Uid(13), name: &name };
-        assert_eq!(key(msg, "/comment", AnnotOwner::Shared).expect("k"), b"13\x00/comment\x00\x00");
+        assert_eq!(
+            key(AnnotScope::Server, "/admin", AnnotOwner::Shared).expect("k"),
+            b"\x00/admin\x00\x00"
+        );
+        let msg = AnnotScope::Message {
+            uid: Uid(13),
+            name: &name,
+        };
+        assert_eq!(
+            key(msg, "/comment", AnnotOwner::Shared).expect("k"),
+            b"13\x00/comment\x00\x00"
+        );
         let v = AnnotValue::new(b"\\Sent", Modseq(0));
         assert_eq!(
             v.encode(),
@@ -285,14 +307,24 @@ mod tests {
         );
         assert_eq!(AnnotValue::decode(&v.encode()).expect("d"), v);
         assert!(AnnotValue::decode(b"\x00\x00\x01\x00\x00\x00\x00\x00ab").is_err());
-        assert_eq!(AnnotValue::decode(b"\x00\x00\x00\x02\x00\x00\x00\x00ab\x00").expect("old").value, b"ab");
+        assert_eq!(
+            AnnotValue::decode(b"\x00\x00\x00\x02\x00\x00\x00\x00ab\x00")
+                .expect("old")
+                .value,
+            b"ab"
+        );
     }
 
     #[test]
     fn set_get_delete() {
         let mut db = crate::db::MemDb::new();
         set(&mut db, b"\x00/comment\x00\x00", b"hi", Modseq(1), false).expect("set");
-        assert_eq!(get(&mut db, b"\x00/comment\x00\x00").expect("get").map(|v| v.value), Some(b"hi".to_vec()));
+        assert_eq!(
+            get(&mut db, b"\x00/comment\x00\x00")
+                .expect("get")
+                .map(|v| v.value),
+            Some(b"hi".to_vec())
+        );
         set(&mut db, b"\x00/comment\x00\x00", b"", Modseq(2), false).expect("del");
         assert!(db.fetch(b"\x00/comment\x00\x00").expect("f").is_none());
         set(&mut db, b"7\x00/comment\x00\x00", b"", Modseq(3), true).expect("tomb");

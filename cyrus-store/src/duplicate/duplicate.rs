@@ -101,7 +101,9 @@ impl DuplicateMark {
 /// The mark of `key`, if the message was seen before (Cyrus
 /// `duplicate_check`; an unreadable value counts as absent).
 pub fn check(db: &mut dyn Db, key: &DuplicateKey) -> Result<Option<DuplicateMark>, DuplicateError> {
-    Ok(db.fetch(&key.encode())?.and_then(|v| DuplicateMark::decode(&v)))
+    Ok(db
+        .fetch(&key.encode())?
+        .and_then(|v| DuplicateMark::decode(&v)))
 }
 
 /// Records `key` (Cyrus `duplicate_mark`).
@@ -186,20 +188,35 @@ mod tests {
     #[test]
     fn key_value_and_ops() {
         let k = DuplicateKey::new(b"<a@b>", b"1h27n4nb8groy211tvj675ss", b"Mon, 1 Jan").expect("k");
-        assert_eq!(k.encode(), b"<a@b>\x001h27n4nb8groy211tvj675ss\x00Mon, 1 Jan\x00");
+        assert_eq!(
+            k.encode(),
+            b"<a@b>\x001h27n4nb8groy211tvj675ss\x00Mon, 1 Jan\x00"
+        );
         assert_eq!(DuplicateKey::decode(&k.encode()), Some(k.clone()));
         assert_eq!(DuplicateKey::decode(b"a\0b\0"), None);
         assert!(DuplicateKey::new(b"a\0", b"", b"").is_err());
-        let m = DuplicateMark { mark: 0x6b02eea4, uid: 13 };
-        assert_eq!(&m.encode(), b"\xa4\xee\x02k\x00\x00\x00\x00\x0d\x00\x00\x00\x00\x00\x00\x00");
+        let m = DuplicateMark {
+            mark: 0x6b02eea4,
+            uid: 13,
+        };
+        assert_eq!(
+            &m.encode(),
+            b"\xa4\xee\x02k\x00\x00\x00\x00\x0d\x00\x00\x00\x00\x00\x00\x00"
+        );
         assert_eq!(DuplicateMark::decode(&m.encode()), Some(m));
         assert_eq!(DuplicateMark::decode(b"short"), None);
         let mut db = MemDb::new();
         assert_eq!(check(&mut db, &k).expect("check"), None);
         mark(&mut db, &k, m).expect("mark");
         assert_eq!(check(&mut db, &k).expect("check"), Some(m));
-        assert_eq!(prune(&mut db, 0x6b02eea4, &|_| None).expect("prune"), (1, 0));
-        assert_eq!(prune(&mut db, 0x6b02eea5, &|_| None).expect("prune"), (1, 1));
+        assert_eq!(
+            prune(&mut db, 0x6b02eea4, &|_| None).expect("prune"),
+            (1, 0)
+        );
+        assert_eq!(
+            prune(&mut db, 0x6b02eea5, &|_| None).expect("prune"),
+            (1, 1)
+        );
         let bin = DuplicateKey::new(b"\x01x", b"t", b"").expect("k");
         assert!(dump_line(&bin, m).starts_with("id: 0178 "));
     }

@@ -54,9 +54,24 @@ pub fn dump_entry(e: &MbEntry) -> String {
     let mut first = true;
     field(&mut o, &mut first, "name", &name);
     field(&mut o, &mut first, "mtime", &e.mtime.to_string());
-    field(&mut o, &mut first, "uidvalidity", &e.uidvalidity.to_string());
-    field(&mut o, &mut first, "createdmodseq", &e.createdmodseq.to_string());
-    field(&mut o, &mut first, "foldermodseq", &e.foldermodseq.to_string());
+    field(
+        &mut o,
+        &mut first,
+        "uidvalidity",
+        &e.uidvalidity.to_string(),
+    );
+    field(
+        &mut o,
+        &mut first,
+        "createdmodseq",
+        &e.createdmodseq.to_string(),
+    );
+    field(
+        &mut o,
+        &mut first,
+        "foldermodseq",
+        &e.foldermodseq.to_string(),
+    );
     field(&mut o, &mut first, "mbtype", &e.mbtype.to_string());
     if let Some(p) = &e.partition {
         field(&mut o, &mut first, "partition", p);
@@ -88,7 +103,12 @@ pub fn dump_entry(e: &MbEntry) -> String {
         field(&mut o, &mut f3, "name", &h.name.to_internal());
         field(&mut o, &mut f3, "mtime", &h.mtime.to_string());
         field(&mut o, &mut f3, "uidvalidity", &h.uidvalidity.to_string());
-        field(&mut o, &mut f3, "createdmodseq", &h.createdmodseq.to_string());
+        field(
+            &mut o,
+            &mut f3,
+            "createdmodseq",
+            &h.createdmodseq.to_string(),
+        );
         field(&mut o, &mut f3, "foldermodseq", &h.foldermodseq.to_string());
         field(&mut o, &mut f3, "mbtype", &h.mbtype.to_string());
         if let Some(p) = &h.partition {
@@ -235,14 +255,19 @@ pub fn parse_dump(text: &str) -> Result<Vec<MbEntry>, MboxlistError> {
         if let Some(acl) = j.acl {
             let mut a = Acl::new();
             for (id, r) in acl.0 {
-                a.set(&id, AclMode::Set, Rights::try_from(r.as_str()).map_err(crate::acl::AclError::from)?)?;
+                a.set(
+                    &id,
+                    AclMode::Set,
+                    Rights::try_from(r.as_str()).map_err(crate::acl::AclError::from)?,
+                )?;
             }
             // A tombstone dumps `"acl": {}` but has no `A` on disk.
             e.acl = (!a.is_empty() || !e.mbtype.is_deleted()).then_some(a);
         }
         e.uniqueid = match j.uniqueid {
             Some(u) => Some(
-                UniqueId::try_from(u.as_str()).map_err(|x| MboxlistError::BadDump(x.to_string()))?,
+                UniqueId::try_from(u.as_str())
+                    .map_err(|x| MboxlistError::BadDump(x.to_string()))?,
             ),
             None => None,
         };

@@ -218,19 +218,23 @@ impl MbEntry {
     ) -> Result<MbEntry, MboxlistError> {
         let d = dlist::parse(value).map_err(|e| corrupt(key, e.to_string()))?;
         let kv = d.as_kvlist().ok_or_else(|| corrupt(key, "not a kvlist"))?;
-        let mut name = name;
-        let mut e = MbEntry::new(MailboxName::from_internal("x")?);
+        // An N record's name comes from its key; an I record carries it.
+        let name = match name {
+            Some(n) => n,
+            None => {
+                let b = d
+                    .get("N")
+                    .and_then(Dlist::as_bytes)
+                    .ok_or_else(|| corrupt(key, "no name"))?;
+                MailboxName::from_dbname(b)?
+            }
+        };
+        let mut e = MbEntry::new(name);
         for (k, v) in kv {
             match k.as_str() {
                 "T" => {
                     let s = v.as_str().ok_or_else(|| corrupt(key, "bad T"))?;
                     e.mbtype = MbType::try_from(s).map_err(|x| corrupt(key, x.to_string()))?;
-                }
-                "N" => {
-                    if name.is_none() {
-                        let b = v.as_bytes().ok_or_else(|| corrupt(key, "bad N"))?;
-                        name = Some(MailboxName::from_dbname(b)?);
-                    }
                 }
                 "I" => {
                     let s = v.as_str().ok_or_else(|| corrupt(key, "bad I"))?;
@@ -253,7 +257,6 @@ impl MbEntry {
                 _ => {}
             }
         }
-        e.name = name.ok_or_else(|| corrupt(key, "no name"))?;
         Ok(e)
     }
 
@@ -296,7 +299,9 @@ impl MbEntry {
         let mut e = MbEntry::new(name);
         let mut rest = text;
         if let Some(inner) = rest.strip_prefix('(') {
-            let close = inner.find(')').ok_or_else(|| corrupt(key, "unclosed '('"))?;
+            let close = inner
+                .find(')')
+                .ok_or_else(|| corrupt(key, "unclosed '('"))?;
             let words: Vec<&str> = inner[..close].split(' ').collect();
             for pair in words.chunks(2) {
                 if let [k, v] = pair {
@@ -369,8 +374,12 @@ mod tests {
         assert_eq!(e.partition.as_deref(), Some("default"));
         assert_eq!(e.uniqueid.as_ref().map(UniqueId::as_str), Some("abc123"));
         assert_eq!(e.legacy_specialuse.as_deref(), Some("\\Sent"));
-        assert_eq!(e.acl.map(|a| a.to_cyrus_string()), Some("fred\tlrswipkxtecda\t".into()));
-        let e = MbEntry::decode_value(b"x", Some(name), b"%(A %(fred lrs) I u1 P p V 5 M 9)").expect("3.0");
+        assert_eq!(
+            e.acl.map(|a| a.to_cyrus_string()),
+            Some("fred\tlrswipkxtecda\t".into())
+        );
+        let e = MbEntry::decode_value(b"x", Some(name), b"%(A %(fred lrs) I u1 P p V 5 M 9)")
+            .expect("3.0");
         assert_eq!(e.mbtype.to_string(), "e");
         assert!(MbEntry::decode_value(b"x", None, b"%(T q)").is_err());
         assert!(MbEntry::decode_value(b"x", None, b"garbage").is_err());

@@ -4,6 +4,7 @@
 use super::entry::{FormerName, MbEntry, KEY_NAME};
 use super::error::MboxlistError;
 use super::mbtype::MbType;
+use crate::acl::Acl;
 use crate::db::{Db, Walk};
 use crate::ids::{Modseq, UniqueId};
 use crate::mboxname::{MailboxName, UserId, DB_HIERSEP};
@@ -128,18 +129,17 @@ pub fn update_entry(
     })
 }
 
-/// True if any record (tombstones included) lies below `name`.
+/// True if a live mailbox lies below `name` (Cyrus
+/// `mboxlist_haschildren`: tombstones and placeholders do not count).
 pub fn has_children(db: &mut dyn Db, name: &MailboxName) -> Result<bool, MboxlistError> {
     let mut prefix = MbEntry::name_key(name);
     prefix.push(DB_HIERSEP);
     let mut found = false;
     db.foreach(&prefix, &mut |k, v| {
-        // A child tombstone does not count as a child (Cyrus
-        // `mboxlist_haschildren` skips deleted entries).
-        let deleted = MbEntry::decode_name_record(k, v)
-            .map(|e| e.mbtype.is_deleted())
+        let hidden = MbEntry::decode_name_record(k, v)
+            .map(|e| e.mbtype.is_hidden())
             .unwrap_or(false);
-        if deleted {
+        if hidden {
             return Ok(Walk::Continue);
         }
         found = true;
@@ -148,11 +148,28 @@ pub fn has_children(db: &mut dyn Db, name: &MailboxName) -> Result<bool, Mboxlis
     Ok(found)
 }
 
-/// Creates a mailbox: writes its `N` and `I` records in one transaction,
-/// plus `i` placeholder entries for missing ancestors of a user mailbox
-/// (Cyrus `mboxlist_update_intermediaries`). A tombstone of the same name
-/// is replaced. `entry.uniqueid` must be set.
-pub fn create(db: &mut dyn Db, entry: &MbEntry, now: i64) -> Result<(), MboxlistError> {
+/// What [`create`] does about missing ancestors of a user mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intermediates {
+    /// Write `i` placeholder records (no files), as later Cyrus versions
+    /// do; [`lookup`] treats them as absent.
+    Placeholders,
+    /// Write nothing and return the missing names, top-down, so the
+    /// caller creates real mailboxes for them, as Cyrus 3.6.1's
+    /// `mboxlist_update_intermediaries` does (same type, parent's ACL).
+    Report,
+}
+
+/// Creates a mailbox: writes its `N` and `I` records in one transaction
+/// (a tombstone of the same name is replaced), then deals with missing
+/// ancestors of a user mailbox per `intermediates`. `entry.uniqueid` must
+/// be set. Returns the missing ancestors, top-down.
+pub fn create(
+    db: &mut dyn Db,
+    entry: &MbEntry,
+    intermediates: Intermediates,
+    now: i64,
+) -> Result<Vec<MailboxName>, MboxlistError> {
     if entry.uniqueid.is_none() {
         return Err(MboxlistError::Invalid("new mailbox without uniqueid"));
     }
@@ -161,15 +178,20 @@ pub fn create(db: &mut dyn Db, entry: &MbEntry, now: i64) -> Result<(), Mboxlist
             return Err(MboxlistError::Exists(entry.name.to_internal()));
         }
         update_entry(db, &entry.name, Some(entry), now)?;
-        if entry.name.is_user_mailbox() {
-            for anc in entry.name.ancestors() {
-                if anc.boxes().len() == 1 && anc.boxes()[0] == "INBOX" {
-                    break;
-                }
-                let existing = lookup_allow_all(db, &anc)?;
-                if existing.as_ref().is_some_and(|e| !e.mbtype.is_deleted()) {
-                    continue;
-                }
+        let mut missing = Vec::new();
+        if !entry.name.is_user_mailbox() {
+            return Ok(missing);
+        }
+        for anc in entry.name.ancestors() {
+            // Cyrus never fills in a "magic" INBOX folder.
+            if anc.boxes().len() == 1 && anc.boxes()[0] == "INBOX" {
+                break;
+            }
+            let existing = lookup_allow_all(db, &anc)?;
+            if existing.as_ref().is_some_and(|e| !e.mbtype.is_deleted()) {
+                continue;
+            }
+            if intermediates == Intermediates::Placeholders {
                 let mut placeholder = MbEntry::new(anc.clone());
                 placeholder.mbtype = MbType::new(entry.mbtype.kind()).with(MbType::INTERMEDIATE);
                 placeholder.partition = entry.partition.clone();
@@ -180,8 +202,10 @@ pub fn create(db: &mut dyn Db, entry: &MbEntry, now: i64) -> Result<(), Mboxlist
                 }
                 update_entry(db, &anc, Some(&placeholder), now)?;
             }
+            missing.push(anc);
         }
-        Ok(())
+        missing.reverse();
+        Ok(missing)
     })
 }
 
@@ -220,7 +244,12 @@ pub fn delete(
             update_entry(db, name, None, now)?;
         } else {
             let children = has_children(db, name)?;
-            update_entry(db, name, Some(&tombstone(&old, children, foldermodseq)), now)?;
+            update_entry(
+                db,
+                name,
+                Some(&tombstone(&old, children, foldermodseq)),
+                now,
+            )?;
         }
         Ok(old)
     })
@@ -245,7 +274,12 @@ pub fn rename(
             return Err(MboxlistError::Exists(new.to_internal()));
         }
         let children = has_children(db, old)?;
-        update_entry(db, old, Some(&tombstone(&entry, children, foldermodseq)), now)?;
+        update_entry(
+            db,
+            old,
+            Some(&tombstone(&entry, children, foldermodseq)),
+            now,
+        )?;
         let mut moved = entry.clone();
         moved.name = new.clone();
         moved.foldermodseq = foldermodseq.max(entry.foldermodseq);
@@ -257,6 +291,53 @@ pub fn rename(
         out.mtime = now;
         Ok(out)
     })
+}
+
+/// Renames `root` and every live mailbox below it, children first (so a
+/// parent's tombstone is `d`, not `i`), each to `new_name_for(old)`; e.g.
+/// delayed delete of a tree is `rename_subtree(db, r, &|n| n.to_deleted(t), …)`.
+/// Returns the moved entries.
+pub fn rename_subtree(
+    db: &mut dyn Db,
+    root: &MailboxName,
+    new_name_for: &dyn Fn(&MailboxName) -> MailboxName,
+    partition: Option<&str>,
+    foldermodseq: Modseq,
+    now: i64,
+) -> Result<Vec<MbEntry>, MboxlistError> {
+    in_txn(db, |db| {
+        let mut entries = subtree(db, root, Visibility::Live)?;
+        if entries.first().map(|e| &e.name) != Some(root) {
+            return Err(MboxlistError::NotFound(root.to_internal()));
+        }
+        entries.reverse();
+        let mut out = Vec::with_capacity(entries.len());
+        for e in entries {
+            let new = new_name_for(&e.name);
+            out.push(rename(db, &e.name, &new, partition, foldermodseq, now)?);
+        }
+        out.reverse();
+        Ok(out)
+    })
+}
+
+/// The ACL a new mailbox gets (Cyrus `mboxlist_create_acl`): a copy of
+/// the nearest existing ancestor's; else, in a user's hierarchy, the
+/// owner with every right; else the `defaultacl` option (`anyone lrs`).
+pub fn acl_for_new_mailbox(
+    db: &mut dyn Db,
+    name: &MailboxName,
+    defaultacl: &str,
+) -> Result<Acl, MboxlistError> {
+    for anc in name.ancestors() {
+        if let Some(e) = lookup(db, &anc)? {
+            return Ok(e.acl.unwrap_or_default());
+        }
+    }
+    if let Some(owner) = name.userid() {
+        return Ok(Acl::for_new_inbox(owner.as_str()));
+    }
+    Ok(Acl::from_defaultacl(defaultacl)?)
 }
 
 /// How much of mailboxes.db an iteration shows.

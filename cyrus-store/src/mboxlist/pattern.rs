@@ -46,7 +46,11 @@ impl Pattern {
     /// The literal text before the first wildcard, cut back to the last
     /// separator: every match starts with it.
     pub fn literal_dir(&self) -> String {
-        let lit: String = self.pat.iter().take_while(|&&c| c != '*' && c != '%').collect();
+        let lit: String = self
+            .pat
+            .iter()
+            .take_while(|&&c| c != '*' && c != '%')
+            .collect();
         if lit.len() == self.pat.len() {
             return lit;
         }
@@ -97,7 +101,8 @@ fn glob(p: &[char], n: &[char], sep: char) -> bool {
 /// Calls `f(external_name, entry)` for each live mailbox whose external
 /// name as `user` sees it matches `pattern`, in Cyrus's LIST order: the
 /// user's own mailboxes (INBOX first), then other users', then shared
-/// ones, each group in mailboxes.db order. When the pattern starts with a
+/// ones, then (for admins) `DELETED` ones, each group in mailboxes.db
+/// order. When the pattern starts with a
 /// literal folder path, only that part of mailboxes.db is walked. Access
 /// rights are not checked here: filter on `l` in `f`.
 pub fn list_matching(
@@ -121,7 +126,10 @@ pub fn list_matching(
         if let Some(ext) = ns.to_external(&e.name, user) {
             if pattern.matches(&ext) {
                 let group = match (&user, e.name.localpart()) {
-                    (Some(u), Some(_)) if e.name.is_owned_by(u) => u8::from(!e.name.boxes().is_empty()),
+                    _ if e.name.is_deleted() => 4,
+                    (Some(u), Some(_)) if e.name.is_owned_by(u) => {
+                        u8::from(!e.name.boxes().is_empty())
+                    }
                     (_, Some(_)) => 2,
                     (_, None) => 3,
                 };

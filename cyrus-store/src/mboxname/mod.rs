@@ -9,6 +9,7 @@ mod name;
 mod namespace;
 mod paths;
 mod policy;
+mod recipient;
 mod userid;
 
 pub use error::NameError;
@@ -17,5 +18,7 @@ pub use namespace::{Namespace, NamespaceConfig, Viewer, VirtDomains};
 pub use paths::{
     dir_hash_c, legacy_conf_path, legacy_mailbox_dir, user_conf_path, uuid_dir, DirHash, SpoolHash,
 };
-pub use policy::{policy_check, DomainPolicy, MAX_MAILBOX_BUFFER, MAX_MAILBOX_NAME, MAX_MAILBOX_PATH};
+pub use policy::{
+    policy_check, DomainPolicy, MAX_MAILBOX_BUFFER, MAX_MAILBOX_NAME, MAX_MAILBOX_PATH,
+};
 pub use userid::UserId;

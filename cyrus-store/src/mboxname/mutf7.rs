@@ -140,7 +140,15 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["&Jjo!", "&U,BTFw-&ZeVnLIqe-", "&AGE-", "&APx", "ü", "&APw", "&AP1-"] {
+        for bad in [
+            "&Jjo!",
+            "&U,BTFw-&ZeVnLIqe-",
+            "&AGE-",
+            "&APx",
+            "ü",
+            "&APw",
+            "&AP1-",
+        ] {
             assert!(decode(bad).is_err(), "{bad}");
         }
     }

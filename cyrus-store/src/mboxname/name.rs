@@ -33,10 +33,7 @@ fn bad(name: &str, why: &'static str) -> NameError {
 
 /// Splits `DELETED … <HEX>` and `user <localpart> …` off a component list,
 /// as Cyrus's `mbname_from_intname` / `mbname_from_dbname` do.
-fn classify(
-    mut boxes: Vec<String>,
-    domain: Option<String>,
-) -> MailboxName {
+fn classify(mut boxes: Vec<String>, domain: Option<String>) -> MailboxName {
     let mut deleted = None;
     if boxes.len() > 2 && boxes[0] == DELETED_PREFIX {
         // Cyrus takes the last component as hex seconds whatever it is;
@@ -222,6 +219,21 @@ impl MailboxName {
                 && theirs.as_bytes()[mine.len()] == b'.')
     }
 
+    /// This name moved from below `old_root` to below `new_root`
+    /// (`user.a.X.Y` with `user.a.X` → `user.b.Z` gives `user.b.Z.Y`);
+    /// `None` if this name is not `old_root` or below it.
+    pub fn reparent(&self, old_root: &MailboxName, new_root: &MailboxName) -> Option<MailboxName> {
+        if !old_root.contains(self) || self.deleted != old_root.deleted {
+            return None;
+        }
+        // Both are in the same hierarchy, so the extra components are the
+        // tail of ours (an INBOX root has no boxes of its own).
+        let skip = old_root.boxes.len();
+        let mut out = new_root.clone();
+        out.boxes.extend(self.boxes.iter().skip(skip).cloned());
+        Some(out)
+    }
+
     /// The delayed-delete name for this mailbox at `time` (Unix seconds):
     /// `[domain!]DELETED.<name>.<HEX>` (Cyrus `mboxname_todeleted`).
     pub fn to_deleted(&self, time: u32) -> MailboxName {
@@ -325,7 +337,10 @@ mod tests {
         assert_eq!(d.boxes(), ["ToDelete"]);
         let dom = n("alice.example.com!user.bob");
         assert_eq!(dom.domain(), Some("alice.example.com"));
-        assert_eq!(dom.userid().map(|u| u.to_string()), Some("bob@alice.example.com".into()));
+        assert_eq!(
+            dom.userid().map(|u| u.to_string()),
+            Some("bob@alice.example.com".into())
+        );
         assert!(MailboxName::from_internal("").is_err());
     }
 
@@ -336,7 +351,10 @@ mod tests {
             n("DELETED.user.alice.ToDelete.6B02EEA4").to_dbname(),
             b"DELETED\x1fuser\x1falice\x1fToDelete\x1f6B02EEA4"
         );
-        assert_eq!(n("ex.com!user.bob.X").to_dbname(), b"ex.com\x1duser\x1fbob\x1fX");
+        assert_eq!(
+            n("ex.com!user.bob.X").to_dbname(),
+            b"ex.com\x1duser\x1fbob\x1fX"
+        );
         assert_eq!(n("shared-news").to_dbname(), b"shared-news");
         for k in [
             &b"user\x1falice\x1fa.b"[..],
@@ -351,15 +369,33 @@ mod tests {
     #[test]
     fn deleted_and_family() {
         let s = n("user.alice.ToDelete");
-        assert_eq!(s.to_deleted(0x6B02EEA4).to_internal(), "DELETED.user.alice.ToDelete.6B02EEA4");
+        assert_eq!(
+            s.to_deleted(0x6B02EEA4).to_internal(),
+            "DELETED.user.alice.ToDelete.6B02EEA4"
+        );
         let dom = n("ex.com!user.bob");
-        assert_eq!(dom.to_deleted(0xAB).to_internal(), "ex.com!DELETED.user.bob.AB");
+        assert_eq!(
+            dom.to_deleted(0xAB).to_internal(),
+            "ex.com!DELETED.user.bob.AB"
+        );
         assert_eq!(n("user.a.b.c").parent(), Some(n("user.a.b")));
         assert_eq!(n("user.a").parent(), None);
         assert_eq!(n("top").parent(), None);
         assert_eq!(n("top.x").parent(), Some(n("top")));
-        assert_eq!(n("user.a.b.c").ancestors(), vec![n("user.a.b"), n("user.a")]);
+        assert_eq!(
+            n("user.a.b.c").ancestors(),
+            vec![n("user.a.b"), n("user.a")]
+        );
         assert!(n("user.a").contains(&n("user.a.b")));
         assert!(!n("user.a").contains(&n("user.ab")));
+        assert_eq!(
+            n("user.a.X.Y").reparent(&n("user.a.X"), &n("user.b.Z")),
+            Some(n("user.b.Z.Y"))
+        );
+        assert_eq!(
+            n("user.a.X.Y").reparent(&n("user.a"), &n("user.c")),
+            Some(n("user.c.X.Y"))
+        );
+        assert_eq!(n("user.ab").reparent(&n("user.a"), &n("user.c")), None);
     }
 }

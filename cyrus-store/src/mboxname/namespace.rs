@@ -384,34 +384,77 @@ mod tests {
             ("user.alice.Entw&APw-rfe", &alice, "Entw&APw-rfe"),
             ("shared-news", &alice, "Shared Folders/shared-news"),
             ("user.alice.Archive", &bob, "Other Users/alice/Archive"),
-            ("user.alice.Archive.2024", &bob, "Other Users/alice/Archive/2024"),
+            (
+                "user.alice.Archive.2024",
+                &bob,
+                "Other Users/alice/Archive/2024",
+            ),
             ("user.bob.Work", &bob, "Work"),
         ];
         for (int, who, ext) in cases {
-            assert_eq!(ns.to_external(&n(int), Some(who)).as_deref(), Some(ext), "{int}");
-            assert_eq!(ns.to_internal(ext, Some(who)).expect("internal"), n(int), "{ext}");
+            assert_eq!(
+                ns.to_external(&n(int), Some(who)).as_deref(),
+                Some(ext),
+                "{int}"
+            );
+            assert_eq!(
+                ns.to_internal(ext, Some(who)).expect("internal"),
+                n(int),
+                "{ext}"
+            );
         }
-        assert_eq!(ns.to_external(&n("DELETED.user.alice.X.6B02EEA4"), Some(&alice)), None);
-        assert_eq!(ns.to_internal("inbox", Some(&alice)).expect("inbox"), n("user.alice"));
-        assert_eq!(ns.to_external(&n("user.alice.INBOX"), Some(&alice)).as_deref(), Some("Alt Folders/INBOX"));
-        assert_eq!(ns.to_internal("Alt Folders/INBOX", Some(&alice)).expect("alt"), n("user.alice.INBOX"));
-        assert_eq!(ns.prefixes(), ["".to_string(), "Other Users/".into(), "Shared Folders/".into()]);
+        assert_eq!(
+            ns.to_external(&n("DELETED.user.alice.X.6B02EEA4"), Some(&alice)),
+            None
+        );
+        assert_eq!(
+            ns.to_internal("inbox", Some(&alice)).expect("inbox"),
+            n("user.alice")
+        );
+        assert_eq!(
+            ns.to_external(&n("user.alice.INBOX"), Some(&alice))
+                .as_deref(),
+            Some("Alt Folders/INBOX")
+        );
+        assert_eq!(
+            ns.to_internal("Alt Folders/INBOX", Some(&alice))
+                .expect("alt"),
+            n("user.alice.INBOX")
+        );
+        assert_eq!(
+            ns.prefixes(),
+            [
+                "".to_string(),
+                "Other Users/".into(),
+                "Shared Folders/".into()
+            ]
+        );
         assert!(ns.to_internal("a^b", Some(&alice)).is_err());
     }
 
     #[test]
     fn admin_and_standard_namespace() {
         let admin = Namespace::new(NamespaceConfig::default(), Viewer::Admin).expect("ns");
-        assert_eq!(admin.to_external(&n("user.alice.a^b"), None).as_deref(), Some("user/alice/a.b"));
         assert_eq!(
-            admin.to_external(&n("DELETED.user.alice.ToDelete.6B02EEA4"), None).as_deref(),
+            admin.to_external(&n("user.alice.a^b"), None).as_deref(),
+            Some("user/alice/a.b")
+        );
+        assert_eq!(
+            admin
+                .to_external(&n("DELETED.user.alice.ToDelete.6B02EEA4"), None)
+                .as_deref(),
             Some("DELETED/user/alice/ToDelete/6B02EEA4")
         );
         assert_eq!(
-            admin.to_internal("DELETED/user/alice/ToDelete/6B02EEA4", None).expect("deleted"),
+            admin
+                .to_internal("DELETED/user/alice/ToDelete/6B02EEA4", None)
+                .expect("deleted"),
             n("DELETED.user.alice.ToDelete.6B02EEA4")
         );
-        assert_eq!(admin.to_internal("user/alice/#sieve", None).expect("sieve"), n("user.alice.#sieve"));
+        assert_eq!(
+            admin.to_internal("user/alice/#sieve", None).expect("sieve"),
+            n("user.alice.#sieve")
+        );
         let cfg = NamespaceConfig {
             unix_hierarchy_sep: false,
             alt_namespace: false,
@@ -419,11 +462,28 @@ mod tests {
         };
         let std_ns = Namespace::new(cfg, Viewer::User).expect("ns");
         let fred = uid("fred");
-        assert_eq!(std_ns.to_external(&n("user.fred.a^b"), Some(&fred)).as_deref(), Some("INBOX.a^b"));
-        assert_eq!(std_ns.to_internal("INBOX.a^b", Some(&fred)).expect("x"), n("user.fred.a^b"));
-        assert_eq!(std_ns.to_external(&n("user.bob.x"), Some(&fred)).as_deref(), Some("user.bob.x"));
-        assert_eq!(std_ns.to_external(&n("shared"), Some(&fred)).as_deref(), Some("shared"));
-        assert_eq!(std_ns.prefixes(), ["INBOX.".to_string(), "user.".into(), "".into()]);
+        assert_eq!(
+            std_ns
+                .to_external(&n("user.fred.a^b"), Some(&fred))
+                .as_deref(),
+            Some("INBOX.a^b")
+        );
+        assert_eq!(
+            std_ns.to_internal("INBOX.a^b", Some(&fred)).expect("x"),
+            n("user.fred.a^b")
+        );
+        assert_eq!(
+            std_ns.to_external(&n("user.bob.x"), Some(&fred)).as_deref(),
+            Some("user.bob.x")
+        );
+        assert_eq!(
+            std_ns.to_external(&n("shared"), Some(&fred)).as_deref(),
+            Some("shared")
+        );
+        assert_eq!(
+            std_ns.prefixes(),
+            ["INBOX.".to_string(), "user.".into(), "".into()]
+        );
     }
 
     #[test]
@@ -435,14 +495,30 @@ mod tests {
         };
         let ns = Namespace::new(cfg.clone(), Viewer::User).expect("ns");
         let bob = uid("bob@example.com");
-        assert_eq!(ns.to_internal("Sent", Some(&bob)).expect("x"), n("example.com!user.bob.Sent"));
-        assert_eq!(ns.to_external(&n("example.com!user.bob.Sent"), Some(&bob)).as_deref(), Some("Sent"));
-        assert_eq!(ns.to_internal("INBOX", Some(&uid("al@internal"))).expect("x"), n("user.al"));
+        assert_eq!(
+            ns.to_internal("Sent", Some(&bob)).expect("x"),
+            n("example.com!user.bob.Sent")
+        );
+        assert_eq!(
+            ns.to_external(&n("example.com!user.bob.Sent"), Some(&bob))
+                .as_deref(),
+            Some("Sent")
+        );
+        assert_eq!(
+            ns.to_internal("INBOX", Some(&uid("al@internal")))
+                .expect("x"),
+            n("user.al")
+        );
         let admin = Namespace::new(cfg, Viewer::Admin).expect("ns");
         assert_eq!(
-            admin.to_external(&n("example.com!user.bob"), None).as_deref(),
+            admin
+                .to_external(&n("example.com!user.bob"), None)
+                .as_deref(),
             Some("user/bob@example.com")
         );
-        assert_eq!(admin.to_internal("user/bob@example.com", None).expect("x"), n("example.com!user.bob"));
+        assert_eq!(
+            admin.to_internal("user/bob@example.com", None).expect("x"),
+            n("example.com!user.bob")
+        );
     }
 }

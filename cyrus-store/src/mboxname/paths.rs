@@ -94,20 +94,25 @@ pub fn uuid_dir(root: &Path, id: &UniqueId) -> PathBuf {
 }
 
 /// A per-user config file for a user whose INBOX has a uuid directory:
-/// `<configdir>/user/uuid/<c1>/<c2>/<inbox-uniqueid>/<suffix>.db`
-/// (Cyrus `mboxid_conf_getpath`).
-pub fn user_conf_path(config_dir: &Path, inbox_id: &UniqueId, suffix: &str) -> PathBuf {
-    uuid_dir(&config_dir.join("user"), inbox_id).join(format!("{suffix}.db"))
+/// `<configdir>/user/uuid/<c1>/<c2>/<inbox-uniqueid>/<suffix>.db`, or the
+/// directory itself without a suffix (Cyrus `mboxid_conf_getpath`).
+pub fn user_conf_path(config_dir: &Path, inbox_id: &UniqueId, suffix: Option<&str>) -> PathBuf {
+    let dir = uuid_dir(&config_dir.join("user"), inbox_id);
+    match suffix {
+        Some(s) => dir.join(format!("{s}.db")),
+        None => dir,
+    }
 }
 
 /// The legacy per-user (or shared) config file path (Cyrus
 /// `mboxname_conf_getpath_legacy`):
 /// `<configdir>[/domain/<h>/<domain>]/user/<h>/<localpart>.<suffix>`, or
-/// `…/shared.<suffix>` for names outside user hierarchies.
+/// `…/shared.<suffix>` for names outside user hierarchies. Without a
+/// suffix, the directory (`…/user/<h>`, or the config/domain directory).
 pub fn legacy_conf_path(
     config_dir: &Path,
     name: &MailboxName,
-    suffix: &str,
+    suffix: Option<&str>,
     mode: DirHash,
 ) -> PathBuf {
     let mut p = config_dir.to_path_buf();
@@ -116,13 +121,16 @@ pub fn legacy_conf_path(
         p.push(dir_hash_c(d, mode).to_string());
         p.push(d);
     }
-    match name.localpart() {
-        Some(lp) => {
+    match (name.localpart(), suffix) {
+        (Some(lp), suffix) => {
             p.push("user");
             p.push(dir_hash_c(lp, mode).to_string());
-            p.push(format!("{lp}.{suffix}"));
+            if let Some(suffix) = suffix {
+                p.push(format!("{lp}.{suffix}"));
+            }
         }
-        None => p.push(format!("shared.{suffix}")),
+        (None, Some(suffix)) => p.push(format!("shared.{suffix}")),
+        (None, None) => {}
     }
     p
 }
@@ -158,7 +166,11 @@ mod tests {
             Path::new("/r/spool/uuid/a/t/atglp0oegknwno8nc3dq5zsx")
         );
         assert_eq!(
-            user_conf_path(Path::new("/r/lib"), &id("1h27n4nb8groy211tvj675ss"), "seen"),
+            user_conf_path(
+                Path::new("/r/lib"),
+                &id("1h27n4nb8groy211tvj675ss"),
+                Some("seen")
+            ),
             Path::new("/r/lib/user/uuid/1/h/1h27n4nb8groy211tvj675ss/seen.db")
         );
     }
@@ -171,21 +183,35 @@ mod tests {
             legacy_mailbox_dir(root, &n("user.fred^smith.a^b"), h),
             Path::new("/s/f/user/fred^smith/a^b")
         );
-        assert_eq!(legacy_mailbox_dir(root, &n("shared-news"), h), Path::new("/s/s/shared-news"));
+        assert_eq!(
+            legacy_mailbox_dir(root, &n("shared-news"), h),
+            Path::new("/s/s/shared-news")
+        );
         assert_eq!(
             legacy_mailbox_dir(root, &n("ex.com!DELETED.user.bob.X.AB"), h),
             Path::new("/s/domain/e/ex.com/u/DELETED/user/bob/X/AB")
         );
-        assert_eq!(legacy_mailbox_dir(root, &n("user.bob"), SpoolHash::Flat), Path::new("/s/user/bob"));
+        assert_eq!(
+            legacy_mailbox_dir(root, &n("user.bob"), SpoolHash::Flat),
+            Path::new("/s/user/bob")
+        );
         let cfg = Path::new("/c");
         assert_eq!(
-            legacy_conf_path(cfg, &n("user.alice.X"), "seen", DirHash::FirstLetter),
+            legacy_conf_path(cfg, &n("user.alice.X"), Some("seen"), DirHash::FirstLetter),
             Path::new("/c/user/a/alice.seen")
         );
         assert_eq!(
-            legacy_conf_path(cfg, &n("ex.com!user.bob"), "sub", DirHash::FirstLetter),
+            legacy_conf_path(
+                cfg,
+                &n("ex.com!user.bob"),
+                Some("sub"),
+                DirHash::FirstLetter
+            ),
             Path::new("/c/domain/e/ex.com/user/b/bob.sub")
         );
-        assert_eq!(legacy_conf_path(cfg, &n("top"), "sub", DirHash::FirstLetter), Path::new("/c/shared.sub"));
+        assert_eq!(
+            legacy_conf_path(cfg, &n("top"), Some("sub"), DirHash::FirstLetter),
+            Path::new("/c/shared.sub")
+        );
     }
 }

@@ -130,17 +130,41 @@ mod tests {
         ] {
             assert_eq!(policy_check(ok, DomainPolicy::NoDomains), Ok(()), "{ok}");
         }
-        assert_eq!(policy_check("ex.com!user.bob", DomainPolicy::VirtDomains), Ok(()));
+        assert_eq!(
+            policy_check("ex.com!user.bob", DomainPolicy::VirtDomains),
+            Ok(())
+        );
     }
 
     #[test]
     fn bad_names_fail() {
         for bad in [
-            "$RACL", "", ".x", "x.", "a..b", "~x", "a\tb", "user", "user.anyone",
-            "user.anonymous", "user.%x", "a/b", "a\"b", "a%b", "a&AGE-", "a&APw-&APw-",
-            "a&APw", "a\\b", "a{b", "a|b", "ü",
+            "$RACL",
+            "",
+            ".x",
+            "x.",
+            "a..b",
+            "~x",
+            "a\tb",
+            "user",
+            "user.anyone",
+            "user.anonymous",
+            "user.%x",
+            "a/b",
+            "a\"b",
+            "a%b",
+            "a&AGE-",
+            "a&APw-&APw-",
+            "a&APw",
+            "a\\b",
+            "a{b",
+            "a|b",
+            "ü",
         ] {
-            assert!(policy_check(bad, DomainPolicy::NoDomains).is_err(), "{bad:?}");
+            assert!(
+                policy_check(bad, DomainPolicy::NoDomains).is_err(),
+                "{bad:?}"
+            );
         }
         assert!(policy_check("ex.com!user.bob", DomainPolicy::NoDomains).is_err());
         let long = format!("user.a.{}", "x".repeat(500));

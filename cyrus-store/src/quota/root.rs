@@ -94,10 +94,19 @@ pub fn report_json(ns: &Namespace, quotas: &[Quota]) -> String {
     let mut out = String::from("{");
     for (i, q) in quotas.iter().enumerate() {
         out.push_str(if i > 0 { ",\n" } else { "\n" });
-        let _ = write!(out, "  {}: {{", serde_json::Value::from(ext_root(ns, &q.root)));
+        let _ = write!(
+            out,
+            "  {}: {{",
+            serde_json::Value::from(ext_root(ns, &q.root))
+        );
         for (j, r) in QuotaResource::ALL.into_iter().enumerate() {
             out.push_str(if j > 0 { ",\n" } else { "\n" });
-            let _ = write!(out, "    \"{}\": {{\n      \"used\": {}", r.name(), q.used(r));
+            let _ = write!(
+                out,
+                "    \"{}\": {{\n      \"used\": {}",
+                r.name(),
+                q.used(r)
+            );
             if let Some(l) = q.limit(r).filter(|&l| l > 0) {
                 let _ = write!(out, ",\n      \"limit\": {}", l * r.unit());
             }

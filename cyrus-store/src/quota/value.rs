@@ -63,7 +63,12 @@ impl QuotaResource {
 
     /// The name in IMAP and the `quota` tool in 3.6 (`quota_names`).
     pub fn name(self) -> &'static str {
-        ["STORAGE", "MESSAGE", "X-ANNOTATION-STORAGE", "X-NUM-FOLDERS"][self.index()]
+        [
+            "STORAGE",
+            "MESSAGE",
+            "X-ANNOTATION-STORAGE",
+            "X-NUM-FOLDERS",
+        ][self.index()]
     }
 
     /// How many used units one limit unit is (`quota_units`).
@@ -214,7 +219,8 @@ impl Quota {
                 if let Some(mbox) = scan.get_str("MBOX") {
                     let mut used = [0; 4];
                     for r in QuotaResource::ALL {
-                        used[r.index()] = scan.get(r.db_name()).and_then(Dlist::as_i64).unwrap_or(0);
+                        used[r.index()] =
+                            scan.get(r.db_name()).and_then(Dlist::as_i64).unwrap_or(0);
                     }
                     q.scan = Some(QuotaScan {
                         mailbox: mbox.to_string(),
@@ -269,7 +275,8 @@ mod tests {
             let q = Quota::decode("user.alice", v).expect("decode");
             assert_eq!(q.encode(), v);
         }
-        let q = Quota::decode("user.bob", b"%(S (2648 50) M (3) AS (0) NF (2) MODSEQ 3)").expect("q");
+        let q =
+            Quota::decode("user.bob", b"%(S (2648 50) M (3) AS (0) NF (2) MODSEQ 3)").expect("q");
         assert_eq!(q.limit(QuotaResource::Storage), Some(50));
         assert_eq!(q.limit(QuotaResource::Message), None);
         assert_eq!(q.modseq, Modseq(3));

@@ -62,13 +62,25 @@ impl SeenData {
         };
         let s = std::str::from_utf8(v).map_err(|_| bad("not UTF-8"))?;
         let mut it = s.splitn(5, ' ');
-        let version: u32 = it.next().and_then(|x| x.parse().ok()).ok_or_else(|| bad("version"))?;
+        let version: u32 = it
+            .next()
+            .and_then(|x| x.parse().ok())
+            .ok_or_else(|| bad("version"))?;
         if version != SEEN_VERSION {
             return Err(bad("unknown version"));
         }
-        let lastread = it.next().and_then(|x| x.parse().ok()).ok_or_else(|| bad("lastread"))?;
-        let lastuid = it.next().and_then(|x| x.parse().ok()).ok_or_else(|| bad("lastuid"))?;
-        let lastchange = it.next().and_then(|x| x.parse().ok()).ok_or_else(|| bad("lastchange"))?;
+        let lastread = it
+            .next()
+            .and_then(|x| x.parse().ok())
+            .ok_or_else(|| bad("lastread"))?;
+        let lastuid = it
+            .next()
+            .and_then(|x| x.parse().ok())
+            .ok_or_else(|| bad("lastuid"))?;
+        let lastchange = it
+            .next()
+            .and_then(|x| x.parse().ok())
+            .ok_or_else(|| bad("lastchange"))?;
         let uids = it.next().unwrap_or("").trim();
         let seenuids = SeqSet::try_from(uids).map_err(|e| bad(&e.to_string()))?;
         Ok(SeenData {
@@ -126,7 +138,11 @@ mod tests {
 
     #[test]
     fn fixture_values() {
-        for v in ["1 1795354276 3 1795354276 1:2", "1 1795354276 3 1795354276 1", "1 5 0 5 "] {
+        for v in [
+            "1 1795354276 3 1795354276 1:2",
+            "1 1795354276 3 1795354276 1",
+            "1 5 0 5 ",
+        ] {
             let sd = SeenData::decode("k", v.as_bytes()).expect("decode");
             assert_eq!(sd.encode(), v.as_bytes());
         }

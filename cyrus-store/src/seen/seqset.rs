@@ -217,7 +217,12 @@ mod tests {
         assert_eq!(s("7:3").to_string(), "3:7");
         assert_eq!(s("").to_string(), "");
         assert!(SeqSet::try_from("1:*").is_err());
-        assert_eq!(SeqSet::parse_with_max("3:*", Some(5)).expect("max").to_string(), "3:5");
+        assert_eq!(
+            SeqSet::parse_with_max("3:*", Some(5))
+                .expect("max")
+                .to_string(),
+            "3:5"
+        );
         for bad in ["a", "0", "1,,2", "1:", ":2", "-1"] {
             assert!(SeqSet::try_from(bad).is_err(), "{bad}");
         }

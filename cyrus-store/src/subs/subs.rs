@@ -72,7 +72,11 @@ pub fn unsubscribe(db: &mut dyn Db, user: &UserId, name: &MailboxName) -> Result
 }
 
 /// True if `user` is subscribed to `name`.
-pub fn is_subscribed(db: &mut dyn Db, user: &UserId, name: &MailboxName) -> Result<bool, SubsError> {
+pub fn is_subscribed(
+    db: &mut dyn Db,
+    user: &UserId,
+    name: &MailboxName,
+) -> Result<bool, SubsError> {
     Ok(db.fetch(&key(user, name))?.is_some())
 }
 
@@ -95,7 +99,10 @@ mod tests {
     fn keys_like_fixture() {
         let alice = UserId::try_from("alice").expect("u");
         let n = |s: &str| MailboxName::from_internal(s).expect("n");
-        assert_eq!(key(&alice, &n("user.alice.Archive.2024")), b"NINBOX\x1fArchive\x1f2024");
+        assert_eq!(
+            key(&alice, &n("user.alice.Archive.2024")),
+            b"NINBOX\x1fArchive\x1f2024"
+        );
         assert_eq!(key(&alice, &n("user.alice")), b"NINBOX");
         assert_eq!(key(&alice, &n("user.bob.x")), b"Nuser\x1fbob\x1fx");
         assert_eq!(key(&alice, &n("shared-news")), b"Nshared-news");
@@ -103,7 +110,10 @@ mod tests {
         subscribe(&mut db, &alice, &n("user.alice.Sent")).expect("sub");
         subscribe(&mut db, &alice, &n("shared-news")).expect("sub");
         assert!(is_subscribed(&mut db, &alice, &n("user.alice.Sent")).expect("is"));
-        assert_eq!(db.fetch(VERSION_KEY).expect("v").as_deref(), Some(&b"2"[..]));
+        assert_eq!(
+            db.fetch(VERSION_KEY).expect("v").as_deref(),
+            Some(&b"2"[..])
+        );
         assert_eq!(
             list(&mut db, &alice).expect("list"),
             vec![n("user.alice.Sent"), n("shared-news")]
