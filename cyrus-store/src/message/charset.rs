@@ -131,27 +131,62 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 /// `charset_lookupname`: `None` is `CHARSET_UNKNOWN_CHARSET`.
+///
+/// Cyrus resolves its alias table, then asks ICU, whose name matching
+/// ignores case, `-`, `_` and spaces; we try the same spellings against
+/// the alias table and `encoding_rs`, plus the few ICU names that WHATWG
+/// lacks (and the one WHATWG name Debian's ICU lacks).
 pub(crate) fn lookup(name: &[u8]) -> Option<Charset> {
     let name = std::str::from_utf8(name).ok()?;
+    if name.is_empty() || name.trim() != name {
+        return None;
+    }
     let lower = name.to_ascii_lowercase();
+    let dashed: String = lower
+        .chars()
+        .map(|c| if c == '_' || c == ' ' { '-' } else { c })
+        .collect();
+    let bare: String = lower
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .collect();
+    for candidate in [lower.as_str(), dashed.as_str(), bare.as_str()] {
+        if let Some(cs) = lookup_exact(candidate) {
+            return cs;
+        }
+    }
+    None
+}
+
+/// One spelling: `Some(None)` means "known to be unknown".
+fn lookup_exact(lower: &str) -> Option<Option<Charset>> {
     let canon = ALIASES
         .iter()
         .find(|(alias, _)| *alias == lower)
-        .or_else(|| ALIASES.iter().find(|(_, c)| c.eq_ignore_ascii_case(name)))
+        .or_else(|| ALIASES.iter().find(|(_, c)| c.eq_ignore_ascii_case(lower)))
         .map(|&(_, c)| c.to_ascii_lowercase());
-    let target = canon.as_deref().unwrap_or(&lower);
-    match target {
-        "us-ascii" => return Some(Charset::UsAscii),
-        "utf-8" => return Some(Charset::Utf8),
-        // Known to Cyrus, not to encoding_rs.
-        "utf-7" | "imap-mailbox-name" | "windows-850" => return Some(Charset::Unsupported),
-        _ => {}
-    }
-    // encoding_rs trims whitespace around labels; ICU does not.
-    if target.trim() != target || target.is_empty() {
-        return None;
-    }
-    Encoding::for_label(target.as_bytes()).map(Charset::Other)
+    let target = canon.as_deref().unwrap_or(lower);
+    let cs = match target {
+        "us-ascii" => Charset::UsAscii,
+        "utf-8" => Charset::Utf8,
+        // Debian 12's ICU has no ISO-8859-16.
+        "iso-8859-16" => return Some(None),
+        "ucs-2" | "iso-10646-ucs-2" | "csunicode" => Charset::Other(encoding_rs::UTF_16BE),
+        // Known to Cyrus/ICU, not to encoding_rs.
+        "utf-7" | "imap-mailbox-name" | "windows-850" | "ibm850" | "cp850" | "850" | "ibm437"
+        | "cp437" | "437" | "hz-gb-2312" | "iso-2022-kr" | "csiso2022kr" | "iso-2022-cn"
+        | "iso-2022-cn-ext" => Charset::Unsupported,
+        // Cyrus canonical names that are not WHATWG labels.
+        "windows-936" => Charset::Other(encoding_rs::GBK),
+        "windows-31j" => Charset::Other(encoding_rs::SHIFT_JIS),
+        "ksc5601" => Charset::Other(encoding_rs::EUC_KR),
+        "iso-8859-11" => Charset::Other(encoding_rs::WINDOWS_874),
+        _ => Charset::Other(
+            Encoding::for_label_no_replacement(target.as_bytes())
+                .or_else(|| Encoding::for_label_no_replacement(lower.as_bytes()))?,
+        ),
+    };
+    Some(Some(cs))
 }
 
 fn push_char(out: &mut Vec<u8>, c: u32) {

@@ -7,6 +7,7 @@
 //! would reject yields `None`, and the caller falls back to its default.
 
 use super::header::{at, is_space, skip_cfws};
+use super::rfc2047::decode_mimeheader;
 
 /// A MIME parameter: upper-cased attribute and raw value bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +34,75 @@ fn upper(s: &[u8]) -> Vec<u8> {
 /// `message_parse_type`: returns (TYPE, SUBTYPE, params) upper-cased, or
 /// `None` when the header is unusable.
 pub(crate) fn parse_type(s: &[u8]) -> Option<(Vec<u8>, Vec<u8>, Vec<Param>)> {
-    let mut p = skip_cfws(s, 0)?;
+    let p = skip_cfws(s, 0)?;
+    // Very old Apple Mail encoded the whole Content-Type as an RFC 2047
+    // word; Cyrus decodes it, parses that, and re-encodes 8-bit values.
+    let rest = &s[p..];
+    if rest.len() > 2 && rest.starts_with(b"=?") {
+        let decoded = decode_mimeheader(rest);
+        if decoded != rest {
+            let (t, st, mut params) = parse_type_at(&decoded, 0)?;
+            for param in &mut params {
+                if !param.attribute.ends_with(b"*") && param.value.iter().any(|&c| c & 0x80 != 0) {
+                    param.value = q_encode(&param.value);
+                }
+            }
+            return Some((t, st, params));
+        }
+    }
+    parse_type_at(s, p)
+}
+
+/// QPSAFECHAR of `lib/charset.c`: printable ASCII except `=`.
+fn qp_safe(c: u8) -> bool {
+    (33..=126).contains(&c) && c != b'='
+}
+
+/// `charset_encode_mimeheader` for a value that needs encoding: one or
+/// more `=?UTF-8?Q?...?=` words, folded before 72 columns.
+fn q_encode(v: &[u8]) -> Vec<u8> {
+    const MAX_LINE: usize = 72;
+    let mut out = b"=?UTF-8?Q?".to_vec();
+    let mut cnt = 10usize;
+    let mut n = 0;
+    while n < v.len() {
+        let c = v[n];
+        let need = match c {
+            0xc0..=0xdf => 3,
+            0xe0..=0xef => 6,
+            0xf0..=0xf7 => 9,
+            _ => 0,
+        };
+        if cnt + need >= MAX_LINE {
+            out.extend_from_slice(b"?=\r\n =?UTF-8?Q?");
+            cnt = 11;
+        }
+        if qp_safe(c) && c != b'?' && c != b'_' {
+            out.push(c);
+            cnt += 1;
+        } else if c == b' ' {
+            out.push(b'_');
+            cnt += 1;
+        } else if c == b'\r' && v.get(n + 1) == Some(&b'\n') {
+            if n + 2 < v.len() {
+                if matches!(v[n + 2], b' ' | b'\t') {
+                    n += 1;
+                }
+                out.extend_from_slice(b"?=\r\n =?UTF-8?Q?");
+                cnt = 12;
+            }
+            n += 1;
+        } else {
+            out.extend_from_slice(format!("={c:02X}").as_bytes());
+            cnt += 3;
+        }
+        n += 1;
+    }
+    out.extend_from_slice(b"?=");
+    out
+}
+
+fn parse_type_at(s: &[u8], mut p: usize) -> Option<(Vec<u8>, Vec<u8>, Vec<Param>)> {
     let tstart = p;
     while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b'/' && at(s, p) != b'(' {
         if bad_token_char(at(s, p)) {
