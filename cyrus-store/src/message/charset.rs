@@ -261,8 +261,15 @@ fn utf8_lenient(src: &[u8], out: &mut Vec<u8>) {
 /// Convert `src` in charset `cs` to UTF-8, appending to `out`.
 pub(crate) fn to_utf8(src: &[u8], cs: Charset, out: &mut Vec<u8>) {
     match cs {
+        // Cyrus's US-ASCII table maps 8-bit bytes to U+FFFD.
         Charset::UsAscii | Charset::Unsupported => {
-            out.extend(src.iter().copied().filter(|&c| c < 0x80 && c != 0))
+            for &c in src {
+                match c {
+                    0 => {}
+                    0x80.. => push_char(out, 0xfffd),
+                    _ => out.push(c),
+                }
+            }
         }
         Charset::Utf8 => utf8_lenient(src, out),
         Charset::Other(enc) => {
@@ -331,7 +338,7 @@ mod tests {
         );
         assert_eq!(
             decode_to_utf8(b"a\xe9b", b"us-ascii").unwrap_or_default(),
-            b"ab"
+            "a\u{fffd}b".as_bytes()
         );
     }
 }
