@@ -26,6 +26,7 @@ pub use cache_items::CacheItems;
 pub use charset::decode_to_utf8;
 pub use date::{gm_time, sent_date};
 pub use envelope::write_nstring;
+pub use header::{header_fields, HeaderField};
 pub use mime::{BodyPart, MAX_NESTING};
 pub use params::Param;
 pub use parsed::{parse, ParsedMessage};
