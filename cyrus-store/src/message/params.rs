@@ -315,17 +315,28 @@ fn encode_ext(v: &[u8], out: &mut Vec<u8>) {
 }
 
 /// `message_fold_params`: join RFC 2231 `name*0`, `name*1*`, ... sections.
-pub(crate) fn fold_params(mut params: Vec<Param>) -> Vec<Param> {
-    let mut i = 0;
-    while i < params.len() {
-        let attr = params[i].attribute.clone();
+///
+/// Same result as Cyrus's list walk (the first remaining parameter with the
+/// wanted section name wins), but with a name index so that a header with
+/// thousands of parameters cannot make it quadratic.
+pub(crate) fn fold_params(params: Vec<Param>) -> Vec<Param> {
+    use std::collections::{HashMap, VecDeque};
+    let mut slots: Vec<Option<Param>> = params.into_iter().map(Some).collect();
+    let mut by_name: HashMap<Vec<u8>, VecDeque<usize>> = HashMap::new();
+    for (i, p) in slots.iter().enumerate() {
+        if let Some(p) = p {
+            by_name.entry(p.attribute.clone()).or_default().push_back(i);
+        }
+    }
+    for i in 0..slots.len() {
+        let Some(attr) = slots[i].as_ref().map(|p| p.attribute.clone()) else {
+            continue;
+        };
         let Some(star) = attr.iter().position(|&c| c == b'*') else {
-            i += 1;
             continue;
         };
         let tail = &attr[star + 1..];
         if !(tail == b"0" || tail == b"0*") {
-            i += 1;
             continue;
         }
         let base = &attr[..star];
@@ -335,18 +346,21 @@ pub(crate) fn fold_params(mut params: Vec<Param>) -> Vec<Param> {
             simple_name.extend_from_slice(format!("*{section}").as_bytes());
             let mut ext_name = simple_name.clone();
             ext_name.push(b'*');
-            let Some(j) = params
-                .iter()
-                .position(|p| p.attribute == simple_name || p.attribute == ext_name)
-            else {
+            let first = |name: &Vec<u8>| by_name.get(name).and_then(|q| q.front().copied());
+            let (j, name) = match (first(&simple_name), first(&ext_name)) {
+                (Some(a), Some(b)) if b < a => (b, ext_name),
+                (Some(a), _) => (a, simple_name),
+                (None, Some(b)) => (b, ext_name),
+                (None, None) => break,
+            };
+            if let Some(q) = by_name.get_mut(&name) {
+                q.pop_front();
+            }
+            let Some(cont) = slots[j].take() else { break };
+            let cont_ext = cont.attribute.ends_with(b"*");
+            let Some(this) = slots[i].as_mut().map(|p| &mut p.value) else {
                 break;
             };
-            let cont = params.remove(j);
-            if j < i {
-                i -= 1;
-            }
-            let cont_ext = cont.attribute == ext_name;
-            let this = &mut params[i].value;
             match (extended, cont_ext) {
                 (true, false) => encode_ext(&cont.value, this),
                 (false, true) => {
@@ -363,10 +377,11 @@ pub(crate) fn fold_params(mut params: Vec<Param>) -> Vec<Param> {
         if extended {
             name.push(b'*');
         }
-        params[i].attribute = name;
-        i += 1;
+        if let Some(p) = slots[i].as_mut() {
+            p.attribute = name;
+        }
     }
-    params
+    slots.into_iter().flatten().collect()
 }
 
 /// `message_parse_language`: upper-cased language tags.
@@ -462,6 +477,17 @@ mod tests {
                 ("NAME".into(), "xy".into())
             ]
         );
+    }
+
+    #[test]
+    fn many_params_stay_fast() {
+        let mut h = b" x/y".to_vec();
+        for _ in 0..20_000 {
+            h.extend_from_slice(b"; a*0=v");
+        }
+        h.extend_from_slice(b"\r\n");
+        let (_, _, p) = parse_type(&h).unwrap_or_default();
+        assert_eq!(p.len(), 20_000);
     }
 
     #[test]
