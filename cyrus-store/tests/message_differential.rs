@@ -16,8 +16,25 @@ struct Case {
     internaldate: u32,
 }
 
-/// Cases where we knowingly differ from Cyrus (see the loop below).
-const KNOWN_DIVERGENT: &[&str] = &["nest110"];
+/// Where we knowingly differ from Cyrus: (case, item or "*" for all).
+/// * `nest110`: we stop descending after `MAX_NESTING` levels so hostile
+///   input cannot exhaust the stack; Cyrus has no limit for message/rfc822.
+/// * the others: bytes that are invalid or unassigned in a legacy
+///   multi-byte charset, which ICU maps to U+001A or private-use code
+///   points where `encoding_rs` (WHATWG) gives U+FFFD or other mappings.
+const KNOWN_DIVERGENT: &[(&str, &str)] = &[
+    ("nest110", "*"),
+    ("cs-sjis-bad", "SUBJECT"),
+    ("cs-euckr-bad", "SUBJECT"),
+    ("cs-big5", "SUBJECT"),
+    ("cs-win1251", "CC"),
+];
+
+fn divergent(case: &str, item: &str) -> bool {
+    KNOWN_DIVERGENT
+        .iter()
+        .any(|&(c, i)| c == case && (i == "*" || i == item))
+}
 
 const ITEM_NAMES: [&str; 10] = [
     "ENVELOPE",
@@ -1553,6 +1570,306 @@ const CASES: &[Case] = &[
         gmtime: 1795361981,
         internaldate: 1795361981,
     },
+    Case {
+        name: "cs-win1252-undef",
+        raw: b"Subject: =?windows-1252?Q?=81=8D=8F=90=9D=80=9F?=\x0d\x0aFrom: =?iso-8859-1?Q?=81=FF?= <a@b>\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?windows-1252?Q?=81=8D=8F=90=9D=80=9F?=\" ((\"=?iso-8859-1?Q?=81=FF?=\" NIL \"a\" \"b\")) ((\"=?iso-8859-1?Q?=81=FF?=\" NIL \"a\" \"b\")) ((\"=?iso-8859-1?Q?=81=FF?=\" NIL \"a\" \"b\")) NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00Z\x00\x00\x00Z\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00Z\x00\x00\x00Z\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"\"\xc2\x81\xc3\xbf\" <a@b>",
+            b"",
+            b"",
+            b"",
+            b"{15}\x0d\x0a\xc2\x81\xc2\x8d\xc2\x8f\xc2\x90\xc2\x9d\xe2\x82\xac\xc5\xb8",
+        ],
+        header_size: 90,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-sjis-bad",
+        raw: b"Subject: =?shift_jis?Q?=82=A0=82=FF=FF=80a?=\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?shift_jis?Q?=82=A0=82=FF=FF=80a?=\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x000\x00\x00\x000\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x000\x00\x00\x000\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{8}\x0d\x0a\xe3\x81\x82\x1a\x1a\x1a\x1aa",
+        ],
+        header_size: 48,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-euckr-bad",
+        raw: b"Subject: =?euc-kr?Q?=B0=A1=B0=FFa=C9?=\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?euc-kr?Q?=B0=A1=B0=FFa=C9?=\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00*\x00\x00\x00*\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00*\x00\x00\x00*\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{8}\x0d\x0a\xea\xb0\x80\xef\xbf\xbda\x1a",
+        ],
+        header_size: 42,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-gb18030",
+        raw: b"Subject: =?gb18030?Q?=81=30=81=30=81=30a=FF?=\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?gb18030?Q?=81=30=81=30=81=30a=FF?=\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x001\x00\x00\x001\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x001\x00\x00\x001\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{10}\x0d\x0a\xc2\x80\xef\xbf\xbd0a\xef\xbf\xbd",
+        ],
+        header_size: 49,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-iso2022jp",
+        raw: b"Subject: =?iso-2022-jp?Q?=1B$B$3$s=1B(Bx=1B$Bzz?=\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?iso-2022-jp?Q?=1B$B$3$s=1B(Bx=1B$Bzz?=\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x005\x00\x00\x005\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x005\x00\x00\x005\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{10}\x0d\x0a\xe3\x81\x93\xe3\x82\x93x\xe7\x85\x87",
+        ],
+        header_size: 53,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-utf8-bad",
+        raw: b"Subject: =?utf-8?Q?=C3=28=E2=82=ED=A0=80=F0=9F=98=80=F4=90=80=80=C0=AF=ED=BF=BF=EF=BF=BE?=\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?utf-8?Q?=C3=28=E2=82=ED=A0=80=F0=9F=98=80=F4=90=80=80=C0=AF=ED=BF=BF=EF=BF=BE?=\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00^\x00\x00\x00^\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00^\x00\x00\x00^\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{29}\x0d\x0a\xef\xbf\xbd(\xef\xbf\xbd\xef\xbf\xbd\xf0\x9f\x98\x80\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbe",
+        ],
+        header_size: 94,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-utf7",
+        raw: b"Subject: =?utf-7?Q?Hi_Mom_-+Jjo--!_+ZeVnLIqe-?=\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?utf-7?Q?Hi_Mom_-+Jjo--!_+ZeVnLIqe-?=\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x003\x00\x00\x003\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x003\x00\x00\x003\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{23}\x0d\x0aHi Mom -\xe2\x98\xba-! \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+        ],
+        header_size: 51,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-utf16",
+        raw: b"Subject: =?utf-16?B?//5oAGkA?= =?utf-16be?B?AGgAaQ==?= =?utf-16le?B?aABpAAA=?=\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?utf-16?B?//5oAGkA?= =?utf-16be?B?AGgAaQ==?= =?utf-16le?B?aABpAAA=?=\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00R\x00\x00\x00R\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00R\x00\x00\x00R\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{9}\x0d\x0ahihihi\xef\xbf\xbd",
+        ],
+        header_size: 82,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-koi8u",
+        raw: b"Subject: =?koi8-u?Q?=A4=A6=A7=AD=B4=B6=B7=BD?=\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?koi8-u?Q?=A4=A6=A7=AD=B4=B6=B7=BD?=\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x002\x00\x00\x002\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x002\x00\x00\x002\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{16}\x0d\x0a\xd1\x94\xd1\x96\xd1\x97\xd2\x91\xd0\x84\xd0\x86\xd0\x87\xd2\x90",
+        ],
+        header_size: 50,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-big5",
+        raw: b"Subject: =?big5?Q?=A4=A4=87=40=FE=FEa=A1?=\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?big5?Q?=A4=A4=87=40=FE=FEa=A1?=\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00.\x00\x00\x00.\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00.\x00\x00\x00.\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{13}\x0d\x0a\xe4\xb8\xad\xef\x89\xa6\xee\x8c\x90a\xef\xbf\xbd",
+        ],
+        header_size: 46,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-mac",
+        raw: b"Subject: =?macintosh?Q?=80=DB=F0=FF?=\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?macintosh?Q?=80=DB=F0=FF?=\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00)\x00\x00\x00)\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00)\x00\x00\x00)\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{10}\x0d\x0a\xc3\x84\xe2\x82\xac\xef\xa3\xbf\xcb\x87",
+        ],
+        header_size: 41,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-latin2",
+        raw: b"Subject: =?iso-8859-2?Q?=A1=B1=FF?=\x0d\x0aTo: =?iso-8859-7?Q?=AE=D2=FF?= <g@r>, =?iso-8859-8?Q?=BF=E0=FB?= <h@e>\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?iso-8859-2?Q?=A1=B1=FF?=\" NIL NIL NIL ((\"=?iso-8859-7?Q?=AE=D2=FF?=\" NIL \"g\" \"r\")(\"=?iso-8859-8?Q?=BF=E0=FB?=\" NIL \"h\" \"e\")) NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00o\x00\x00\x00o\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00o\x00\x00\x00o\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\" <g@r>,\"\xef\xbf\xbd\xd7\x90\xef\xbf\xbd\" <h@e>",
+            b"",
+            b"",
+            b"{6}\x0d\x0a\xc4\x84\xc4\x85\xcb\x99",
+        ],
+        header_size: 111,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-win1251",
+        raw: b"Subject: =?windows-1251?Q?=98=C0=FF?=\x0d\x0aCc: =?windows-874?Q?=80=DB=A1?= <t@h>\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?windows-1251?Q?=98=C0=FF?=\" NIL NIL NIL NIL ((\"=?windows-874?Q?=80=DB=A1?=\" NIL \"t\" \"h\")) NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00P\x00\x00\x00P\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00P\x00\x00\x00P\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"\"\xe2\x82\xac\xef\xa3\x81\xe0\xb8\x81\" <t@h>",
+            b"",
+            b"{6}\x0d\x0a\xc2\x98\xd0\x90\xd1\x8f",
+        ],
+        header_size: 80,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "cs-split-b64",
+        raw: b"Subject: =?utf-8?B?w?= =?utf-8?B?6k=?= =?utf-8?B?4oKs?=x\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL \"=?utf-8?B?w?= =?utf-8?B?6k=?= =?utf-8?B?4oKs?=x\" NIL NIL NIL NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00<\x00\x00\x00<\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00<\x00\x00\x00<\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"",
+            b"{6}\x0d\x0a\xc3\xa9\xe2\x82\xacx",
+        ],
+        header_size: 60,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
+    Case {
+        name: "name-quoting",
+        raw: b"From: a.b <a@b>, \"a b\" <c@d>, \"a\\\\b\" <e@f>, tab\x09here <g@h>, \"x(y)\" <i@j>, \"\" <k@l>, =?utf-8?q?=22q=22?= <m@n>\x0d\x0a\x0d\x0abody\x0d\x0a",
+        items: [
+            b"(NIL NIL ((\"a.b\" NIL \"a\" \"b\")(\"a b\" NIL \"c\" \"d\")({3}\x0d\x0aa\\b NIL \"e\" \"f\")(\"tab here\" NIL \"g\" \"h\")(\"x(y)\" NIL \"i\" \"j\")(NIL NIL \"k\" \"l\")(\"=?utf-8?q?=22q=22?=\" NIL \"m\" \"n\")) ((\"a.b\" NIL \"a\" \"b\")(\"a b\" NIL \"c\" \"d\")({3}\x0d\x0aa\\b NIL \"e\" \"f\")(\"tab here\" NIL \"g\" \"h\")(\"x(y)\" NIL \"i\" \"j\")(NIL NIL \"k\" \"l\")(\"=?utf-8?q?=22q=22?=\" NIL \"m\" \"n\")) ((\"a.b\" NIL \"a\" \"b\")(\"a b\" NIL \"c\" \"d\")({3}\x0d\x0aa\\b NIL \"e\" \"f\")(\"tab here\" NIL \"g\" \"h\")(\"x(y)\" NIL \"i\" \"j\")(NIL NIL \"k\" \"l\")(\"=?utf-8?q?=22q=22?=\" NIL \"m\" \"n\")) NIL NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL)",
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1)",
+            b"\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00q\x00\x00\x00q\x00\x00\x00\x06\x00\x00\xff\xff\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00q\x00\x00\x00q\x00\x00\x00\x06\x00\x0c\x00\x00us-ascii\x00\x00\x00\x00\xecs\x1b\xba\x19\xd7\x9f\xd3Z&\x8b\xbf\x89\xfct\xf5\xc3\xd2\xfc?\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00",
+            b"",
+            b"\"a.b\" <a@b>,a b <c@d>,\"a\\\\b\" <e@f>,tab here <g@h>,\"x(y)\" <i@j>,<k@l>,\"\\\"q\\\"\" <m@n>",
+            b"",
+            b"",
+            b"",
+            b"NIL",
+        ],
+        header_size: 113,
+        sent_date: 1704153600,
+        gmtime: 1704164645,
+        internaldate: 1704164645,
+    },
 ];
 
 fn show(b: &[u8]) -> String {
@@ -1572,17 +1889,10 @@ fn differential_cases_match_cyrus() {
     let mut failures = Vec::new();
     for case in CASES {
         let m = parse(case.raw);
-        // Deliberate divergence: we stop descending after MAX_NESTING
-        // levels so hostile input cannot exhaust the stack; Cyrus has no
-        // limit for message/rfc822 nesting.
-        if KNOWN_DIVERGENT.contains(&case.name) {
-            let _ = m.cache_items();
-            continue;
-        }
         let items = m.cache_items();
         let ours = items.as_array();
         for i in 0..10 {
-            if ours[i] != case.items[i] {
+            if ours[i] != case.items[i] && !divergent(case.name, ITEM_NAMES[i]) {
                 failures.push(format!(
                     "{} {}:\n   cyrus: {}\n   ours:  {}",
                     case.name,
@@ -1598,7 +1908,7 @@ fn differential_cases_match_cyrus() {
             ("SENTDATE", case.sent_date, sent),
             ("GMTIME", case.gmtime, gm),
         ] {
-            if want != got {
+            if want != got && !divergent(case.name, what) {
                 failures.push(format!("{} {what}: cyrus {want} ours {got}", case.name));
             }
         }
