@@ -3,7 +3,7 @@
 //! the cache CRC are compared with what real Cyrus wrote to cyrus.cache
 //! and cyrus.index (expunged records included).
 
-use cyrus_store::message::parse;
+use cyrus_store::message::{parse, CacheItems};
 use std::path::{Path, PathBuf};
 
 const ITEM_NAMES: [&str; 10] = [
@@ -55,17 +55,9 @@ fn be32(b: &[u8], off: usize) -> u32 {
 }
 
 /// Split one cache record into its ten items.
-fn cache_record(cache: &[u8], mut off: usize) -> Vec<Vec<u8>> {
-    let start = off;
-    let mut items = Vec::new();
-    for _ in 0..10 {
-        let len = be32(cache, off) as usize;
-        off += 4;
-        items.push(cache[off..off + len].to_vec());
-        off += (len + 3) & !3;
-    }
-    assert!(off > start);
-    items
+fn cache_record(cache: &[u8], off: usize) -> Vec<Vec<u8>> {
+    let (items, _) = CacheItems::from_record(&cache[off..]).expect("cache record");
+    items.as_array().iter().map(|i| i.to_vec()).collect()
 }
 
 fn show(b: &[u8]) -> String {

@@ -82,6 +82,36 @@ impl CacheItems {
         ]
     }
 
+    /// Read a cache record (as found at an index record's CACHE_OFFSET in
+    /// cyrus.cache). Returns the items and the record length, or `None` if
+    /// the bytes run out.
+    pub fn from_record(buf: &[u8]) -> Option<(CacheItems, usize)> {
+        let mut off = 0usize;
+        let mut items: Vec<Vec<u8>> = Vec::with_capacity(10);
+        for _ in 0..10 {
+            let len_bytes: [u8; 4] = buf.get(off..off + 4)?.try_into().ok()?;
+            let len = usize::try_from(u32::from_be_bytes(len_bytes)).ok()?;
+            off += 4;
+            items.push(buf.get(off..off.checked_add(len)?)?.to_vec());
+            off += len.checked_add(3)? & !3;
+        }
+        let mut it = items.into_iter();
+        let mut next = || it.next().unwrap_or_default();
+        let c = CacheItems {
+            envelope: next(),
+            bodystructure: next(),
+            body: next(),
+            section: next(),
+            headers: next(),
+            from: next(),
+            to: next(),
+            cc: next(),
+            bcc: next(),
+            subject: next(),
+        };
+        (off <= buf.len()).then_some((c, off))
+    }
+
     /// The cache record as written to cyrus.cache: each item as a
     /// big-endian u32 length, the bytes, and zero padding to 4 bytes.
     /// The index record's CACHE_CRC is the CRC-32 of exactly these bytes.
@@ -93,5 +123,24 @@ impl CacheItems {
             out.resize(out.len() + (4 - item.len() % 4) % 4, 0);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_round_trip() {
+        let c = CacheItems {
+            envelope: b"(x)".to_vec(),
+            section: vec![0, 0, 0, 0],
+            subject: b"NIL".to_vec(),
+            ..CacheItems::default()
+        };
+        let rec = c.to_record();
+        assert_eq!(rec.len() % 4, 0);
+        assert_eq!(CacheItems::from_record(&rec), Some((c, rec.len())));
+        assert_eq!(CacheItems::from_record(&rec[..rec.len() - 4]), None);
     }
 }

@@ -18,6 +18,10 @@ pub(crate) enum Charset {
     Utf8,
     /// Any other charset, via `encoding_rs`.
     Other(&'static Encoding),
+    /// UTF-7 (RFC 2152).
+    Utf7,
+    /// UTF-16 with ICU's rules: a BOM picks the byte order, else big-endian.
+    Utf16,
     /// A charset Cyrus knows (so it is named in the SECTION item) that we
     /// cannot convert; its ASCII bytes are kept.
     Unsupported,
@@ -131,27 +135,63 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 /// `charset_lookupname`: `None` is `CHARSET_UNKNOWN_CHARSET`.
+///
+/// Cyrus resolves its alias table, then asks ICU, whose name matching
+/// ignores case, `-`, `_` and spaces; we try the same spellings against
+/// the alias table and `encoding_rs`, plus the few ICU names that WHATWG
+/// lacks (and the one WHATWG name Debian's ICU lacks).
 pub(crate) fn lookup(name: &[u8]) -> Option<Charset> {
     let name = std::str::from_utf8(name).ok()?;
+    if name.is_empty() || name.trim() != name {
+        return None;
+    }
     let lower = name.to_ascii_lowercase();
+    let dashed: String = lower
+        .chars()
+        .map(|c| if c == '_' || c == ' ' { '-' } else { c })
+        .collect();
+    let bare: String = lower
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .collect();
+    for candidate in [lower.as_str(), dashed.as_str(), bare.as_str()] {
+        if let Some(cs) = lookup_exact(candidate) {
+            return cs;
+        }
+    }
+    None
+}
+
+/// One spelling: `Some(None)` means "known to be unknown".
+fn lookup_exact(lower: &str) -> Option<Option<Charset>> {
     let canon = ALIASES
         .iter()
         .find(|(alias, _)| *alias == lower)
-        .or_else(|| ALIASES.iter().find(|(_, c)| c.eq_ignore_ascii_case(name)))
+        .or_else(|| ALIASES.iter().find(|(_, c)| c.eq_ignore_ascii_case(lower)))
         .map(|&(_, c)| c.to_ascii_lowercase());
-    let target = canon.as_deref().unwrap_or(&lower);
-    match target {
-        "us-ascii" => return Some(Charset::UsAscii),
-        "utf-8" => return Some(Charset::Utf8),
-        // Known to Cyrus, not to encoding_rs.
-        "utf-7" | "imap-mailbox-name" | "windows-850" => return Some(Charset::Unsupported),
-        _ => {}
-    }
-    // encoding_rs trims whitespace around labels; ICU does not.
-    if target.trim() != target || target.is_empty() {
-        return None;
-    }
-    Encoding::for_label(target.as_bytes()).map(Charset::Other)
+    let target = canon.as_deref().unwrap_or(lower);
+    let cs = match target {
+        "us-ascii" => Charset::UsAscii,
+        "utf-8" => Charset::Utf8,
+        // Debian 12's ICU has no ISO-8859-16.
+        "iso-8859-16" => return Some(None),
+        "utf-16" | "ucs-2" | "iso-10646-ucs-2" | "csunicode" => Charset::Utf16,
+        "utf-7" => Charset::Utf7,
+        // Known to Cyrus/ICU, not to encoding_rs.
+        "imap-mailbox-name" | "windows-850" | "ibm850" | "cp850" | "850" | "ibm437" | "cp437"
+        | "437" | "hz-gb-2312" | "iso-2022-kr" | "csiso2022kr" | "iso-2022-cn"
+        | "iso-2022-cn-ext" => Charset::Unsupported,
+        // Cyrus canonical names that are not WHATWG labels.
+        "windows-936" => Charset::Other(encoding_rs::GBK),
+        "windows-31j" => Charset::Other(encoding_rs::SHIFT_JIS),
+        "ksc5601" => Charset::Other(encoding_rs::EUC_KR),
+        "iso-8859-11" => Charset::Other(encoding_rs::WINDOWS_874),
+        _ => Charset::Other(
+            Encoding::for_label_no_replacement(target.as_bytes())
+                .or_else(|| Encoding::for_label_no_replacement(lower.as_bytes()))?,
+        ),
+    };
+    Some(Some(cs))
 }
 
 fn push_char(out: &mut Vec<u8>, c: u32) {
@@ -226,10 +266,27 @@ fn utf8_lenient(src: &[u8], out: &mut Vec<u8>) {
 /// Convert `src` in charset `cs` to UTF-8, appending to `out`.
 pub(crate) fn to_utf8(src: &[u8], cs: Charset, out: &mut Vec<u8>) {
     match cs {
+        // Cyrus's US-ASCII table maps 8-bit bytes to U+FFFD.
         Charset::UsAscii | Charset::Unsupported => {
-            out.extend(src.iter().copied().filter(|&c| c < 0x80 && c != 0))
+            for &c in src {
+                match c {
+                    0 => {}
+                    0x80.. => push_char(out, 0xfffd),
+                    _ => out.push(c),
+                }
+            }
         }
         Charset::Utf8 => utf8_lenient(src, out),
+        Charset::Utf7 => utf7(src, out),
+        Charset::Utf16 => {
+            let (enc, body) = match src {
+                [0xff, 0xfe, rest @ ..] => (encoding_rs::UTF_16LE, rest),
+                [0xfe, 0xff, rest @ ..] => (encoding_rs::UTF_16BE, rest),
+                _ => (encoding_rs::UTF_16BE, src),
+            };
+            let (text, _) = enc.decode_without_bom_handling(body);
+            out.extend_from_slice(text.as_bytes());
+        }
         Charset::Other(enc) => {
             let (s, _) = enc.decode_without_bom_handling(src);
             out.extend_from_slice(s.as_bytes());
@@ -272,6 +329,61 @@ pub(crate) fn decode_ext_value(s: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// RFC 2152 UTF-7: `+` opens a modified-base64 run of UTF-16 code units,
+/// `+-` is a literal `+`, a `-` closing a run is dropped.
+fn utf7(src: &[u8], out: &mut Vec<u8>) {
+    let mut units: Vec<u16> = Vec::new();
+    let flush_units = |units: &mut Vec<u16>, out: &mut Vec<u8>| {
+        for ch in char::decode_utf16(units.drain(..)) {
+            push_char(out, ch.map_or(0xfffd, u32::from));
+        }
+    };
+    let b64 = |c: u8| -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    };
+    let mut i = 0;
+    while i < src.len() {
+        let c = src[i];
+        if c != b'+' {
+            if c < 0x80 {
+                out.push(c);
+            } else {
+                push_char(out, 0xfffd);
+            }
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if src.get(i) == Some(&b'-') {
+            out.push(b'+');
+            i += 1;
+            continue;
+        }
+        let (mut bits, mut nbits) = (0u32, 0u32);
+        while let Some(v) = src.get(i).copied().and_then(b64) {
+            bits = (bits << 6) | v;
+            nbits += 6;
+            if nbits >= 16 {
+                nbits -= 16;
+                units.push(u16::try_from((bits >> nbits) & 0xffff).unwrap_or(0xfffd));
+            }
+            bits &= (1 << nbits) - 1;
+            i += 1;
+        }
+        flush_units(&mut units, out);
+        if src.get(i) == Some(&b'-') {
+            i += 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +394,22 @@ mod tests {
         assert!(matches!(lookup(b"UTF-8"), Some(Charset::Utf8)));
         assert!(lookup(b"iso-8859-1").is_some());
         assert!(lookup(b"x-no-such-charset").is_none());
+    }
+
+    #[test]
+    fn utf7_and_utf16() {
+        assert_eq!(
+            decode_to_utf8(b"Hi Mom -+Jjo--! +ZeVnLIqe- a+-b", b"utf-7").unwrap_or_default(),
+            "Hi Mom -\u{263a}-! \u{65e5}\u{672c}\u{8a9e} a+b".as_bytes()
+        );
+        assert_eq!(
+            decode_to_utf8(b"\xff\xfeh\x00", b"UTF-16").unwrap_or_default(),
+            b"h"
+        );
+        assert_eq!(
+            decode_to_utf8(b"\x00h", b"utf-16").unwrap_or_default(),
+            b"h"
+        );
     }
 
     #[test]
@@ -296,7 +424,7 @@ mod tests {
         );
         assert_eq!(
             decode_to_utf8(b"a\xe9b", b"us-ascii").unwrap_or_default(),
-            b"ab"
+            "a\u{fffd}b".as_bytes()
         );
     }
 }

@@ -280,6 +280,59 @@ pub(crate) fn is_cached(line: &[u8]) -> bool {
     false
 }
 
+/// One header field of a header block, as raw bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeaderField<'a> {
+    /// The field name (without the colon), as written.
+    pub name: &'a [u8],
+    /// The value after the colon, folds included, without the final CRLF.
+    pub value: &'a [u8],
+    /// The whole field including its line end(s), for BODY[HEADER.FIELDS].
+    pub raw: &'a [u8],
+}
+
+/// Split a header block (e.g. `raw[..header_size]`) into fields, for
+/// `BODY[HEADER.FIELDS]` and `SEARCH HEADER`. Continuation lines belong to
+/// the field above; lines without a colon are skipped; the blank line
+/// ends the block.
+pub fn header_fields(block: &[u8]) -> Vec<HeaderField<'_>> {
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    while pos < block.len() {
+        let line_end = |from: usize| {
+            block[from..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(block.len(), |p| from + p + 1)
+        };
+        let first_end = line_end(pos);
+        let line = &block[pos..first_end];
+        if line == b"\r\n" || line == b"\n" {
+            break;
+        }
+        let mut end = first_end;
+        while end < block.len() && matches!(block[end], b' ' | b'\t') {
+            end = line_end(end);
+        }
+        let raw = &block[pos..end];
+        if let Some(colon) = line.iter().position(|&c| c == b':') {
+            let mut v_end = raw.len();
+            if raw.ends_with(b"\r\n") {
+                v_end -= 2;
+            } else if raw.ends_with(b"\n") {
+                v_end -= 1;
+            }
+            out.push(HeaderField {
+                name: &raw[..colon],
+                value: &raw[colon + 1..v_end],
+                raw,
+            });
+        }
+        pos = end;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +341,15 @@ mod tests {
     fn unfolds_and_trims() {
         assert_eq!(parse_string(b"  a\r\n b\r\nNext: x\r\n"), b"a b");
         assert_eq!(parse_string(b"\r\nNext: x\r\n"), b"");
+    }
+
+    #[test]
+    fn fields() {
+        let f = header_fields(b"A: 1\r\nB: 2\r\n  more\r\nnocolon\r\n\r\nC: body\r\n");
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[1].name, b"B");
+        assert_eq!(f[1].value, b" 2\r\n  more");
+        assert_eq!(f[1].raw, b"B: 2\r\n  more\r\n");
     }
 
     #[test]

@@ -240,8 +240,8 @@ fn parse_body(
             }
         } else {
             let sub = parse_body(cur, DEFAULT_TYPE, boundaries, false, depth + 1);
-            body.content_size = sub.header_size.saturating_add(sub.content_size);
-            body.content_lines = sub.header_lines.saturating_add(sub.content_lines);
+            body.content_size = sub.header_size.wrapping_add(sub.content_size);
+            body.content_lines = sub.header_lines.wrapping_add(sub.content_lines);
             body.boundary_size = sub.boundary_size;
             body.boundary_lines = sub.boundary_lines;
             body.message = Some(Box::new(sub));
@@ -287,32 +287,37 @@ fn parse_headers(
         if line.first() == Some(&b'-') && pending_boundary(&line[..clen], boundaries) {
             body.boundary_size = u32_of(clen);
             body.boundary_lines += 1;
+            // Cyrus cuts its header buffer by writing a NUL over the CR
+            // before the boundary line (or over the line itself).
             if line_start > 1 {
                 body.boundary_size += 2;
                 body.boundary_lines += 1;
-                hbuf.truncate(line_start - 2);
+                hbuf[line_start - 2] = 0;
             } else {
-                hbuf.truncate(line_start);
+                hbuf[line_start] = 0;
             }
             saw_boundary = true;
             break;
         }
     }
     body.content_offset = u32_of(cur.offset);
-    // Everything after here works on the C string: up to the first NUL.
-    if let Some(nul) = hbuf.iter().position(|&c| c == 0) {
-        hbuf.truncate(nul);
-    }
-    body.header_size = u32_of(hbuf.len() - 1);
-    let mut lines: u32 = 0;
+    // From here on Cyrus reads C strings: the size is strlen() from the
+    // first real byte, the scan runs from the priming LF to the first NUL.
+    let nul_from = |start: usize| {
+        hbuf.get(start..)
+            .and_then(|t| t.iter().position(|&c| c == 0))
+            .map_or(hbuf.len(), |p| p + start)
+    };
+    body.header_size = u32_of(nul_from(1).saturating_sub(1));
+    let cstr = &hbuf[..nul_from(0)];
+    // Starts at -1 to discount the priming LF (C unsigned arithmetic).
+    let mut lines: u32 = u32::MAX;
     let mut have_max = false;
-    for i in 0..hbuf.len() {
-        if hbuf[i] != b'\n' {
+    for i in 0..cstr.len() {
+        if cstr[i] != b'\n' {
             continue;
         }
-        if i > 0 {
-            lines = lines.saturating_add(1);
-        }
+        lines = lines.wrapping_add(1);
         if have_max {
             continue;
         }
@@ -320,7 +325,7 @@ fn parse_headers(
             have_max = true;
             continue;
         }
-        let line = &hbuf[i + 1..];
+        let line = &cstr[i + 1..];
         let first = header::at(line, 0);
         if top && first != b' ' && first != b'\t' && header::is_cached(line) {
             header::cache_line(line, &mut body.cached_headers);

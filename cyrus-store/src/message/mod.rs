@@ -5,6 +5,20 @@
 //!
 //! Pure code: bytes in, values out. [`parse`] never fails and never
 //! panics; malformed input yields the structure Cyrus would have built.
+//!
+//! Typical use when appending a message:
+//! `let m = parse(&raw); let items = m.cache_items();` then write
+//! `items.to_record()` to cyrus.cache (its CRC-32 is the record's
+//! CACHE_CRC) and take `m.header_size()`, `m.index_dates(internaldate)`
+//! and `m.size` for the index record. For `FETCH BODY[1.2]` use
+//! [`ParsedMessage::part`] and the part's offsets into the raw bytes.
+//!
+//! Cyrus's quirks are reproduced on purpose (bare-LF messages are all
+//! header, NUL bytes end header values, 8-bit header text decodes to
+//! U+FFFD, ...). Deliberate differences: nesting deeper than
+//! [`MAX_NESTING`] is not descended into; charsets are converted with
+//! `encoding_rs` instead of ICU; SENTDATE uses UTC instead of the
+//! server's local zone.
 
 mod address;
 mod bodystructure;
@@ -26,6 +40,7 @@ pub use cache_items::CacheItems;
 pub use charset::decode_to_utf8;
 pub use date::{gm_time, sent_date};
 pub use envelope::write_nstring;
+pub use header::{header_fields, HeaderField};
 pub use mime::{BodyPart, MAX_NESTING};
 pub use params::Param;
 pub use parsed::{parse, ParsedMessage};

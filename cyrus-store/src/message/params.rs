@@ -7,6 +7,7 @@
 //! would reject yields `None`, and the caller falls back to its default.
 
 use super::header::{at, is_space, skip_cfws};
+use super::rfc2047::decode_mimeheader;
 
 /// A MIME parameter: upper-cased attribute and raw value bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +34,75 @@ fn upper(s: &[u8]) -> Vec<u8> {
 /// `message_parse_type`: returns (TYPE, SUBTYPE, params) upper-cased, or
 /// `None` when the header is unusable.
 pub(crate) fn parse_type(s: &[u8]) -> Option<(Vec<u8>, Vec<u8>, Vec<Param>)> {
-    let mut p = skip_cfws(s, 0)?;
+    let p = skip_cfws(s, 0)?;
+    // Very old Apple Mail encoded the whole Content-Type as an RFC 2047
+    // word; Cyrus decodes it, parses that, and re-encodes 8-bit values.
+    let rest = &s[p..];
+    if rest.len() > 2 && rest.starts_with(b"=?") {
+        let decoded = decode_mimeheader(rest);
+        if decoded != rest {
+            let (t, st, mut params) = parse_type_at(&decoded, 0)?;
+            for param in &mut params {
+                if !param.attribute.ends_with(b"*") && param.value.iter().any(|&c| c & 0x80 != 0) {
+                    param.value = q_encode(&param.value);
+                }
+            }
+            return Some((t, st, params));
+        }
+    }
+    parse_type_at(s, p)
+}
+
+/// QPSAFECHAR of `lib/charset.c`: printable ASCII except `=`.
+fn qp_safe(c: u8) -> bool {
+    (33..=126).contains(&c) && c != b'='
+}
+
+/// `charset_encode_mimeheader` for a value that needs encoding: one or
+/// more `=?UTF-8?Q?...?=` words, folded before 72 columns.
+fn q_encode(v: &[u8]) -> Vec<u8> {
+    const MAX_LINE: usize = 72;
+    let mut out = b"=?UTF-8?Q?".to_vec();
+    let mut cnt = 10usize;
+    let mut n = 0;
+    while n < v.len() {
+        let c = v[n];
+        let need = match c {
+            0xc0..=0xdf => 3,
+            0xe0..=0xef => 6,
+            0xf0..=0xf7 => 9,
+            _ => 0,
+        };
+        if cnt + need >= MAX_LINE {
+            out.extend_from_slice(b"?=\r\n =?UTF-8?Q?");
+            cnt = 11;
+        }
+        if qp_safe(c) && c != b'?' && c != b'_' {
+            out.push(c);
+            cnt += 1;
+        } else if c == b' ' {
+            out.push(b'_');
+            cnt += 1;
+        } else if c == b'\r' && v.get(n + 1) == Some(&b'\n') {
+            if n + 2 < v.len() {
+                if matches!(v[n + 2], b' ' | b'\t') {
+                    n += 1;
+                }
+                out.extend_from_slice(b"?=\r\n =?UTF-8?Q?");
+                cnt = 12;
+            }
+            n += 1;
+        } else {
+            out.extend_from_slice(format!("={c:02X}").as_bytes());
+            cnt += 3;
+        }
+        n += 1;
+    }
+    out.extend_from_slice(b"?=");
+    out
+}
+
+fn parse_type_at(s: &[u8], mut p: usize) -> Option<(Vec<u8>, Vec<u8>, Vec<Param>)> {
     let tstart = p;
     while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b'/' && at(s, p) != b'(' {
         if bad_token_char(at(s, p)) {
@@ -246,17 +315,28 @@ fn encode_ext(v: &[u8], out: &mut Vec<u8>) {
 }
 
 /// `message_fold_params`: join RFC 2231 `name*0`, `name*1*`, ... sections.
-pub(crate) fn fold_params(mut params: Vec<Param>) -> Vec<Param> {
-    let mut i = 0;
-    while i < params.len() {
-        let attr = params[i].attribute.clone();
+///
+/// Same result as Cyrus's list walk (the first remaining parameter with the
+/// wanted section name wins), but with a name index so that a header with
+/// thousands of parameters cannot make it quadratic.
+pub(crate) fn fold_params(params: Vec<Param>) -> Vec<Param> {
+    use std::collections::{HashMap, VecDeque};
+    let mut slots: Vec<Option<Param>> = params.into_iter().map(Some).collect();
+    let mut by_name: HashMap<Vec<u8>, VecDeque<usize>> = HashMap::new();
+    for (i, p) in slots.iter().enumerate() {
+        if let Some(p) = p {
+            by_name.entry(p.attribute.clone()).or_default().push_back(i);
+        }
+    }
+    for i in 0..slots.len() {
+        let Some(attr) = slots[i].as_ref().map(|p| p.attribute.clone()) else {
+            continue;
+        };
         let Some(star) = attr.iter().position(|&c| c == b'*') else {
-            i += 1;
             continue;
         };
         let tail = &attr[star + 1..];
         if !(tail == b"0" || tail == b"0*") {
-            i += 1;
             continue;
         }
         let base = &attr[..star];
@@ -266,18 +346,21 @@ pub(crate) fn fold_params(mut params: Vec<Param>) -> Vec<Param> {
             simple_name.extend_from_slice(format!("*{section}").as_bytes());
             let mut ext_name = simple_name.clone();
             ext_name.push(b'*');
-            let Some(j) = params
-                .iter()
-                .position(|p| p.attribute == simple_name || p.attribute == ext_name)
-            else {
+            let first = |name: &Vec<u8>| by_name.get(name).and_then(|q| q.front().copied());
+            let (j, name) = match (first(&simple_name), first(&ext_name)) {
+                (Some(a), Some(b)) if b < a => (b, ext_name),
+                (Some(a), _) => (a, simple_name),
+                (None, Some(b)) => (b, ext_name),
+                (None, None) => break,
+            };
+            if let Some(q) = by_name.get_mut(&name) {
+                q.pop_front();
+            }
+            let Some(cont) = slots[j].take() else { break };
+            let cont_ext = cont.attribute.ends_with(b"*");
+            let Some(this) = slots[i].as_mut().map(|p| &mut p.value) else {
                 break;
             };
-            let cont = params.remove(j);
-            if j < i {
-                i -= 1;
-            }
-            let cont_ext = cont.attribute == ext_name;
-            let this = &mut params[i].value;
             match (extended, cont_ext) {
                 (true, false) => encode_ext(&cont.value, this),
                 (false, true) => {
@@ -294,10 +377,11 @@ pub(crate) fn fold_params(mut params: Vec<Param>) -> Vec<Param> {
         if extended {
             name.push(b'*');
         }
-        params[i].attribute = name;
-        i += 1;
+        if let Some(p) = slots[i].as_mut() {
+            p.attribute = name;
+        }
     }
-    params
+    slots.into_iter().flatten().collect()
 }
 
 /// `message_parse_language`: upper-cased language tags.
@@ -393,6 +477,17 @@ mod tests {
                 ("NAME".into(), "xy".into())
             ]
         );
+    }
+
+    #[test]
+    fn many_params_stay_fast() {
+        let mut h = b" x/y".to_vec();
+        for _ in 0..20_000 {
+            h.extend_from_slice(b"; a*0=v");
+        }
+        h.extend_from_slice(b"\r\n");
+        let (_, _, p) = parse_type(&h).unwrap_or_default();
+        assert_eq!(p.len(), 20_000);
     }
 
     #[test]

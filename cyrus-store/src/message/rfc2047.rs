@@ -13,19 +13,44 @@ use super::header::is_space;
 use super::transfer::{decode_qp, Base64};
 
 /// Folding filter (`unfold2uni` with skipws off): CRLF followed by SP/TAB
-/// is removed, the SP/TAB kept.
-fn unfold(src: &[u8], out: &mut Vec<u8>) {
-    let mut i = 0;
-    while i < src.len() {
-        if src[i] == b'\r'
-            && src.get(i + 1) == Some(&b'\n')
-            && matches!(src.get(i + 2), Some(b' ' | b'\t'))
-        {
-            i += 2;
-            continue;
+/// is removed, the SP/TAB kept. Its state persists across the text pieces
+/// of one header, and a CR or CRLF pending at the very end is lost, as in
+/// Cyrus.
+#[derive(Default)]
+struct Unfold {
+    /// 0: normal, 1: saw CR, 2: saw CRLF.
+    state: u8,
+}
+
+impl Unfold {
+    fn feed(&mut self, src: &[u8], out: &mut Vec<u8>) {
+        for &c in src {
+            match self.state {
+                0 => {
+                    if c == b'\r' {
+                        self.state = 1;
+                    } else {
+                        out.push(c);
+                    }
+                }
+                1 => {
+                    if c == b'\n' {
+                        self.state = 2;
+                    } else {
+                        out.extend_from_slice(&[b'\r', c]);
+                        self.state = 0;
+                    }
+                }
+                _ => {
+                    if c != b' ' && c != b'\t' {
+                        out.extend_from_slice(&[b'\r', b'\n', c]);
+                    } else {
+                        out.push(c);
+                    }
+                    self.state = 0;
+                }
+            }
         }
-        out.push(src[i]);
-        i += 1;
     }
 }
 
@@ -52,6 +77,7 @@ pub fn decode_mimeheader(s: &[u8]) -> Vec<u8> {
         None => s,
     };
     let mut out = Vec::with_capacity(s.len());
+    let mut unfold = Unfold::default();
     let mut run: Option<Run> = None;
     let mut text_start = 0usize;
     let mut eatspace = false;
@@ -103,7 +129,7 @@ pub fn decode_mimeheader(s: &[u8]) -> Vec<u8> {
         if !eatspace {
             flush(&mut run, &mut out);
             let mut tmp = Vec::new();
-            unfold(&s[text_start..start - 1], &mut tmp);
+            unfold.feed(&s[text_start..start - 1], &mut tmp);
             to_utf8(&tmp, Charset::UsAscii, &mut out);
         }
         let name = &s[start + 1..endcharset];
@@ -145,7 +171,7 @@ pub fn decode_mimeheader(s: &[u8]) -> Vec<u8> {
     flush(&mut run, &mut out);
     if text_start < s.len() {
         let mut tmp = Vec::new();
-        unfold(&s[text_start..], &mut tmp);
+        unfold.feed(&s[text_start..], &mut tmp);
         to_utf8(&tmp, Charset::UsAscii, &mut out);
     }
     out
@@ -180,7 +206,8 @@ mod tests {
         );
         assert_eq!(d("=?utf-8?q?a?= =?utf-8?q?b?="), "ab");
         assert_eq!(d("=?x-unknown-cs?q?a?=b"), "\u{fffd}b");
-        assert_eq!(d("plain \u{e9}"), "plain ");
+        assert_eq!(d("plain \u{e9}"), "plain \u{fffd}\u{fffd}");
+        assert_eq!(d("a\r\n b\r"), "a b");
         assert_eq!(d("=?utf-8?b?w6k=?="), "é");
         // A character split across two words survives.
         assert_eq!(d("=?utf-8?q?=C3?= =?utf-8?q?=A9?="), "é");
