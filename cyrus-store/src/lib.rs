@@ -30,11 +30,10 @@ pub mod message;
 mod partition;
 pub mod quota;
 pub mod seen;
+mod store;
 pub mod subs;
 
 pub use error::Error;
 pub use ids::{Guid, Modseq, Uid, UidValidity, UniqueId};
-pub use options::{
-    AclOptions, DbOptions, DbSpec, DeleteMode, ExpungeMode, NamespaceOptions, StoreOptions,
-    VirtDomains,
-};
+pub use options::{AclOptions, DbOptions, DbSpec, DeleteMode, StoreOptions};
+pub use store::{AppendRequest, NewMailbox, Store};

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::db::DbBackend;
+use crate::mailbox::ExpungeMode;
+use crate::mboxname::NamespaceConfig;
 
 /// How `DELETE` of a mailbox works (`delete_mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -15,60 +17,6 @@ pub enum DeleteMode {
     /// Rename to `DELETED.<name>.<hextime>` for `cyr_expire -D` to remove.
     #[default]
     Delayed,
-}
-
-/// How `EXPUNGE` works (`expunge_mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ExpungeMode {
-    /// Unlink files and repack at once.
-    Immediate,
-    /// Unlink files at close, drop records at a later repack.
-    SemiDelayed,
-    /// Only flag records as expunged; `cyr_expire -X` purges later.
-    #[default]
-    Delayed,
-}
-
-/// `virtdomains`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum VirtDomains {
-    /// No domains.
-    #[default]
-    Off,
-    /// The domain comes from the userid (`user@domain`).
-    Userid,
-    /// Userid, or the server address the client connected to.
-    On,
-}
-
-/// How mailbox names look to clients.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NamespaceOptions {
-    /// `unixhierarchysep`: `/` as separator (default on).
-    pub unix_hierarchy_sep: bool,
-    /// `altnamespace`: personal folders beside INBOX (default on).
-    pub alt_namespace: bool,
-    /// `virtdomains`.
-    pub virt_domains: VirtDomains,
-    /// `defaultdomain` (stripped from userids); `None` = `internal`.
-    pub default_domain: Option<String>,
-    /// `userprefix` (default `Other Users`).
-    pub user_prefix: String,
-    /// `sharedprefix` (default `Shared Folders`).
-    pub shared_prefix: String,
-}
-
-impl Default for NamespaceOptions {
-    fn default() -> Self {
-        NamespaceOptions {
-            unix_hierarchy_sep: true,
-            alt_namespace: true,
-            virt_domains: VirtDomains::Off,
-            default_domain: None,
-            user_prefix: "Other Users".into(),
-            shared_prefix: "Shared Folders".into(),
-        }
-    }
 }
 
 /// Backend and optional alternate path of one database.
@@ -170,7 +118,7 @@ pub struct StoreOptions {
     /// `mailbox_legacy_dirs`: by-name directories for new mailboxes.
     pub mailbox_legacy_dirs: bool,
     /// Client-visible naming.
-    pub namespace: NamespaceOptions,
+    pub namespace: NamespaceConfig,
     /// `expunge_mode`.
     pub expunge_mode: ExpungeMode,
     /// `delete_mode`.
@@ -210,7 +158,7 @@ impl StoreOptions {
             hash_imap_spool: false,
             full_dir_hash: false,
             mailbox_legacy_dirs: false,
-            namespace: NamespaceOptions::default(),
+            namespace: NamespaceConfig::default(),
             expunge_mode: ExpungeMode::default(),
             delete_mode: DeleteMode::default(),
             deleted_prefix: "DELETED".into(),

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use cyrus_store::db::DbBackend;
-use cyrus_store::{DbSpec, DeleteMode, ExpungeMode, StoreOptions, VirtDomains};
+use cyrus_store::mailbox::ExpungeMode;
+use cyrus_store::mboxname::VirtDomains;
+use cyrus_store::{DbSpec, DeleteMode, StoreOptions};
 
 use super::error::ConfigError;
 use super::imapd::ImapdConf;
@@ -57,8 +59,8 @@ pub fn store_options(conf: &ImapdConf) -> Result<StoreOptions, ConfigError> {
     o.mailbox_legacy_dirs = conf.switch("mailbox_legacy_dirs");
     o.namespace.unix_hierarchy_sep = conf.switch("unixhierarchysep");
     o.namespace.alt_namespace = conf.switch("altnamespace");
-    o.namespace.virt_domains = match conf.enum_value("virtdomains").as_str() {
-        "userid" => VirtDomains::Userid,
+    o.namespace.virtdomains = match conf.enum_value("virtdomains").as_str() {
+        "userid" => VirtDomains::UserId,
         "on" => VirtDomains::On,
         _ => VirtDomains::Off,
     };
@@ -68,6 +70,9 @@ pub fn store_options(conf: &ImapdConf) -> Result<StoreOptions, ConfigError> {
     }
     if let Some(p) = conf.string("sharedprefix") {
         o.namespace.shared_prefix = p;
+    }
+    if let Some(p) = conf.string("altprefix") {
+        o.namespace.alt_prefix = p;
     }
     o.expunge_mode = match conf.enum_value("expunge_mode").as_str() {
         "immediate" => ExpungeMode::Immediate,
@@ -136,7 +141,7 @@ mod tests {
             Some(&PathBuf::from("/var/spool/cyrus/mail"))
         );
         assert!(o.hash_imap_spool);
-        assert_eq!(o.namespace.virt_domains, VirtDomains::On);
+        assert_eq!(o.namespace.virtdomains, VirtDomains::On);
         assert_eq!(o.namespace.default_domain.as_deref(), Some("localhost"));
         assert_eq!(o.acl.admins, vec!["cyrus".to_string()]);
         assert_eq!(

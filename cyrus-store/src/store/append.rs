@@ -1,0 +1,130 @@
+//! Appending messages: parse once, check quota, write with one group
+//! commit, then account the usage.
+
+use crate::error::Error;
+use crate::ids::Uid;
+use crate::mailbox::{CacheItems, NewMessage, SystemFlags};
+use crate::mboxname::MailboxName;
+use crate::message;
+use crate::os::LockKind;
+use crate::quota::{self, QuotaResource};
+
+use super::mailboxes::adjust_quota;
+use super::site::Store;
+
+/// One message to append.
+#[derive(Debug, Clone, Default)]
+pub struct AppendRequest {
+    /// The message, exactly as it will be stored (CRLF line ends).
+    pub data: Vec<u8>,
+    /// Flags to set: system flags (`\Seen`, ...) and keywords.
+    pub flags: Vec<String>,
+    /// INTERNALDATE; `None` = now.
+    pub internaldate: Option<u32>,
+}
+
+/// Splits IMAP flag names into system flag bits and keywords.
+fn split_flags(flags: &[String]) -> (SystemFlags, Vec<String>) {
+    let mut sys = SystemFlags::default();
+    let mut user = Vec::new();
+    for f in flags {
+        match f.to_ascii_lowercase().as_str() {
+            "\\answered" => sys |= SystemFlags::ANSWERED,
+            "\\flagged" => sys |= SystemFlags::FLAGGED,
+            "\\deleted" => sys |= SystemFlags::DELETED,
+            "\\draft" => sys |= SystemFlags::DRAFT,
+            "\\seen" => sys |= SystemFlags::SEEN,
+            "\\recent" => {}
+            _ => {
+                if !user.iter().any(|u: &String| u.eq_ignore_ascii_case(f)) {
+                    user.push(f.clone());
+                }
+            }
+        }
+    }
+    (sys, user)
+}
+
+impl Store {
+    /// Appends `msgs` to mailbox `name` in one group commit and returns
+    /// their UIDs. Nothing is appended when any message would exceed the
+    /// mailbox's quota root. Returns once the messages, cache and index are
+    /// durable.
+    pub fn append(
+        &self,
+        name: &MailboxName,
+        msgs: &[AppendRequest],
+        now: u32,
+    ) -> Result<Vec<Uid>, Error> {
+        if msgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (_, mut mbox) = self.open_mailbox(name, LockKind::Exclusive)?;
+        let total: i64 = msgs.iter().map(|m| m.data.len() as i64).sum();
+        let count = msgs.len() as i64;
+        let quotaroot = mbox.header().quotaroot.clone();
+        let mut qdb = match &quotaroot {
+            Some(_) => Some(self.open_quota_db()?),
+            None => None,
+        };
+        if let (Some(root), Some(q)) = (&quotaroot, qdb.as_mut()) {
+            if let Some(quota) = quota::read(q.as_mut(), root)? {
+                quota.check(QuotaResource::Storage, total)?;
+                quota.check(QuotaResource::Message, count)?;
+            }
+        }
+        let new: Vec<NewMessage> = msgs
+            .iter()
+            .map(|m| {
+                let parsed = message::parse(&m.data);
+                let internaldate = m.internaldate.unwrap_or(now);
+                let (sentdate, gmtime) = parsed.index_dates(internaldate);
+                let items = parsed.cache_items();
+                let (system_flags, user_flags) = split_flags(&m.flags);
+                NewMessage {
+                    data: m.data.clone(),
+                    internaldate,
+                    sentdate,
+                    gmtime,
+                    header_size: parsed.header_size(),
+                    cache: CacheItems(items.as_array().map(<[u8]>::to_vec)),
+                    system_flags,
+                    user_flags,
+                    savedate: now,
+                    cid: 0,
+                }
+            })
+            .collect();
+        let uids = mbox.append_batch(&new, now)?;
+        drop(mbox);
+        if let (Some(root), Some(q)) = (&quotaroot, qdb.as_mut()) {
+            adjust_quota(
+                q.as_mut(),
+                root,
+                &[
+                    (QuotaResource::Storage, total),
+                    (QuotaResource::Message, count),
+                ],
+            )?;
+        }
+        Ok(uids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_split_into_system_and_keywords() {
+        let (sys, user) = split_flags(&[
+            "\\Seen".into(),
+            "\\FLAGGED".into(),
+            "$Forwarded".into(),
+            "$forwarded".into(),
+            "\\Recent".into(),
+        ]);
+        assert!(sys.contains(SystemFlags::SEEN) && sys.contains(SystemFlags::FLAGGED));
+        assert_eq!(user, vec!["$Forwarded".to_string()]);
+    }
+}

@@ -1,0 +1,13 @@
+//! The store as one object: a Cyrus site (configuration directory,
+//! partitions, databases) opened with typed options. Protocol front-ends
+//! and tools call this; it composes `mboxlist`, `mailbox`, `message`,
+//! `quota` and `acl` and keeps their invariants together (the mailbox list
+//! and the spool agree, quota usage follows appends).
+
+mod append;
+mod mailboxes;
+mod site;
+
+pub use append::AppendRequest;
+pub use mailboxes::NewMailbox;
+pub use site::Store;
