@@ -135,3 +135,42 @@ fn read_only_open_refuses_writes() {
     );
     assert_eq!(db.fetch(b"delta").expect("fetch"), None);
 }
+
+#[test]
+fn concurrent_writers_on_real_files_lose_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("c.db");
+    drop(Twoskip::open(real_fs(), &path, rw()).expect("create"));
+    let threads: Vec<_> = (0..4u8)
+        .map(|t| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut db = Twoskip::open(
+                    real_fs(),
+                    &path,
+                    TwoskipOptions {
+                        seed: Some(u64::from(t)),
+                        ..TwoskipOptions::default()
+                    },
+                )
+                .expect("open");
+                for i in 0..25u8 {
+                    db.begin().expect("begin");
+                    db.store(&[b'k', t, i], &[t; 300]).expect("store");
+                    db.store(b"shared", &[t, i]).expect("store");
+                    db.commit().expect("commit");
+                    if i % 10 == 0 {
+                        db.consistent().expect("consistent");
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("thread");
+    }
+    let mut db = Twoskip::open(real_fs(), &path, rw()).expect("open");
+    db.consistent().expect("consistent");
+    assert_eq!(dump(&mut db).len(), 4 * 25 + 1);
+    assert!(db.generation().expect("gen") > 1, "checkpoints happened under contention");
+}
