@@ -116,7 +116,7 @@ impl Twoskip {
 
     fn open_locked(&mut self) -> Result<(), DbError> {
         self.size = self.file_len()?;
-        if self.size == 0 {
+        if self.size == 0 || self.never_initialised()? {
             if self.opts.read_only {
                 return Err(DbError::Format(format!(
                     "{}: empty file opened read-only",
@@ -126,7 +126,7 @@ impl Twoskip {
             self.unlock()?;
             self.take_lock(LockKind::Exclusive)?;
             self.size = self.file_len()?;
-            if self.size == 0 {
+            if self.size == 0 || self.never_initialised()? {
                 self.init_empty()?;
             }
         }
@@ -146,6 +146,19 @@ impl Twoskip {
             self.recovery()?;
         }
         Ok(())
+    }
+
+    /// True for a file whose creation was cut short: no larger than a
+    /// header and DUMMY, with an all-zero header (the DUMMY is written
+    /// before the header and both share one fsync, so a power cut can
+    /// leave the DUMMY alone on disk).
+    fn never_initialised(&self) -> Result<bool, DbError> {
+        let empty_size = DUMMY_OFFSET + Record::new(Kind::Dummy, MAXLEVEL, b"", 0).len();
+        if self.size > empty_size {
+            return Ok(false);
+        }
+        let head = self.read_upto(0, HEADER_SIZE as usize)?;
+        Ok(head.iter().all(|&b| b == 0))
     }
 
     /// Writes the DUMMY and the first header of a new file (Cyrus
