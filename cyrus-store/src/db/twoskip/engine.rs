@@ -43,6 +43,13 @@ pub(super) enum Held {
 
 /// A twoskip database (Cyrus 3.6 `cyrusdb_twoskip`), byte-compatible with
 /// files Cyrus writes and reads.
+///
+/// Behaviour follows Cyrus: keys sort by raw bytes; a failed write inside
+/// a transaction aborts the transaction; after a commit that leaves the
+/// file larger than 16834 bytes and twice its size at the last repack, the
+/// file is checkpointed (unless `no_compact`). Readers hold a shared lock,
+/// writers an exclusive one, on the database file itself, so Cyrus
+/// processes and this code can share a file.
 pub struct Twoskip {
     pub(super) fs: FsRef,
     pub(super) path: PathBuf,
