@@ -196,3 +196,63 @@ fn concurrent_writers_on_real_files_lose_nothing() {
         "checkpoints happened under contention"
     );
 }
+
+mod mutations {
+    use super::*;
+    use cyrus_store::db::Walk;
+    use cyrus_store::os::{Fs, OpenMode};
+    use proptest::prelude::*;
+
+    /// A small database built by us, as bytes.
+    fn base() -> Vec<u8> {
+        let sim = SimFs::new();
+        let fs: FsRef = Arc::new(sim.clone());
+        let mut db = Twoskip::open(fs, Path::new("/m.db"), rw()).expect("open");
+        for i in 0..40u8 {
+            db.store(&[b'k', i % 13, i], &vec![i; usize::from(i)])
+                .expect("store");
+            if i % 5 == 0 {
+                db.delete(&[b'k', i % 7, i / 2]).expect("delete");
+            }
+        }
+        drop(db);
+        sim.open(Path::new("/m.db"), OpenMode::Read)
+            .expect("open")
+            .read_all()
+            .expect("read")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Damaged files give errors, never panics or hangs.
+        #[test]
+        fn damaged_files_never_panic(
+            flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+            cut in prop::option::of(any::<prop::sample::Index>()),
+        ) {
+            let mut b = base();
+            for (i, x) in flips {
+                let at = i.index(b.len());
+                b[at] ^= x | 1;
+            }
+            if let Some(c) = cut {
+                b.truncate(c.index(b.len()));
+            }
+            let sim = SimFs::new();
+            let f = sim.open(Path::new("/m.db"), OpenMode::Create).expect("create");
+            f.write_all_at(&b, 0).expect("write");
+            drop(f);
+            let fs: FsRef = Arc::new(sim);
+            if let Ok(mut db) = Twoskip::open(fs, Path::new("/m.db"), rw()) {
+                let _ = db.consistent();
+                let _ = db.foreach(b"", &mut |_, _| Ok(Walk::Continue));
+                let _ = db.fetch(&[b'k', 3, 3]);
+                let _ = db.fetch_next(&[b'k', 5]);
+                let _ = db.store(b"new", b"value");
+                let _ = db.delete(&[b'k', 1, 1]);
+                let _ = db.repack();
+            }
+        }
+    }
+}
