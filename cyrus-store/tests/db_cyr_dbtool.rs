@@ -70,6 +70,18 @@ macro_rules! tool_or_skip {
 
 impl Tool {
     fn run(&self, db: &Path, backend: &str, args: &[&[u8]]) -> Vec<u8> {
+        self.run_with(db, backend, args, &[], b"")
+    }
+
+    fn run_with(
+        &self,
+        db: &Path,
+        backend: &str,
+        args: &[&[u8]],
+        opts: &[&str],
+        stdin: &[u8],
+    ) -> Vec<u8> {
+        use std::io::Write;
         use std::os::unix::ffi::OsStrExt;
         // Our rewrites (checkpoint, flat commit) create files owned by the
         // test's user; let the cyrus user open them read-write.
@@ -85,11 +97,22 @@ impl Tool {
             c.args(&self.prefix[1..]).arg(&self.exe);
             c
         };
-        cmd.arg("-C").arg(&self.conf).arg(db).arg(backend);
+        cmd.arg("-C")
+            .arg(&self.conf)
+            .args(opts)
+            .arg(db)
+            .arg(backend);
         for a in args {
             cmd.arg(std::ffi::OsStr::from_bytes(a));
         }
-        let out = cmd.output().expect("run cyr_dbtool");
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("run cyr_dbtool");
+        if let Some(mut i) = child.stdin.take() {
+            i.write_all(stdin).expect("stdin");
+        }
+        let out = child.wait_with_output().expect("wait cyr_dbtool");
         assert!(
             out.status.success(),
             "cyr_dbtool {args:?} failed: {}",
@@ -295,4 +318,46 @@ fn flat_and_quotalegacy_we_write_cyrus_reads() {
     q.store(b"shared", b"%(S (7 8))").expect("store");
     let want = dump(&mut *q);
     assert_eq!(t.run(&qdb, "quotalegacy", &[b"show"]), show_bytes(&want));
+}
+
+#[test]
+fn skiplist_cyrus_writes_we_read_including_its_log() {
+    let t = tool_or_skip!();
+    let path = t.path("conv.db");
+    for (k, v) in [("a", "1"), ("c", "3"), ("b", "2"), ("dd", "44")] {
+        t.run_with(
+            &path,
+            "skiplist",
+            &[b"set", k.as_bytes(), v.as_bytes()],
+            &["-n"],
+            b"",
+        );
+    }
+    t.run(&path, "skiplist", &[b"delete", b"c"]);
+    // One process, several transactions: they stay in the log section
+    // (ADD, DELETE and COMMIT records after logstart).
+    t.run_with(
+        &path,
+        "skiplist",
+        &[b"batch"],
+        &[],
+        b"SET {1+}\r\ne {1+}\r\n5\nSET {1+}\r\nf {2+}\r\n66\nDELETE {1+}\r\na\nSET {2+}\r\ndd {1+}\r\nX\n",
+    );
+    let ro = OpenFlags {
+        read_only: true,
+        ..OpenFlags::default()
+    };
+    let mut db = open(real_fs(), &path, DbBackend::Twoskip, ro).expect("open");
+    assert_eq!(db.backend(), DbBackend::Skiplist);
+    let ours = dump(&mut *db);
+    assert_eq!(
+        ours,
+        vec![
+            (b"b".to_vec(), b"2".to_vec()),
+            (b"dd".to_vec(), b"X".to_vec()),
+            (b"e".to_vec(), b"5".to_vec()),
+            (b"f".to_vec(), b"66".to_vec()),
+        ]
+    );
+    assert_eq!(t.run(&path, "skiplist", &[b"show"]), show_bytes(&ours));
 }

@@ -32,3 +32,11 @@ pub enum DbError {
     #[error("unknown or mismatched database format: {0}")]
     Format(String),
 }
+
+impl DbError {
+    /// True when the database (file or directory) does not exist, the
+    /// case Cyrus reports as `CYRUSDB_NOTFOUND` from `open`.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, DbError::Io(e) if e.is_not_found())
+    }
+}

@@ -217,7 +217,8 @@ impl QuotaLegacy {
     fn remove_file(&self, path: &Path) -> Result<(), DbError> {
         match self.fs.remove_file(path) {
             Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            // Nothing to delete (maybe not even the hash directory).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(Self::os("unlink", path, e)),
         }
         if let Some(dir) = path.parent() {

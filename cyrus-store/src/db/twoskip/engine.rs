@@ -43,6 +43,13 @@ pub(super) enum Held {
 
 /// A twoskip database (Cyrus 3.6 `cyrusdb_twoskip`), byte-compatible with
 /// files Cyrus writes and reads.
+///
+/// Behaviour follows Cyrus: keys sort by raw bytes; a failed write inside
+/// a transaction aborts the transaction; after a commit that leaves the
+/// file larger than 16834 bytes and twice its size at the last repack, the
+/// file is checkpointed (unless `no_compact`). Readers hold a shared lock,
+/// writers an exclusive one, on the database file itself, so Cyrus
+/// processes and this code can share a file.
 pub struct Twoskip {
     pub(super) fs: FsRef,
     pub(super) path: PathBuf,
@@ -116,7 +123,7 @@ impl Twoskip {
 
     fn open_locked(&mut self) -> Result<(), DbError> {
         self.size = self.file_len()?;
-        if self.size == 0 {
+        if self.size == 0 || self.never_initialised()? {
             if self.opts.read_only {
                 return Err(DbError::Format(format!(
                     "{}: empty file opened read-only",
@@ -126,7 +133,7 @@ impl Twoskip {
             self.unlock()?;
             self.take_lock(LockKind::Exclusive)?;
             self.size = self.file_len()?;
-            if self.size == 0 {
+            if self.size == 0 || self.never_initialised()? {
                 self.init_empty()?;
             }
         }
@@ -146,6 +153,19 @@ impl Twoskip {
             self.recovery()?;
         }
         Ok(())
+    }
+
+    /// True for a file whose creation was cut short: no larger than a
+    /// header and DUMMY, with an all-zero header (the DUMMY is written
+    /// before the header and both share one fsync, so a power cut can
+    /// leave the DUMMY alone on disk).
+    fn never_initialised(&self) -> Result<bool, DbError> {
+        let empty_size = DUMMY_OFFSET + Record::new(Kind::Dummy, MAXLEVEL, b"", 0).len();
+        if self.size > empty_size {
+            return Ok(false);
+        }
+        let head = self.read_upto(0, HEADER_SIZE as usize)?;
+        Ok(head.iter().all(|&b| b == 0))
     }
 
     /// Writes the DUMMY and the first header of a new file (Cyrus
