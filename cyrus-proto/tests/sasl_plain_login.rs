@@ -19,8 +19,10 @@ fn policy() -> AuthzPolicy {
 fn users() -> (tempfile::TempDir, PasswordFile) {
     let dir = tempfile::tempdir().expect("tempdir");
     let f = PasswordFile::in_configdirectory(dir.path(), policy());
-    f.set_password("bob", &Secret::from("pw"), Some(8)).expect("set");
-    f.set_password("admin", &Secret::from("adminpw"), Some(8)).expect("set");
+    f.set_password("bob", &Secret::from("pw"), Some(8))
+        .expect("set");
+    f.set_password("admin", &Secret::from("adminpw"), Some(8))
+        .expect("set");
     (dir, f)
 }
 
@@ -78,21 +80,49 @@ fn plain_initial_response_with_and_without_authzid() {
     let (_d, f) = users();
     let cfg = config(None, PlaintextPolicy::RequireEncryption);
     // "\0bob\0pw"
-    let (ch, r) = wire(&cfg, &f, Transport::Encrypted, "PLAIN", Some(&encode(b"\0bob\0pw")), &[]);
+    let (ch, r) = wire(
+        &cfg,
+        &f,
+        Transport::Encrypted,
+        "PLAIN",
+        Some(&encode(b"\0bob\0pw")),
+        &[],
+    );
     assert!(ch.is_empty());
     let s = r.expect("ok");
     assert_eq!((s.proof.authcid(), s.proof.userid()), ("bob", "bob"));
     assert_eq!(s.proof.method(), AuthMethod::Sasl(Mechanism::Plain));
     assert!(!s.proof.is_proxied());
     // authzid equal to authcid is fine.
-    let (_, r) = wire(&cfg, &f, Transport::Encrypted, "plain", Some(&encode(b"bob\0bob\0pw")), &[]);
+    let (_, r) = wire(
+        &cfg,
+        &f,
+        Transport::Encrypted,
+        "plain",
+        Some(&encode(b"bob\0bob\0pw")),
+        &[],
+    );
     assert_eq!(r.expect("ok").proof.userid(), "bob");
     // Admin acting as bob.
-    let (_, r) = wire(&cfg, &f, Transport::Encrypted, "PLAIN", Some(&encode(b"bob\0admin\0adminpw")), &[]);
+    let (_, r) = wire(
+        &cfg,
+        &f,
+        Transport::Encrypted,
+        "PLAIN",
+        Some(&encode(b"bob\0admin\0adminpw")),
+        &[],
+    );
     let p = r.expect("ok").proof;
     assert_eq!((p.authcid(), p.userid()), ("admin", "bob"));
     // Bob acting as admin: right password, not allowed.
-    let (_, r) = wire(&cfg, &f, Transport::Encrypted, "PLAIN", Some(&encode(b"admin\0bob\0pw")), &[]);
+    let (_, r) = wire(
+        &cfg,
+        &f,
+        Transport::Encrypted,
+        "PLAIN",
+        Some(&encode(b"admin\0bob\0pw")),
+        &[],
+    );
     assert_eq!(r.err(), Some(Failure::AuthorizationFailed));
 }
 
@@ -100,7 +130,14 @@ fn plain_initial_response_with_and_without_authzid() {
 fn plain_without_initial_response_gets_empty_challenge() {
     let (_d, f) = users();
     let cfg = config(None, PlaintextPolicy::Allowed);
-    let (ch, r) = wire(&cfg, &f, Transport::Cleartext, "PLAIN", None, &[&encode(b"\0bob\0pw")]);
+    let (ch, r) = wire(
+        &cfg,
+        &f,
+        Transport::Cleartext,
+        "PLAIN",
+        None,
+        &[&encode(b"\0bob\0pw")],
+    );
     assert_eq!(ch, [""]);
     assert!(r.is_ok());
 }
@@ -109,17 +146,47 @@ fn plain_without_initial_response_gets_empty_challenge() {
 fn wrong_password_and_unknown_user_fail_alike() {
     let (_d, f) = users();
     let cfg = config(None, PlaintextPolicy::Allowed);
-    let (_, wrong) = wire(&cfg, &f, Transport::Cleartext, "PLAIN", Some(&encode(b"\0bob\0nope")), &[]);
-    let (_, unknown) = wire(&cfg, &f, Transport::Cleartext, "PLAIN", Some(&encode(b"\0eve\0pw")), &[]);
+    let (_, wrong) = wire(
+        &cfg,
+        &f,
+        Transport::Cleartext,
+        "PLAIN",
+        Some(&encode(b"\0bob\0nope")),
+        &[],
+    );
+    let (_, unknown) = wire(
+        &cfg,
+        &f,
+        Transport::Cleartext,
+        "PLAIN",
+        Some(&encode(b"\0eve\0pw")),
+        &[],
+    );
     assert_eq!(wrong.err(), Some(Failure::AuthenticationFailed));
     assert_eq!(unknown.err(), Some(Failure::AuthenticationFailed));
-    let (_, wrong) = wire(&cfg, &f, Transport::Cleartext, "LOGIN", None, &[&encode(b"bob"), &encode(b"x")]);
-    let (_, unknown) = wire(&cfg, &f, Transport::Cleartext, "LOGIN", None, &[&encode(b"eve"), &encode(b"x")]);
+    let (_, wrong) = wire(
+        &cfg,
+        &f,
+        Transport::Cleartext,
+        "LOGIN",
+        None,
+        &[&encode(b"bob"), &encode(b"x")],
+    );
+    let (_, unknown) = wire(
+        &cfg,
+        &f,
+        Transport::Cleartext,
+        "LOGIN",
+        None,
+        &[&encode(b"eve"), &encode(b"x")],
+    );
     assert_eq!(wrong.err(), Some(Failure::AuthenticationFailed));
     assert_eq!(unknown.err(), Some(Failure::AuthenticationFailed));
     assert_eq!(
-        cfg.check_login(Transport::Cleartext, "eve", &Secret::from("pw"), &f).err(),
-        cfg.check_login(Transport::Cleartext, "bob", &Secret::from("px"), &f).err(),
+        cfg.check_login(Transport::Cleartext, "eve", &Secret::from("pw"), &f)
+            .err(),
+        cfg.check_login(Transport::Cleartext, "bob", &Secret::from("px"), &f)
+            .err(),
     );
 }
 
@@ -127,13 +194,34 @@ fn wrong_password_and_unknown_user_fail_alike() {
 fn bad_base64_and_cancellation() {
     let (_d, f) = users();
     let cfg = config(None, PlaintextPolicy::Allowed);
-    let (_, r) = wire(&cfg, &f, Transport::Cleartext, "PLAIN", Some("AGJvYg!!"), &[]);
+    let (_, r) = wire(
+        &cfg,
+        &f,
+        Transport::Cleartext,
+        "PLAIN",
+        Some("AGJvYg!!"),
+        &[],
+    );
     assert_eq!(r.err(), Some(Failure::BadBase64));
-    let (_, r) = wire(&cfg, &f, Transport::Cleartext, "PLAIN", None, &["not base64"]);
+    let (_, r) = wire(
+        &cfg,
+        &f,
+        Transport::Cleartext,
+        "PLAIN",
+        None,
+        &["not base64"],
+    );
     assert_eq!(r.err(), Some(Failure::BadBase64));
     let (_, r) = wire(&cfg, &f, Transport::Cleartext, "PLAIN", None, &["*"]);
     assert_eq!(r.err(), Some(Failure::Cancelled));
-    let (_, r) = wire(&cfg, &f, Transport::Cleartext, "LOGIN", None, &[&encode(b"bob"), "*"]);
+    let (_, r) = wire(
+        &cfg,
+        &f,
+        Transport::Cleartext,
+        "LOGIN",
+        None,
+        &[&encode(b"bob"), "*"],
+    );
     assert_eq!(r.err(), Some(Failure::Cancelled));
     // "=" is an empty initial response, which PLAIN cannot parse.
     let (_, r) = wire(&cfg, &f, Transport::Cleartext, "PLAIN", Some("="), &[]);
@@ -144,14 +232,28 @@ fn bad_base64_and_cancellation() {
 fn login_flow_as_cyrus_sends_it() {
     let (_d, f) = users();
     let cfg = config(None, PlaintextPolicy::Allowed);
-    let (ch, r) = wire(&cfg, &f, Transport::Cleartext, "LOGIN", None, &[&encode(b"bob"), &encode(b"pw")]);
+    let (ch, r) = wire(
+        &cfg,
+        &f,
+        Transport::Cleartext,
+        "LOGIN",
+        None,
+        &[&encode(b"bob"), &encode(b"pw")],
+    );
     // "Username:" and "Password:" in base64.
     assert_eq!(ch, ["VXNlcm5hbWU6", "UGFzc3dvcmQ6"]);
     let p = r.expect("ok").proof;
     assert_eq!(p.userid(), "bob");
     assert_eq!(p.method(), AuthMethod::Sasl(Mechanism::Login));
     // Initial response carries the user name.
-    let (ch, r) = wire(&cfg, &f, Transport::Cleartext, "LOGIN", Some(&encode(b"bob")), &[&encode(b"pw")]);
+    let (ch, r) = wire(
+        &cfg,
+        &f,
+        Transport::Cleartext,
+        "LOGIN",
+        Some(&encode(b"bob")),
+        &[&encode(b"pw")],
+    );
     assert_eq!(ch, ["UGFzc3dvcmQ6"]);
     assert!(r.is_ok());
 }
@@ -175,24 +277,52 @@ fn plaintext_mechanisms_need_tls_unless_allowed() {
     assert!(!a.login_disabled);
     // No SCRAM keys in alwaystrue / saslauthd: only plaintext mechanisms.
     assert_eq!(strict.advertise(Transport::Cleartext, &auth).mechanisms, []);
-    assert_eq!(lax.advertise(Transport::Cleartext, &auth).mechanisms, [Plain, Login]);
+    assert_eq!(
+        lax.advertise(Transport::Cleartext, &auth).mechanisms,
+        [Plain, Login]
+    );
 
     // sasl_mech_list restricts and orders; unknown names are ignored.
-    let listed = config(Some("login DIGEST-MD5 plain PLAIN scram-sha-1"), PlaintextPolicy::RequireEncryption);
-    assert_eq!(listed.advertise(Transport::Encrypted, &file).mechanisms, [Login, Plain, ScramSha1]);
-    assert_eq!(listed.advertise(Transport::Cleartext, &file).mechanisms, [ScramSha1]);
+    let listed = config(
+        Some("login DIGEST-MD5 plain PLAIN scram-sha-1"),
+        PlaintextPolicy::RequireEncryption,
+    );
+    assert_eq!(
+        listed.advertise(Transport::Encrypted, &file).mechanisms,
+        [Login, Plain, ScramSha1]
+    );
+    assert_eq!(
+        listed.advertise(Transport::Cleartext, &file).mechanisms,
+        [ScramSha1]
+    );
 
     // Starting a hidden mechanism is refused, with the reason.
-    let (_, r) = wire(&strict, &auth, Transport::Cleartext, "PLAIN", Some(&encode(b"\0bob\0pw")), &[]);
+    let (_, r) = wire(
+        &strict,
+        &auth,
+        Transport::Cleartext,
+        "PLAIN",
+        Some(&encode(b"\0bob\0pw")),
+        &[],
+    );
     assert_eq!(r.err(), Some(Failure::EncryptionRequired));
-    let (_, r) = wire(&listed, &file, Transport::Encrypted, "SCRAM-SHA-256", None, &[]);
+    let (_, r) = wire(
+        &listed,
+        &file,
+        Transport::Encrypted,
+        "SCRAM-SHA-256",
+        None,
+        &[],
+    );
     assert_eq!(r.err(), Some(Failure::UnknownMechanism));
     let (_, r) = wire(&strict, &file, Transport::Encrypted, "CRAM-MD5", None, &[]);
     assert_eq!(r.err(), Some(Failure::UnknownMechanism));
 
     // IMAP LOGIN / POP3 USER follow the same rule.
     assert_eq!(
-        strict.check_login(Transport::Cleartext, "bob", &Secret::from("pw"), &file).err(),
+        strict
+            .check_login(Transport::Cleartext, "bob", &Secret::from("pw"), &file)
+            .err(),
         Some(Failure::EncryptionRequired)
     );
     let p = strict
@@ -205,9 +335,23 @@ fn plaintext_mechanisms_need_tls_unless_allowed() {
 fn alwaystrue_accepts_any_nonempty_password() {
     let auth = AlwaysTrue::new(policy());
     let cfg = config(None, PlaintextPolicy::Allowed);
-    let (_, r) = wire(&cfg, &auth, Transport::Cleartext, "PLAIN", Some(&encode(b"\0anyone\0x")), &[]);
+    let (_, r) = wire(
+        &cfg,
+        &auth,
+        Transport::Cleartext,
+        "PLAIN",
+        Some(&encode(b"\0anyone\0x")),
+        &[],
+    );
     assert_eq!(r.expect("ok").proof.userid(), "anyone");
-    let (_, r) = wire(&cfg, &auth, Transport::Cleartext, "PLAIN", Some(&encode(b"\0anyone\0")), &[]);
+    let (_, r) = wire(
+        &cfg,
+        &auth,
+        Transport::Cleartext,
+        "PLAIN",
+        Some(&encode(b"\0anyone\0")),
+        &[],
+    );
     assert_eq!(r.err(), Some(Failure::AuthenticationFailed));
     assert!(auth.is_admin("admin"));
 }
@@ -229,7 +373,10 @@ fn nothing_secret_in_debug_output() {
     let Step::Challenge { exchange, .. } = step else {
         panic!("challenge expected")
     };
-    let r = exchange.respond(decode_response(encode(b"pw-sekrit").as_bytes()).expect("b64"), &f);
+    let r = exchange.respond(
+        decode_response(encode(b"pw-sekrit").as_bytes()).expect("b64"),
+        &f,
+    );
     assert!(!format!("{r:?}").contains("sekrit"));
     let resp = decode_response(encode(b"pw-sekrit").as_bytes()).expect("b64");
     assert!(!format!("{resp:?}").contains("sekrit"));

@@ -57,7 +57,11 @@ impl Authenticator for RfcUser {
 }
 
 fn config() -> SaslConfig {
-    SaslConfig::new(None, PlaintextPolicy::RequireEncryption, Secret::from("mock key"))
+    SaslConfig::new(
+        None,
+        PlaintextPolicy::RequireEncryption,
+        Secret::from("mock key"),
+    )
 }
 
 fn start(mech: &str, ir: Option<&str>, nonce: &str, final_data: FinalData) -> Start<'static> {
@@ -178,13 +182,23 @@ fn rfc7677_against_password_file() {
 }
 
 /// An independent SCRAM client (RFC 5802 §3), for SHA-256 only.
-fn client_final(password: &str, gs2: &str, client_first_bare: &str, server_first: &str) -> (String, String) {
+fn client_final(
+    password: &str,
+    gs2: &str,
+    client_first_bare: &str,
+    server_first: &str,
+) -> (String, String) {
     let mut attrs = server_first.split(',');
     let nonce = attrs.next().and_then(|a| a.strip_prefix("r=")).expect("r=");
     let salt = STANDARD
         .decode(attrs.next().and_then(|a| a.strip_prefix("s=")).expect("s="))
         .expect("salt");
-    let iters: u32 = attrs.next().and_then(|a| a.strip_prefix("i=")).expect("i=").parse().expect("i");
+    let iters: u32 = attrs
+        .next()
+        .and_then(|a| a.strip_prefix("i="))
+        .expect("i=")
+        .parse()
+        .expect("i");
     let mut salted = [0u8; 32];
     pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), &salt, iters, &mut salted);
     let hmac = |k: &[u8], d: &[u8]| {
@@ -199,13 +213,25 @@ fn client_final(password: &str, gs2: &str, client_first_bare: &str, server_first
     let sig = hmac(&stored_key, auth_message.as_bytes());
     let proof: Vec<u8> = client_key.iter().zip(&sig).map(|(a, b)| a ^ b).collect();
     let server_key = hmac(&salted, b"Server Key");
-    let v = format!("v={}", STANDARD.encode(hmac(&server_key, auth_message.as_bytes())));
+    let v = format!(
+        "v={}",
+        STANDARD.encode(hmac(&server_key, auth_message.as_bytes()))
+    );
     (format!("{without_proof},p={}", STANDARD.encode(proof)), v)
 }
 
 /// Runs the client above against `auth`; returns the server's result.
-fn scram_login(auth: &dyn Authenticator, user: &str, authzid: &str, password: &str) -> Result<Success, Failure> {
-    let gs2 = if authzid.is_empty() { "n,,".to_owned() } else { format!("n,a={authzid},") };
+fn scram_login(
+    auth: &dyn Authenticator,
+    user: &str,
+    authzid: &str,
+    password: &str,
+) -> Result<Success, Failure> {
+    let gs2 = if authzid.is_empty() {
+        "n,,".to_owned()
+    } else {
+        format!("n,a={authzid},")
+    };
     let bare = format!("n={user},r=clientnonce123");
     let cfg = config();
     let st = Start {
@@ -215,14 +241,22 @@ fn scram_login(auth: &dyn Authenticator, user: &str, authzid: &str, password: &s
         final_data: FinalData::WithSuccess,
         nonce: ServerNonce::random(),
     };
-    let Step::Challenge { exchange, challenge } = cfg.start(st, auth) else {
+    let Step::Challenge {
+        exchange,
+        challenge,
+    } = cfg.start(st, auth)
+    else {
         panic!("expected server-first");
     };
     let server_first = String::from_utf8(challenge).expect("utf8");
     let (final_msg, expected_v) = client_final(password, &gs2, &bare, &server_first);
     match exchange.respond(ClientResponse::Data(Secret::from(final_msg)), auth) {
         Step::Success(s) => {
-            assert_eq!(s.final_data.as_deref(), Some(expected_v.as_bytes()), "server signature");
+            assert_eq!(
+                s.final_data.as_deref(),
+                Some(expected_v.as_bytes()),
+                "server signature"
+            );
             Ok(s)
         }
         Step::Failure(f) => Err(f),
@@ -237,17 +271,28 @@ fn scram_with_password_file_credentials() {
         dir.path(),
         AuthzPolicy::new(vec!["admin".into()], vec![]),
     );
-    file.set_password("alice", &Secret::from("s3cret"), Some(64)).expect("set");
-    file.set_password("admin", &Secret::from("root"), Some(64)).expect("set");
+    file.set_password("alice", &Secret::from("s3cret"), Some(64))
+        .expect("set");
+    file.set_password("admin", &Secret::from("root"), Some(64))
+        .expect("set");
 
     let ok = scram_login(&file, "alice", "", "s3cret").expect("login");
     assert_eq!(ok.proof.userid(), "alice");
-    assert_eq!(scram_login(&file, "alice", "", "wrong").err(), Some(Failure::AuthenticationFailed));
+    assert_eq!(
+        scram_login(&file, "alice", "", "wrong").err(),
+        Some(Failure::AuthenticationFailed)
+    );
     // Unknown user: same failure as a wrong password, after a normal-looking
     // server-first message.
-    assert_eq!(scram_login(&file, "nobody", "", "x").err(), Some(Failure::AuthenticationFailed));
+    assert_eq!(
+        scram_login(&file, "nobody", "", "x").err(),
+        Some(Failure::AuthenticationFailed)
+    );
     // Proxy authorization.
-    assert_eq!(scram_login(&file, "alice", "admin", "s3cret").err(), Some(Failure::AuthorizationFailed));
+    assert_eq!(
+        scram_login(&file, "alice", "admin", "s3cret").err(),
+        Some(Failure::AuthorizationFailed)
+    );
     let p = scram_login(&file, "admin", "alice", "root").expect("admin may proxy");
     assert_eq!((p.proof.authcid(), p.proof.userid()), ("admin", "alice"));
     assert!(p.proof.is_proxied());
@@ -259,7 +304,12 @@ fn unknown_user_salt_is_stable_and_plausible() {
     let first = |nonce: &str| {
         let (ch, _) = converse(
             &auth,
-            start("SCRAM-SHA-1", Some("n,,n=ghost,r=abc"), nonce, FinalData::WithSuccess),
+            start(
+                "SCRAM-SHA-1",
+                Some("n,,n=ghost,r=abc"),
+                nonce,
+                FinalData::WithSuccess,
+            ),
             &[],
         );
         ch
@@ -267,7 +317,10 @@ fn unknown_user_salt_is_stable_and_plausible() {
     let a = first("xyz");
     let b = first("xyz");
     assert_eq!(a, b);
-    assert!(a[0].starts_with("r=abcxyz,s=") && a[0].ends_with(",i=4096"), "{a:?}");
+    assert!(
+        a[0].starts_with("r=abcxyz,s=") && a[0].ends_with(",i=4096"),
+        "{a:?}"
+    );
 }
 
 #[test]
@@ -286,7 +339,11 @@ fn malformed_and_refused_messages() {
         "",
     ];
     for m in bad_first {
-        let (_, res) = converse(&auth, start("SCRAM-SHA-1", Some(m), "srv", FinalData::WithSuccess), &[]);
+        let (_, res) = converse(
+            &auth,
+            start("SCRAM-SHA-1", Some(m), "srv", FinalData::WithSuccess),
+            &[],
+        );
         assert_eq!(res.err(), Some(Failure::Malformed), "{m:?}");
     }
     // client-final with a wrong nonce, wrong c=, missing proof, short proof.
@@ -299,7 +356,12 @@ fn malformed_and_refused_messages() {
     ] {
         let (_, res) = converse(
             &auth,
-            start("SCRAM-SHA-1", Some("n,,n=user,r=abc"), "srv", FinalData::WithSuccess),
+            start(
+                "SCRAM-SHA-1",
+                Some("n,,n=user,r=abc"),
+                "srv",
+                FinalData::WithSuccess,
+            ),
             &[m],
         );
         assert_eq!(res.err(), Some(Failure::Malformed), "{m:?}");
@@ -307,7 +369,12 @@ fn malformed_and_refused_messages() {
     // Right syntax, wrong proof.
     let (_, res) = converse(
         &auth,
-        start("SCRAM-SHA-1", Some("n,,n=user,r=abc"), "srv", FinalData::WithSuccess),
+        start(
+            "SCRAM-SHA-1",
+            Some("n,,n=user,r=abc"),
+            "srv",
+            FinalData::WithSuccess,
+        ),
         &["c=biws,r=abcsrv,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="],
     );
     assert_eq!(res.err(), Some(Failure::AuthenticationFailed));
@@ -315,7 +382,12 @@ fn malformed_and_refused_messages() {
     // then c= must echo "y,,".
     let (ch, _) = converse(
         &auth,
-        start("SCRAM-SHA-1", Some("y,,n=user,r=abc"), "srv", FinalData::WithSuccess),
+        start(
+            "SCRAM-SHA-1",
+            Some("y,,n=user,r=abc"),
+            "srv",
+            FinalData::WithSuccess,
+        ),
         &[],
     );
     assert_eq!(ch.len(), 1);
@@ -337,17 +409,26 @@ fn final_ack_must_be_empty_and_cancel_works() {
     assert_eq!(res.err(), Some(Failure::Malformed));
 
     let cfg = config();
-    let step = cfg.start(start("SCRAM-SHA-256", None, "n", FinalData::AsChallenge), &auth);
+    let step = cfg.start(
+        start("SCRAM-SHA-256", None, "n", FinalData::AsChallenge),
+        &auth,
+    );
     let Step::Challenge { exchange, .. } = step else {
         panic!("challenge expected")
     };
-    assert!(matches!(exchange.respond(ClientResponse::Cancel, &auth), Step::Failure(Failure::Cancelled)));
+    assert!(matches!(
+        exchange.respond(ClientResponse::Cancel, &auth),
+        Step::Failure(Failure::Cancelled)
+    ));
 }
 
 #[test]
 fn scram_not_offered_without_stored_keys() {
     let auth = cyrus_proto::sasl::AlwaysTrue::default();
     let cfg = config();
-    let step = cfg.start(start("SCRAM-SHA-1", None, "n", FinalData::AsChallenge), &auth);
+    let step = cfg.start(
+        start("SCRAM-SHA-1", None, "n", FinalData::AsChallenge),
+        &auth,
+    );
     assert!(matches!(step, Step::Failure(Failure::UnknownMechanism)));
 }

@@ -6,34 +6,49 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixListener;
 use std::thread;
 
-use cyrus_proto::sasl::{AuthError, Authenticator, AuthzPolicy, PasswordFile, Saslauthd, ScramHash, Secret};
+use cyrus_proto::sasl::{
+    AuthError, Authenticator, AuthzPolicy, PasswordFile, Saslauthd, ScramHash, Secret,
+};
 
 #[test]
 fn password_file_round_trip() {
     let dir = tempfile::tempdir().expect("tempdir");
     let f = PasswordFile::in_configdirectory(dir.path(), AuthzPolicy::default());
     assert_eq!(f.users().expect("empty"), Vec::<String>::new());
-    assert!(!f.verify_password("bob", &Secret::from("pw")).expect("no file"));
+    assert!(!f
+        .verify_password("bob", &Secret::from("pw"))
+        .expect("no file"));
 
-    f.set_password("bob", &Secret::from("pw"), Some(16)).expect("set");
-    f.set_password("carol@example.com", &Secret::from("c"), Some(16)).expect("set");
+    f.set_password("bob", &Secret::from("pw"), Some(16))
+        .expect("set");
+    f.set_password("carol@example.com", &Secret::from("c"), Some(16))
+        .expect("set");
     assert!(f.verify_password("bob", &Secret::from("pw")).expect("ok"));
     assert!(!f.verify_password("bob", &Secret::from("pw2")).expect("ok"));
     assert!(!f.verify_password("bo", &Secret::from("pw")).expect("ok"));
-    assert!(f.verify_password("carol@example.com", &Secret::from("c")).expect("ok"));
+    assert!(f
+        .verify_password("carol@example.com", &Secret::from("c"))
+        .expect("ok"));
 
     // The file holds no password and is private.
     let text = std::fs::read_to_string(f.path()).expect("read");
     assert!(!text.contains(":pw") && !text.contains("$pw"));
-    let mode = std::fs::metadata(f.path()).expect("meta").permissions().mode();
+    let mode = std::fs::metadata(f.path())
+        .expect("meta")
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
 
     // Change: old password stops working, others untouched, order kept.
-    f.set_password("bob", &Secret::from("new"), None).expect("change");
+    f.set_password("bob", &Secret::from("new"), None)
+        .expect("change");
     assert!(!f.verify_password("bob", &Secret::from("pw")).expect("ok"));
     assert!(f.verify_password("bob", &Secret::from("new")).expect("ok"));
     assert_eq!(f.users().expect("users"), ["bob", "carol@example.com"]);
-    let creds = f.scram_credentials("bob", ScramHash::Sha1).expect("ok").expect("present");
+    let creds = f
+        .scram_credentials("bob", ScramHash::Sha1)
+        .expect("ok")
+        .expect("present");
     assert_eq!(creds.iterations(), 4096);
 
     // Delete.
@@ -43,8 +58,14 @@ fn password_file_round_trip() {
     assert_eq!(f.users().expect("users"), ["carol@example.com"]);
 
     // Bad names are refused; no temp files left behind.
-    assert!(matches!(f.set_password("a:b", &Secret::from("x"), None), Err(AuthError::InvalidUser)));
-    assert!(matches!(f.set_password("", &Secret::from("x"), None), Err(AuthError::InvalidUser)));
+    assert!(matches!(
+        f.set_password("a:b", &Secret::from("x"), None),
+        Err(AuthError::InvalidUser)
+    ));
+    assert!(matches!(
+        f.set_password("", &Secret::from("x"), None),
+        Err(AuthError::InvalidUser)
+    ));
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .expect("dir")
         .map(|e| e.expect("entry").file_name())
@@ -57,7 +78,8 @@ fn password_file_keeps_comments_and_reports_corruption() {
     let dir = tempfile::tempdir().expect("tempdir");
     let f = PasswordFile::in_configdirectory(dir.path(), AuthzPolicy::default());
     std::fs::write(f.path(), "# managed by cyr_passwd\n\nbroken:scram$1$AA\n").expect("write");
-    f.set_password("bob", &Secret::from("pw"), Some(4)).expect("set");
+    f.set_password("bob", &Secret::from("pw"), Some(4))
+        .expect("set");
     let text = std::fs::read_to_string(f.path()).expect("read");
     assert!(text.starts_with("# managed by cyr_passwd\n\nbroken:scram$1$AA\nbob:scram$4$"));
     match f.verify_password("broken", &Secret::from("x")) {
@@ -105,9 +127,15 @@ fn saslauthd_client() {
     let path = dir.path().join("mux");
     let server = fake_saslauthd(UnixListener::bind(&path).expect("bind"), 4);
     let client = Saslauthd::new(&path, "imap", AuthzPolicy::default());
-    assert!(client.verify_password("bob", &Secret::from("pw")).expect("ok"));
-    assert!(!client.verify_password("bob", &Secret::from("wrong")).expect("no"));
-    assert!(!client.verify_password("eve", &Secret::from("pw")).expect("no"));
+    assert!(client
+        .verify_password("bob", &Secret::from("pw"))
+        .expect("ok"));
+    assert!(!client
+        .verify_password("bob", &Secret::from("wrong"))
+        .expect("no"));
+    assert!(!client
+        .verify_password("eve", &Secret::from("pw"))
+        .expect("no"));
     assert!(matches!(
         client.verify_password("garbage", &Secret::from("pw")),
         Err(AuthError::Unavailable(_))

@@ -102,7 +102,9 @@ impl AuthzPolicy {
 
     /// Whether `authcid` may act as `authzid`.
     pub fn may_authorize(&self, authcid: &str, authzid: &str) -> bool {
-        authcid == authzid || self.is_admin(authcid) || self.proxyservers.iter().any(|p| p == authcid)
+        authcid == authzid
+            || self.is_admin(authcid)
+            || self.proxyservers.iter().any(|p| p == authcid)
     }
 }
 

@@ -49,5 +49,9 @@ pub(super) fn authorize(
             z
         }
     };
-    Ok(Authenticated::new(authcid.to_owned(), userid.to_owned(), method))
+    Ok(Authenticated::new(
+        authcid.to_owned(),
+        userid.to_owned(),
+        method,
+    ))
 }

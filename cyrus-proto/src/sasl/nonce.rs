@@ -24,7 +24,10 @@ impl ServerNonce {
     /// `None` unless it is non-empty printable ASCII without `,`
     /// (RFC 5802 §7 `printable`).
     pub fn fixed(nonce: &str) -> Option<Self> {
-        let ok = !nonce.is_empty() && nonce.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b',');
+        let ok = !nonce.is_empty()
+            && nonce
+                .bytes()
+                .all(|b| (0x21..=0x7e).contains(&b) && b != b',');
         ok.then(|| ServerNonce(nonce.to_owned()))
     }
 

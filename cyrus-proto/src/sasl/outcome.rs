@@ -41,7 +41,11 @@ impl Authenticated {
     /// local unix socket as the postman, `-a`/`-s` preauth). Never call this
     /// with a name the client supplied.
     pub fn preauthenticated(userid: &str) -> Self {
-        Authenticated::new(userid.to_owned(), userid.to_owned(), AuthMethod::Preauthenticated)
+        Authenticated::new(
+            userid.to_owned(),
+            userid.to_owned(),
+            AuthMethod::Preauthenticated,
+        )
     }
 
     /// The identity whose credentials were checked (authentication id).
@@ -110,7 +114,9 @@ impl Failure {
             Failure::AuthenticationFailed => "Authentication failed",
             Failure::AuthorizationFailed => "Authorization failed",
             Failure::UnknownMechanism => "Unsupported authentication mechanism",
-            Failure::EncryptionRequired => "Encryption required for requested authentication mechanism",
+            Failure::EncryptionRequired => {
+                "Encryption required for requested authentication mechanism"
+            }
             Failure::Unavailable => "Authentication service temporarily unavailable",
         }
     }

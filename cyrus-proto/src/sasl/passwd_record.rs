@@ -105,8 +105,7 @@ impl PasswordRecord {
             return Err("invalid user name");
         }
         let fields: Vec<&str> = rest.split('$').collect();
-        let [scheme, iterations, salt, s256_stored, s256_server, s1_stored, s1_server] =
-            fields[..]
+        let [scheme, iterations, salt, s256_stored, s256_server, s1_stored, s1_server] = fields[..]
         else {
             return Err("wrong number of fields");
         };
@@ -159,7 +158,13 @@ mod tests {
     #[test]
     fn rejects_damage() {
         assert!(PasswordRecord::new("a:b", &Secret::from("pw"), 1).is_none());
-        for bad in ["", "bob", "bob:md5$x", "bob:scram$0$AA==$$$$", "bob:scram$1$!$a$b$c$d"] {
+        for bad in [
+            "",
+            "bob",
+            "bob:md5$x",
+            "bob:scram$0$AA==$$$$",
+            "bob:scram$1$!$a$b$c$d",
+        ] {
             assert!(PasswordRecord::parse(bad).is_err(), "{bad}");
         }
         assert!(!format!("{:?}", PasswordRecord::new("u", &Secret::from("p"), 1)).contains("key"));

@@ -122,7 +122,10 @@ impl SaslConfig {
             None => ALL_MECHANISMS.to_vec(),
             Some(list) => {
                 let mut v: Vec<Mechanism> = Vec::new();
-                for m in list.split_ascii_whitespace().filter_map(Mechanism::from_name) {
+                for m in list
+                    .split_ascii_whitespace()
+                    .filter_map(Mechanism::from_name)
+                {
                     if !v.contains(&m) {
                         v.push(m);
                     }

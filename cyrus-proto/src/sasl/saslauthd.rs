@@ -72,9 +72,7 @@ impl Saslauthd {
             self.service.as_bytes(),
             self.realm.as_bytes(),
         ];
-        let mut buf = Zeroizing::new(Vec::with_capacity(
-            fields.iter().map(|f| f.len() + 2).sum(),
-        ));
+        let mut buf = Zeroizing::new(Vec::with_capacity(fields.iter().map(|f| f.len() + 2).sum()));
         for f in fields {
             let len = u16::try_from(f.len()).ok()?;
             buf.extend_from_slice(&len.to_be_bytes());

@@ -99,7 +99,9 @@ pub(super) fn client_first(
     let (authzid_field, bare) = rest.split_once(',').ok_or(Failure::Malformed)?;
     let authzid = match authzid_field {
         "" => None,
-        a => Some(decode_saslname(a.strip_prefix("a=").ok_or(Failure::Malformed)?)?),
+        a => Some(decode_saslname(
+            a.strip_prefix("a=").ok_or(Failure::Malformed)?,
+        )?),
     };
     let gs2_header = format!("{cbind},{authzid_field},");
 
@@ -173,9 +175,7 @@ impl AwaitFinal {
         if nonce != self.nonce {
             return Err(Failure::Malformed);
         }
-        let proof = STANDARD
-            .decode(proof_b64)
-            .map_err(|_| Failure::Malformed)?;
+        let proof = STANDARD.decode(proof_b64).map_err(|_| Failure::Malformed)?;
         if proof.len() != self.hash.output_len() {
             return Err(Failure::Malformed);
         }

@@ -52,8 +52,7 @@ impl ScramHash {
                 m.finalize().into_bytes().to_vec()
             }
             ScramHash::Sha256 => {
-                let mut m =
-                    <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key");
+                let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key");
                 m.update(data);
                 m.finalize().into_bytes().to_vec()
             }
