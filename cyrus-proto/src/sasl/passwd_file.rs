@@ -4,12 +4,17 @@
 //! Lines are [`PasswordRecord`]s; blank lines and lines starting with `#`
 //! are kept as they are. Updates write a temporary file in the same
 //! directory, fsync it, rename it over the old one and fsync the
-//! directory, so a crash leaves either the old or the new file.
+//! directory, so a crash leaves either the old or the new file. Writers
+//! serialise on an exclusive lock of `<file>.lock` (the store's OFD lock),
+//! so two `cyr_passwd` runs cannot lose each other's update; readers need
+//! no lock because the file is only ever replaced by rename.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+
+use cyrus_store::os::{Fs, LockKind, OpenMode, RealFs};
 
 use super::authenticator::{AuthError, Authenticator, AuthzPolicy};
 use super::passwd_record::{valid_user, PasswordRecord, DEFAULT_ITERATIONS};
@@ -22,8 +27,7 @@ pub const PASSWORD_FILE_NAME: &str = "passwd.scram";
 /// A password file and the authorization policy to apply with it.
 ///
 /// The file is read on every lookup, so changes by `cyr_passwd` take effect
-/// without a restart. Concurrent writers are not serialised: two
-/// simultaneous updates may lose one of them (never corrupt the file).
+/// without a restart.
 #[derive(Debug, Clone)]
 pub struct PasswordFile {
     path: PathBuf,
@@ -118,6 +122,19 @@ impl PasswordFile {
     /// other line, and writes the result atomically. Returns whether the
     /// user had a line.
     fn rewrite(&self, user: &str, new_line: Option<&str>) -> Result<bool, AuthError> {
+        let mut lock_name = self.path.clone().into_os_string();
+        lock_name.push(".lock");
+        let lock = RealFs::new()
+            .open(Path::new(&lock_name), OpenMode::Create)
+            .and_then(|f| f.lock(LockKind::Exclusive).map(|()| f))
+            .map_err(|e| self.io_err(e))?;
+        let result = self.rewrite_locked(user, new_line);
+        // Closing the handle also drops the lock; unlocking first is tidy.
+        let _ = lock.unlock();
+        result
+    }
+
+    fn rewrite_locked(&self, user: &str, new_line: Option<&str>) -> Result<bool, AuthError> {
         let old = self.read()?;
         let mut out = String::with_capacity(old.len() + 200);
         let mut found = false;

@@ -29,9 +29,11 @@ pub(super) struct AwaitFinal {
     nonce: String,
     /// `client-first-message-bare "," server-first-message`.
     auth_message_prefix: String,
-    /// `None` for unknown users: the exchange runs on mock values and
-    /// fails at the proof, like a wrong password.
-    credentials: Option<ScramCredentials>,
+    /// Real keys, or mock ones for an unknown user.
+    credentials: ScramCredentials,
+    /// False for an unknown user: the proof is checked against the mock
+    /// keys (same work, same timing) and then fails like a wrong password.
+    known_user: bool,
 }
 
 impl std::fmt::Debug for AwaitFinal {
@@ -125,17 +127,16 @@ pub(super) fn client_first(
             return Err(Failure::Unavailable);
         }
     };
-    let shown = match &credentials {
-        Some(c) if c.hash() == hash => c.clone(),
-        _ => mock_credentials(hash, mock_key, &authcid),
+    let (credentials, known_user) = match credentials {
+        Some(c) if c.hash() == hash => (c, true),
+        _ => (mock_credentials(hash, mock_key, &authcid), false),
     };
-    let credentials = credentials.filter(|c| c.hash() == hash);
 
     let combined = format!("{client_nonce}{}", nonce.as_str());
     let server_first = format!(
         "r={combined},s={},i={}",
-        STANDARD.encode(shown.salt()),
-        shown.iterations()
+        STANDARD.encode(credentials.salt()),
+        credentials.iterations()
     );
     let state = AwaitFinal {
         hash,
@@ -145,6 +146,7 @@ pub(super) fn client_first(
         nonce: combined,
         auth_message_prefix: format!("{bare},{server_first}"),
         credentials,
+        known_user,
     };
     Ok((state, server_first.into_bytes()))
 }
@@ -180,9 +182,7 @@ impl AwaitFinal {
             return Err(Failure::Malformed);
         }
 
-        let Some(creds) = &self.credentials else {
-            return Err(Failure::AuthenticationFailed);
-        };
+        let creds = &self.credentials;
         let auth_message = format!("{},{without_proof}", self.auth_message_prefix);
         let client_signature = self.hash.hmac(creds.stored_key(), auth_message.as_bytes());
         let client_key = Secret::new(
@@ -192,7 +192,8 @@ impl AwaitFinal {
                 .map(|(p, s)| p ^ s)
                 .collect(),
         );
-        if !constant_time_eq(&self.hash.hash(client_key.expose()), creds.stored_key()) {
+        let proof_ok = constant_time_eq(&self.hash.hash(client_key.expose()), creds.stored_key());
+        if !(proof_ok && self.known_user) {
             return Err(Failure::AuthenticationFailed);
         }
         let server_signature = self.hash.hmac(creds.server_key(), auth_message.as_bytes());
