@@ -172,3 +172,52 @@ fn saslauthd_client() {
         other => panic!("expected unavailable, got {other:?}"),
     }
 }
+
+/// The real Cyrus SASL client (`testsaslauthd`) against the fake server
+/// above: proves the fake speaks the protocol saslauthd speaks, so the
+/// client test above is meaningful. Skipped when the tool is missing.
+#[test]
+fn real_testsaslauthd_client_against_fake_server() {
+    let Some(tool) = ["/usr/sbin/testsaslauthd", "/usr/bin/testsaslauthd"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+    else {
+        eprintln!("testsaslauthd not installed; skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("mux");
+    let server = fake_saslauthd(UnixListener::bind(&path).expect("bind"), 2);
+    let run = |pw: &str| {
+        let out = std::process::Command::new(tool)
+            .args(["-u", "bob", "-p", pw, "-s", "imap", "-f"])
+            .arg(&path)
+            .output()
+            .expect("run testsaslauthd");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run("pw").contains("OK"));
+    assert!(run("nope").contains("NO"));
+    assert_eq!(server.join().expect("server")[0], ["bob", "pw", "imap", ""]);
+}
+
+/// Our client against a real saslauthd, when one is pointed to by
+/// `CYRUS_TEST_SASLAUTHD_MUX` and accepts `CYRUS_TEST_SASLAUTHD_USER` /
+/// `CYRUS_TEST_SASLAUTHD_PASSWORD` for service `imap`.
+#[test]
+fn real_saslauthd_if_configured() {
+    let (Ok(mux), Ok(user), Ok(pw)) = (
+        std::env::var("CYRUS_TEST_SASLAUTHD_MUX"),
+        std::env::var("CYRUS_TEST_SASLAUTHD_USER"),
+        std::env::var("CYRUS_TEST_SASLAUTHD_PASSWORD"),
+    ) else {
+        return;
+    };
+    let client = Saslauthd::new(mux, "imap", AuthzPolicy::default());
+    assert!(client
+        .verify_password(&user, &Secret::from(pw.as_str()))
+        .expect("ok"));
+    assert!(!client
+        .verify_password(&user, &Secret::from(format!("{pw}x")))
+        .expect("no"));
+}
