@@ -6,6 +6,7 @@
 
 mod append;
 mod mailboxes;
+mod quota;
 mod site;
 
 pub use append::AppendRequest;
