@@ -205,7 +205,8 @@ impl Mailbox {
         self.index_file
             .write_all_at(&old.encode()?, 0)
             .map_err(os_err("write", &path))?;
-        let end = self.index.record_offset(self.index.num_records + 1);
+        let end = u64::from(self.index.start_offset)
+            + u64::from(self.index.num_records) * u64::from(self.index.record_size);
         self.index_file
             .set_len(end)
             .map_err(os_err("truncate", &path))?;
@@ -269,8 +270,8 @@ pub(crate) fn update_counts(i: &mut IndexHeader, r: &IndexRecord, add: bool) {
         step(&mut i.unseen);
     }
     if add {
-        i.exists += 1;
-        i.quota_mailbox_used += u64::from(r.size);
+        i.exists = i.exists.wrapping_add(1);
+        i.quota_mailbox_used = i.quota_mailbox_used.saturating_add(u64::from(r.size));
     } else {
         i.exists = i.exists.saturating_sub(1);
         i.quota_mailbox_used = i.quota_mailbox_used.saturating_sub(u64::from(r.size));

@@ -170,6 +170,12 @@ impl Mailbox {
             if !old.is_expunged() || old.is_unlinked() || !uids.contains(&old.uid) {
                 continue;
             }
+            if ch.index.last_uid.0 == u32::MAX {
+                for f in &ch.new_files {
+                    let _ = self.fs.remove_file(f);
+                }
+                return Err(MailboxError::UidsExhausted);
+            }
             let new_uid = ch.index.last_uid.next();
             let from = self.message_path(old.uid);
             let to = self.message_path(new_uid);

@@ -296,7 +296,8 @@ pub(crate) fn decode_records(
     index: &IndexHeader,
     path: &Path,
 ) -> Result<Vec<IndexRecord>, MailboxError> {
-    let need = index.record_offset(index.num_records + 1);
+    let need =
+        u64::from(index.start_offset) + u64::from(index.num_records) * u64::from(index.record_size);
     if (bytes.len() as u64) < need || index.record_size == 0 {
         return Err(MailboxError::bad_format(
             path,
