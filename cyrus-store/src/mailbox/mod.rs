@@ -9,6 +9,7 @@
 
 mod append;
 pub mod cache;
+mod cache_file;
 mod commit;
 mod create;
 mod error;

@@ -31,6 +31,7 @@ impl Mailbox {
         let mut records: Vec<IndexRecord> = Vec::with_capacity(self.records.len());
         let mut cache = index.generation_no.to_be_bytes().to_vec();
         let mut unlinked = false;
+        let snapshot = self.cache_snapshot()?;
         for old in &self.records {
             // Files of records already durably marked UNLINKED go first.
             if old.is_unlinked() {
@@ -50,7 +51,7 @@ impl Mailbox {
             }
             let mut rec = old.clone();
             rec.internal_flags = rec.internal_flags.without(InternalFlags::NEEDS_CLEANUP);
-            let items = self.read_cache(old)?;
+            let items = snapshot.entry(old)?;
             rec.cache_offset = cache.len() as u64;
             cache.extend_from_slice(&items.encode());
             records.push(rec);

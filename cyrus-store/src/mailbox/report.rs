@@ -9,13 +9,14 @@ impl Mailbox {
         &self,
         pick: impl Fn(&super::IndexRecord) -> bool,
     ) -> Vec<(usize, Option<CacheItems>)> {
+        // Like Cyrus, a missing or corrupt cache entry only drops the cache
+        // lines from the report.
+        let snapshot = self.cache_snapshot().ok();
         self.records
             .iter()
             .enumerate()
             .filter(|(_, r)| pick(r))
-            // Like Cyrus, a missing or corrupt cache entry only drops the
-            // cache lines from the report.
-            .map(|(i, r)| (i, self.read_cache(r).ok()))
+            .map(|(i, r)| (i, snapshot.as_ref().and_then(|s| s.entry(r).ok())))
             .collect()
     }
 
