@@ -244,12 +244,12 @@ impl Changes {
     }
 }
 
-/// Cyrus `header_update_counts`: expunged records count nowhere.
+/// Cyrus `header_update_counts`: expunged records count nowhere except,
+/// from v18 (Cyrus 3.8+), in `quota_expunged_used`; `\Deleted` ones also
+/// in `quota_deleted_used` (both zeroed for older versions by
+/// `IndexHeader::for_version`).
 pub(crate) fn update_counts(i: &mut IndexHeader, r: &IndexRecord, add: bool) {
     use super::flagbits::SystemFlags as F;
-    if r.is_expunged() {
-        return;
-    }
     let step = |v: &mut u32| {
         *v = if add {
             v.wrapping_add(1)
@@ -257,6 +257,20 @@ pub(crate) fn update_counts(i: &mut IndexHeader, r: &IndexRecord, add: bool) {
             v.saturating_sub(1)
         };
     };
+    let bytes = |v: &mut u64| {
+        *v = if add {
+            v.saturating_add(u64::from(r.size))
+        } else {
+            v.saturating_sub(u64::from(r.size))
+        };
+    };
+    if r.is_unlinked() && r.is_expunged() {
+        return;
+    }
+    if r.is_expunged() {
+        bytes(&mut i.quota_expunged_used);
+        return;
+    }
     if r.system_flags.contains(F::ANSWERED) {
         step(&mut i.answered);
     }
@@ -265,15 +279,11 @@ pub(crate) fn update_counts(i: &mut IndexHeader, r: &IndexRecord, add: bool) {
     }
     if r.system_flags.contains(F::DELETED) {
         step(&mut i.deleted);
+        bytes(&mut i.quota_deleted_used);
     }
     if !r.system_flags.contains(F::SEEN) {
         step(&mut i.unseen);
     }
-    if add {
-        i.exists = i.exists.wrapping_add(1);
-        i.quota_mailbox_used = i.quota_mailbox_used.saturating_add(u64::from(r.size));
-    } else {
-        i.exists = i.exists.saturating_sub(1);
-        i.quota_mailbox_used = i.quota_mailbox_used.saturating_sub(u64::from(r.size));
-    }
+    step(&mut i.exists);
+    bytes(&mut i.quota_mailbox_used);
 }
