@@ -361,3 +361,66 @@ fn cyrus_expire_repacks_our_mailbox_and_we_read_the_result() {
         "reconstruct -n reports {problems:?}"
     );
 }
+
+#[test]
+fn mbexamine_compare_shows_the_same_differences() {
+    if !available() {
+        eprintln!(
+            "skipped: needs root, a cyrus user and {BIN}/mbexamine (Debian cyrus-common 3.6)"
+        );
+        return;
+    }
+    let inst = Instance::new("compare");
+    let fs: FsRef = Arc::new(RealFs::new());
+    let uniqueid = UniqueId::try_from("c0mpar3t3st0000000000000").unwrap();
+    let dir = uuid_dir(&inst.root.join("spool"), &uniqueid);
+    let spec = CreateSpec::new(
+        "user.cmp",
+        uniqueid.clone(),
+        "cmp\tlrswipkxtecdan\t",
+        1_795_354_276,
+    );
+    let mut mb = Mailbox::create(fs.clone(), &dir, &spec).unwrap();
+    let src = util::open_fixture("spool/uuid/1/h/1h27n4nb8groy211tvj675ss");
+    let msgs = util::fixture_messages(&src);
+    mb.append_batch(&msgs[..5], 1_795_354_300).unwrap();
+    mb.store_flags(
+        &[Uid(2)],
+        FlagOp::Add,
+        SystemFlags::DELETED,
+        &[],
+        1_795_354_400,
+    )
+    .unwrap();
+    // Record 2 stays (unlinked), its file goes; a stray file 9. appears.
+    mb.expunge(None, ExpungeMode::SemiDelayed, 1_795_354_401)
+        .unwrap();
+    let uidvalidity = mb.index().uidvalidity.0;
+    mb.close();
+    std::fs::write(dir.join("9."), &msgs[7].data).unwrap();
+    std::fs::write(dir.join("3."), &msgs[6].data).unwrap();
+    inst.register("user.cmp", uniqueid.as_str(), uidvalidity, "cmp");
+
+    let mb = Mailbox::open(fs.clone(), &dir, LockKind::Shared).unwrap();
+    let parse = |bytes: &[u8]| {
+        msgs.iter()
+            .find(|m| m.data == bytes)
+            .map(|m| (m.sentdate, m.cache.clone()))
+    };
+    let ours = mb
+        .mbexamine_compare_report("user/cmp", &dir.display().to_string(), &parse)
+        .unwrap();
+    let (out, err, ok) = inst.tool("mbexamine", &["-c", "user/cmp"], None);
+    assert!(ok, "mbexamine -c: {err}");
+    assert!(
+        out.contains("Failed") || out.contains("00000009"),
+        "differences shown: {out}"
+    );
+    assert_eq!(out, String::from_utf8(ours).unwrap());
+
+    let (out, _, _) = inst.tool("mbexamine", &["-q", "user/cmp"], None);
+    assert_eq!(
+        out,
+        String::from_utf8(mb.mbexamine_quota_report("user/cmp").unwrap()).unwrap()
+    );
+}
