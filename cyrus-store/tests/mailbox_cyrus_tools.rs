@@ -16,6 +16,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use cyrus_store::ids::{Uid, UniqueId};
+use cyrus_store::mailbox::examine_check::FileParse;
 use cyrus_store::mailbox::{uuid_dir, CreateSpec, ExpungeMode, FlagOp, Mailbox, SystemFlags};
 use cyrus_store::os::{FsRef, LockKind, RealFs};
 
@@ -403,9 +404,10 @@ fn mbexamine_compare_shows_the_same_differences() {
 
     let mb = Mailbox::open(fs.clone(), &dir, LockKind::Shared).unwrap();
     let parse = |bytes: &[u8]| {
-        msgs.iter()
-            .find(|m| m.data == bytes)
-            .map(|m| (m.sentdate, m.cache.clone()))
+        msgs.iter().find(|m| m.data == bytes).map(|m| FileParse {
+            sentdate: m.sentdate,
+            cache: m.cache.clone(),
+        })
     };
     let ours = mb
         .mbexamine_compare_report("user/cmp", &dir.display().to_string(), &parse)

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use cyrus_store::mailbox::examine_check::FileParse;
 use cyrus_store::mailbox::{
     synccrc, CacheItems, IndexHeader, IndexRecord, Mailbox, MailboxHeader, CACHE_FILE, HEADER_FILE,
     INDEX_FILE,
@@ -190,7 +191,7 @@ fn mbexamine_q_and_c_outputs_match_cyrus_for_every_mailbox() {
             "{stem} -q"
         );
         // Every file matches its record here, so the parser is never shown.
-        let parse = |_: &[u8]| Some((0, CacheItems::default()));
+        let parse = |_: &[u8]| Some(FileParse::default());
         let want =
             std::fs::read(fixture().join(format!("expected/mbexamine/{stem}.c.txt"))).unwrap();
         let got = mb.mbexamine_compare_report(&ext, &path, &parse).unwrap();

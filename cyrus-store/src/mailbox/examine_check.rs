@@ -37,7 +37,17 @@ pub fn quota_check(
     out.into_bytes()
 }
 
-/// What the message parser says about a file, for `mbexamine -c`.
+/// What a message parser reports about a file (the part `mbexamine -c`
+/// shows): Cyrus's `message_parse` result.
+#[derive(Debug, Clone, Default)]
+pub struct FileParse {
+    /// `Date:` truncated to the day.
+    pub sentdate: u32,
+    /// The cache items (From and Subject are shown).
+    pub cache: CacheItems,
+}
+
+/// A parsed message file, for `mbexamine -c`.
 #[derive(Debug, Clone)]
 pub struct ParsedFile {
     /// SHA-1 of the file.

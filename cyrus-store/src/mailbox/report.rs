@@ -6,7 +6,7 @@ use crate::os::OpenMode;
 use super::cache::CacheItems;
 use super::error::MailboxError;
 use super::examine::{self, ReportMessage};
-use super::examine_check::{self, DirFile, ParsedFile};
+use super::examine_check::{self, DirFile, FileParse, ParsedFile};
 use super::open::{os_err, Mailbox};
 
 impl Mailbox {
@@ -82,7 +82,7 @@ impl Mailbox {
         &self,
         extname: &str,
         path: &str,
-        parse: &dyn Fn(&[u8]) -> Option<(u32, CacheItems)>,
+        parse: &dyn Fn(&[u8]) -> Option<FileParse>,
     ) -> Result<Vec<u8>, MailboxError> {
         let names = self
             .fs
@@ -101,7 +101,7 @@ impl Mailbox {
         for uid in uids {
             let p = self.dir.join(format!("{}.", uid.0));
             let parsed = match self.fs.open(&p, OpenMode::Read).and_then(|f| f.read_all()) {
-                Ok(bytes) => parse(&bytes).map(|(sentdate, cache)| ParsedFile {
+                Ok(bytes) => parse(&bytes).map(|FileParse { sentdate, cache }| ParsedFile {
                     guid: Guid::of(&bytes),
                     size: bytes.len() as u32,
                     sentdate,
