@@ -69,25 +69,44 @@ impl Mailbox {
         Ok(done)
     }
 
-    /// Marks expunged records whose `last_updated` is before `mark` as
-    /// `UNLINKED | NEEDS_CLEANUP` (Cyrus `mailbox_expunge_cleanup`, run by
-    /// `cyr_expire -X`), then unlinks and repacks. Returns how many.
+    /// Marks expunged records whose `last_updated` is at or before `mark` as
+    /// `UNLINKED` (silently, no new MODSEQ), as Cyrus's
+    /// `mailbox_expunge_cleanup` does for `cyr_expire -X`; `first_expunged`
+    /// becomes the oldest expunge still kept. Then unlinks and repacks.
+    /// Returns how many records were marked.
     pub fn expire_expunged(&mut self, mark: u32, now: u32) -> Result<usize, MailboxError> {
         let mut ch = self.begin()?;
         let mut n = 0;
+        let mut dirty = false;
+        let mut first_expunged = 0;
         for pos in 0..self.records.len() {
             let old = &self.records[pos];
-            if !old.is_expunged() || old.is_unlinked() || old.last_updated >= mark {
+            if old.is_unlinked() {
+                dirty = true;
                 continue;
             }
+            if !old.is_expunged() {
+                continue;
+            }
+            if old.last_updated > mark {
+                if first_expunged == 0 || first_expunged > old.last_updated {
+                    first_expunged = old.last_updated;
+                }
+                continue;
+            }
+            dirty = true;
             let mut rec = old.clone();
-            rec.internal_flags |= InternalFlags::UNLINKED | InternalFlags::NEEDS_CLEANUP;
+            rec.internal_flags |= InternalFlags::UNLINKED;
             let old = old.clone();
             self.stage_rewrite(&mut ch, pos, &old, rec, now, true);
             n += 1;
         }
-        if n > 0 {
-            ch.index.options.0 |= MailboxOptions::NEEDS_UNLINK | MailboxOptions::NEEDS_REPACK;
+        if dirty {
+            ch.index.options.0 |= MailboxOptions::NEEDS_REPACK;
+            if n > 0 {
+                ch.index.options.0 |= MailboxOptions::NEEDS_UNLINK;
+            }
+            ch.index.first_expunged = first_expunged;
             self.commit(ch)?;
             self.cleanup_after_commit(now);
         }
