@@ -194,8 +194,7 @@ impl Mailbox {
 
     /// Adds a fully built record at the end of the index in `ch`.
     pub(crate) fn stage_new_record(&self, ch: &mut Changes, rec: IndexRecord) {
-        let header = self.staged_header(ch).clone();
-        ch.count(&header, &rec);
+        ch.account(&self.header, &rec, true);
         if rec.is_expunged()
             && (ch.index.first_expunged == 0 || ch.index.first_expunged > rec.last_updated)
         {

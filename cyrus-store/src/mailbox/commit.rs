@@ -228,19 +228,14 @@ impl Mailbox {
 }
 
 impl Changes {
-    /// Removes `rec`'s contribution to the header counts and sync CRCs
-    /// (Cyrus `header_update_counts(..., 0)` and the CRC XORs).
-    pub(crate) fn uncount(&mut self, header: &MailboxHeader, rec: &IndexRecord) {
+    /// Adds (`add`) or removes `rec`'s contribution to the header counts
+    /// and sync CRCs (Cyrus `mailbox_index_update_counts`), using the
+    /// header as staged (`base` unless a new one is staged).
+    pub(crate) fn account(&mut self, base: &MailboxHeader, rec: &IndexRecord, add: bool) {
+        let header = self.header.as_ref().unwrap_or(base);
         self.index.sync_crc_basic ^= synccrc::crc_basic(header, rec);
         self.index.sync_crc_annot ^= synccrc::crc_virtannot(self.index.minor_version, rec);
-        update_counts(&mut self.index, rec, false);
-    }
-
-    /// Adds `rec`'s contribution to the header counts and sync CRCs.
-    pub(crate) fn count(&mut self, header: &MailboxHeader, rec: &IndexRecord) {
-        self.index.sync_crc_basic ^= synccrc::crc_basic(header, rec);
-        self.index.sync_crc_annot ^= synccrc::crc_virtannot(self.index.minor_version, rec);
-        update_counts(&mut self.index, rec, true);
+        update_counts(&mut self.index, rec, add);
     }
 }
 

@@ -39,13 +39,17 @@ impl Mailbox {
         now: u32,
     ) -> Result<Vec<Uid>, MailboxError> {
         let mut ch = self.begin()?;
+        let wanted = uids.map(sorted);
         let mut done = Vec::new();
         for pos in 0..self.records.len() {
             let old = &self.records[pos];
             if old.is_expunged() || !old.system_flags.contains(SystemFlags::DELETED) {
                 continue;
             }
-            if uids.is_some_and(|u| !u.contains(&old.uid)) {
+            if wanted
+                .as_ref()
+                .is_some_and(|u| u.binary_search(&old.uid).is_err())
+            {
                 continue;
             }
             let mut rec = old.clone();
@@ -183,10 +187,11 @@ impl Mailbox {
         now: u32,
     ) -> Result<Vec<(Uid, Uid)>, MailboxError> {
         let mut ch = self.begin()?;
+        let wanted = sorted(uids);
         let mut pairs = Vec::new();
         for pos in 0..self.records.len() {
             let old = self.records[pos].clone();
-            if !old.is_expunged() || old.is_unlinked() || !uids.contains(&old.uid) {
+            if !old.is_expunged() || old.is_unlinked() || wanted.binary_search(&old.uid).is_err() {
                 continue;
             }
             if ch.index.last_uid.0 == u32::MAX {
@@ -240,4 +245,10 @@ impl Mailbox {
         self.cleanup_after_commit(now);
         Ok(pairs)
     }
+}
+
+fn sorted(uids: &[Uid]) -> Vec<Uid> {
+    let mut v = uids.to_vec();
+    v.sort_unstable();
+    v
 }
