@@ -74,7 +74,7 @@ impl Mailbox {
     /// Path of the cache file whose generation matches the index: normally
     /// `cyrus.cache`, or `cyrus.cache.NEW` when a repack was interrupted
     /// between its two renames.
-    fn cache_path(&self) -> Result<PathBuf, MailboxError> {
+    pub(crate) fn cache_path(&self) -> Result<PathBuf, MailboxError> {
         let main = self.dir.join(CACHE_FILE);
         if self.cache_generation(&main)? != Some(self.index.generation_no) {
             let new = self.dir.join(format!("{CACHE_FILE}.NEW"));
@@ -114,6 +114,7 @@ impl Mailbox {
             self.fs
                 .rename(&path, &main)
                 .map_err(os_err("rename", &path))?;
+            self.cache_file = main;
             self.fs
                 .sync_dir(&self.dir)
                 .map_err(os_err("fsync", &self.dir))?;
@@ -124,7 +125,7 @@ impl Mailbox {
     /// Reads and checks the cache entry of `record` (CRC against the
     /// record's `cache_crc`, as `mailbox_cacherecord` does).
     pub fn read_cache(&self, record: &IndexRecord) -> Result<CacheItems, MailboxError> {
-        let path = self.cache_path()?;
+        let path = self.cache_file.clone();
         let f = self
             .fs
             .open(&path, OpenMode::Read)
@@ -154,7 +155,7 @@ impl Mailbox {
 
     /// Reads the whole cache file once, for walks over many records.
     pub(crate) fn cache_snapshot(&self) -> Result<CacheSnapshot, MailboxError> {
-        let path = self.cache_path()?;
+        let path = self.cache_file.clone();
         let bytes = match self.fs.open(&path, OpenMode::Read) {
             Ok(f) => f.read_all().map_err(os_err("read", &path))?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),

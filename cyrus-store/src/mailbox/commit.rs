@@ -26,7 +26,7 @@ use super::error::MailboxError;
 use super::header::{header_file_crc, MailboxHeader};
 use super::index_header::IndexHeader;
 use super::index_record::IndexRecord;
-use super::open::{os_err, Mailbox, CACHE_FILE, HEADER_FILE, INDEX_FILE};
+use super::open::{os_err, Mailbox, HEADER_FILE, INDEX_FILE};
 use super::synccrc;
 
 /// Pending changes, built in memory by an operation and applied by
@@ -51,7 +51,7 @@ impl Mailbox {
     /// Starts a change set on the current state.
     pub(crate) fn begin(&self) -> Result<Changes, MailboxError> {
         self.require_writable()?;
-        let cache_path = self.dir.join(CACHE_FILE);
+        let cache_path = self.cache_file.clone();
         let cache_base = match self
             .fs
             .metadata(&cache_path)
@@ -120,7 +120,7 @@ impl Mailbox {
         if ch.cache_tail.is_empty() {
             return Ok(());
         }
-        let path = self.dir.join(CACHE_FILE);
+        let path = self.cache_file.clone();
         let f = self
             .fs
             .open(&path, OpenMode::Create)
@@ -219,7 +219,7 @@ impl Mailbox {
             let _ = self.fs.remove_file(f);
         }
         if !ch.cache_tail.is_empty() {
-            let path = self.dir.join(CACHE_FILE);
+            let path = self.cache_file.clone();
             if let Ok(f) = self.fs.open(&path, OpenMode::ReadWrite) {
                 let _ = f.set_len(ch.cache_base);
             }

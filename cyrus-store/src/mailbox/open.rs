@@ -47,6 +47,8 @@ pub struct Mailbox {
     pub(crate) header_crc: u32,
     pub(crate) index: IndexHeader,
     pub(crate) records: Vec<IndexRecord>,
+    /// The cache file of the index's generation (normally `cyrus.cache`).
+    pub(crate) cache_file: PathBuf,
     pub(crate) poisoned: bool,
 }
 
@@ -109,8 +111,10 @@ impl Mailbox {
             header_crc: header_file_crc(&hbytes),
             index,
             records,
+            cache_file: dir.join(CACHE_FILE),
             poisoned: false,
         };
+        mb.cache_file = mb.cache_path()?;
         mb.finish_interrupted_repack()?;
         Ok(Some(mb))
     }

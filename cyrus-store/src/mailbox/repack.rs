@@ -106,6 +106,7 @@ impl Mailbox {
         // From here the new index is in place: this handle must follow it.
         let old_file = std::mem::replace(&mut self.index_file, new_file);
         let _ = old_file.unlock();
+        self.cache_file = cnew.clone();
         self.index = index;
         self.records = records;
         // Make the index rename durable on its own, so the only in-between
@@ -118,6 +119,7 @@ impl Mailbox {
         self.fs
             .rename(&cnew, &cpath)
             .map_err(os_err("rename", &cnew))?;
+        self.cache_file = cpath;
         self.fs
             .sync_dir(&self.dir)
             .map_err(os_err("fsync", &self.dir))?;
