@@ -337,3 +337,39 @@ fn acl_change() {
         },
     );
 }
+
+#[test]
+fn create_fails_cleanly() {
+    let spec = CreateSpec::new(
+        "user.test",
+        "abcdefghijklmnopqrstuvwx".try_into().unwrap(),
+        "",
+        1,
+    );
+    let mut n = 1;
+    loop {
+        let sim = SimFs::new();
+        let fs: FsRef = Arc::new(sim.clone());
+        sim.set_fault(Fault::FailAt(n));
+        let r = Mailbox::create(fs.clone(), Path::new(DIR), &spec);
+        let ops = sim.op_count();
+        sim.set_fault(Fault::None);
+        match r {
+            Ok(mb) => {
+                check_consistent(&mb);
+                mb.close();
+            }
+            // Retrying after the error works (leftover .NEW files are
+            // overwritten), unless the index rename itself got through.
+            Err(_) => match Mailbox::create(fs.clone(), Path::new(DIR), &spec) {
+                Ok(mb) => check_consistent(&mb),
+                Err(MailboxError::Exists(_)) => check_consistent(&open(&fs, LockKind::Shared)),
+                Err(e) => panic!("n={n}: {e}"),
+            },
+        }
+        if n > ops {
+            break;
+        }
+        n += 1;
+    }
+}
