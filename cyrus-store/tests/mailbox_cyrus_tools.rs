@@ -16,6 +16,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use cyrus_store::ids::{Uid, UniqueId};
+use cyrus_store::mailbox::examine_check::FileParse;
 use cyrus_store::mailbox::{uuid_dir, CreateSpec, ExpungeMode, FlagOp, Mailbox, SystemFlags};
 use cyrus_store::os::{FsRef, LockKind, RealFs};
 
@@ -192,12 +193,46 @@ fn cyrus_mbexamine_reconstruct_and_unexpunge_read_our_mailbox() {
         "mbexamine -c: {out} {err}"
     );
 
+    // Our own unexpunge on a copy, to compare with what Cyrus makes.
+    let twin = inst.root.join("twin");
+    std::fs::create_dir_all(&twin).unwrap();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), twin.join(e.file_name())).unwrap();
+    }
+    let mut ours = Mailbox::open(fs.clone(), &twin, LockKind::Exclusive).unwrap();
+    let expunged: Vec<Uid> = ours
+        .records()
+        .iter()
+        .filter(|r| r.is_expunged())
+        .map(|r| r.uid)
+        .collect();
+    ours.unexpunge(&expunged, false, 1_795_360_000).unwrap();
+
     // Now let Cyrus write: restore everything expunged, then read it back.
     let (out, err, ok) = inst.tool("unexpunge", &["-a", "user/test"], None);
     assert!(ok, "unexpunge -a failed: {out} {err}");
     let back = Mailbox::open(fs.clone(), &dir, LockKind::Shared).unwrap();
     util::check_consistent(&back);
     assert_eq!(back.index().exists as usize, msgs.len());
+    // Same records and header as Cyrus, apart from change times (and the
+    // sync CRC, which covers them).
+    let strip = |mb: &Mailbox| {
+        let mut i = mb.index().clone();
+        i.sync_crc_basic = 0;
+        let recs: Vec<_> = mb
+            .records()
+            .iter()
+            .cloned()
+            .map(|mut r| {
+                r.last_updated = 0;
+                r
+            })
+            .collect();
+        (i, recs)
+    };
+    assert_eq!(strip(&back), strip(&ours));
+    ours.close();
     let (out, _, _) = inst.tool("mbexamine", &["user/test"], None);
     let mine = back.mbexamine_report("user/test", &dir.display().to_string());
     assert_eq!(
@@ -329,11 +364,35 @@ fn cyrus_expire_repacks_our_mailbox_and_we_read_the_result() {
     mb.close();
     inst.register("user.exp", uniqueid.as_str(), uidvalidity, "exp");
 
+    // Our own expire on a copy, to compare with what Cyrus makes.
+    let twin = inst.root.join("twin");
+    std::fs::create_dir_all(&twin).unwrap();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), twin.join(e.file_name())).unwrap();
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as u32;
+    let mut ours = Mailbox::open(fs.clone(), &twin, LockKind::Exclusive).unwrap();
+    assert_eq!(ours.expire_expunged(now, now).unwrap(), 3);
+
     let (out, err, ok) = inst.tool("cyr_expire", &["-X", "0", "-v"], None);
     assert!(ok, "cyr_expire failed: {out} {err}");
     let mb = Mailbox::open(fs.clone(), &dir, LockKind::Shared).unwrap();
     util::check_consistent(&mb);
     assert_eq!(mb.index().generation_no, 1, "Cyrus repacked");
+    // Same index and cache as Cyrus, apart from the repack time.
+    let mut theirs = mb.index().clone();
+    theirs.last_repack_time = ours.index().last_repack_time;
+    assert_eq!(&theirs, ours.index());
+    assert_eq!(mb.records(), ours.records());
+    assert_eq!(
+        std::fs::read(dir.join("cyrus.cache")).unwrap(),
+        std::fs::read(twin.join("cyrus.cache")).unwrap()
+    );
+    ours.close();
     assert_eq!(mb.records().len(), msgs.len() - 3);
     assert!(!dir.join("2.").exists());
     let (out, _, _) = inst.tool("mbexamine", &["user/exp"], None);
@@ -359,5 +418,69 @@ fn cyrus_expire_repacks_our_mailbox_and_we_read_the_result() {
     assert!(
         ok && problems.is_empty(),
         "reconstruct -n reports {problems:?}"
+    );
+}
+
+#[test]
+fn mbexamine_compare_shows_the_same_differences() {
+    if !available() {
+        eprintln!(
+            "skipped: needs root, a cyrus user and {BIN}/mbexamine (Debian cyrus-common 3.6)"
+        );
+        return;
+    }
+    let inst = Instance::new("compare");
+    let fs: FsRef = Arc::new(RealFs::new());
+    let uniqueid = UniqueId::try_from("c0mpar3t3st0000000000000").unwrap();
+    let dir = uuid_dir(&inst.root.join("spool"), &uniqueid);
+    let spec = CreateSpec::new(
+        "user.cmp",
+        uniqueid.clone(),
+        "cmp\tlrswipkxtecdan\t",
+        1_795_354_276,
+    );
+    let mut mb = Mailbox::create(fs.clone(), &dir, &spec).unwrap();
+    let src = util::open_fixture("spool/uuid/1/h/1h27n4nb8groy211tvj675ss");
+    let msgs = util::fixture_messages(&src);
+    mb.append_batch(&msgs[..5], 1_795_354_300).unwrap();
+    mb.store_flags(
+        &[Uid(2)],
+        FlagOp::Add,
+        SystemFlags::DELETED,
+        &[],
+        1_795_354_400,
+    )
+    .unwrap();
+    // Record 2 stays (unlinked), its file goes; a stray file 9. appears.
+    mb.expunge(None, ExpungeMode::SemiDelayed, 1_795_354_401)
+        .unwrap();
+    let uidvalidity = mb.index().uidvalidity.0;
+    mb.close();
+    std::fs::write(dir.join("9."), &msgs[7].data).unwrap();
+    std::fs::write(dir.join("3."), &msgs[6].data).unwrap();
+    inst.register("user.cmp", uniqueid.as_str(), uidvalidity, "cmp");
+
+    let mb = Mailbox::open(fs.clone(), &dir, LockKind::Shared).unwrap();
+    let parse = |bytes: &[u8]| {
+        msgs.iter().find(|m| m.data == bytes).map(|m| FileParse {
+            sentdate: m.sentdate,
+            cache: m.cache.clone(),
+        })
+    };
+    let ours = mb
+        .mbexamine_compare_report("user/cmp", &dir.display().to_string(), &parse)
+        .unwrap();
+    let (out, err, ok) = inst.tool("mbexamine", &["-c", "user/cmp"], None);
+    assert!(ok, "mbexamine -c: {err}");
+    assert!(
+        out.contains("Failed") || out.contains("00000009"),
+        "differences shown: {out}"
+    );
+    assert_eq!(out, String::from_utf8(ours).unwrap());
+
+    let (out, _, _) = inst.tool("mbexamine", &["-q", "user/cmp"], None);
+    assert_eq!(
+        out,
+        String::from_utf8(mb.mbexamine_quota_report("user/cmp").unwrap()).unwrap()
     );
 }

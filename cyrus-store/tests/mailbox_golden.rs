@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use cyrus_store::mailbox::examine_check::FileParse;
 use cyrus_store::mailbox::{
     synccrc, CacheItems, IndexHeader, IndexRecord, Mailbox, MailboxHeader, CACHE_FILE, HEADER_FILE,
     INDEX_FILE,
@@ -174,4 +175,32 @@ fn annot_sync_crc_matches_where_only_virtual_annotations_exist() {
         checked += 1;
     }
     assert_eq!(checked, 11);
+}
+
+#[test]
+fn mbexamine_q_and_c_outputs_match_cyrus_for_every_mailbox() {
+    let mut matched = 0;
+    for (stem, ext, path, dir) in cases() {
+        let mb = Mailbox::open(fs(), &dir, LockKind::Shared).unwrap();
+        let want =
+            std::fs::read(fixture().join(format!("expected/mbexamine/{stem}.q.txt"))).unwrap();
+        let got = mb.mbexamine_quota_report(&ext).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want),
+            "{stem} -q"
+        );
+        // Every file matches its record here, so the parser is never shown.
+        let parse = |_: &[u8]| Some(FileParse::default());
+        let want =
+            std::fs::read(fixture().join(format!("expected/mbexamine/{stem}.c.txt"))).unwrap();
+        let got = mb.mbexamine_compare_report(&ext, &path, &parse).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want),
+            "{stem} -c"
+        );
+        matched += 2;
+    }
+    assert_eq!(matched, 24);
 }

@@ -395,3 +395,42 @@ fn exclusive_lock_waits_for_the_holder() {
     mb.close();
     waiter.join().unwrap();
 }
+
+#[test]
+fn v19_mailbox_keeps_deleted_and_expunged_quota_bytes() {
+    let (sim, fs) = setup();
+    let mut mb = create(&fs, Path::new(DIR));
+    mb.append_batch(&(1..=3).map(message).collect::<Vec<_>>(), 100)
+        .unwrap();
+    // Turn the index into a Cyrus 3.10 (v19) one: same records, new header.
+    let mut h = mb.index().clone();
+    mb.close();
+    h.minor_version = 19;
+    let f = sim
+        .open(
+            &Path::new(DIR).join("cyrus.index"),
+            cyrus_store::os::OpenMode::ReadWrite,
+        )
+        .unwrap();
+    f.write_all_at(&h.encode().unwrap(), 0).unwrap();
+    f.sync().unwrap();
+    let mut mb = Mailbox::open(fs.clone(), Path::new(DIR), LockKind::Exclusive).unwrap();
+    assert_eq!(mb.index().minor_version, 19);
+    let size = |u: u32| u64::from(mb.record(Uid(u)).unwrap().size);
+    let (s1, s2) = (size(1), size(2));
+    mb.store_flags(
+        &[Uid(1), Uid(2)],
+        FlagOp::Add,
+        SystemFlags::DELETED,
+        &[],
+        200,
+    )
+    .unwrap();
+    assert_eq!(mb.index().quota_deleted_used, s1 + s2);
+    mb.expunge(Some(&[Uid(1)]), ExpungeMode::Delayed, 300)
+        .unwrap();
+    let mb = reopen(&fs, mb);
+    assert_eq!(mb.index().minor_version, 19);
+    assert_eq!(mb.index().quota_deleted_used, s2);
+    assert_eq!(mb.index().quota_expunged_used, s1);
+}

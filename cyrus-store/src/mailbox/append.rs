@@ -62,6 +62,13 @@ impl Mailbox {
             }
         }
         let first_uid = ch.index.last_uid.0.wrapping_add(1);
+        if u32::try_from(msgs.len())
+            .ok()
+            .and_then(|n| ch.index.last_uid.0.checked_add(n))
+            .is_none()
+        {
+            return Err(MailboxError::UidsExhausted);
+        }
         let mut uids = Vec::with_capacity(msgs.len());
         for (n, m) in msgs.iter().enumerate() {
             let uid = Uid(first_uid + n as u32);
@@ -187,8 +194,7 @@ impl Mailbox {
 
     /// Adds a fully built record at the end of the index in `ch`.
     pub(crate) fn stage_new_record(&self, ch: &mut Changes, rec: IndexRecord) {
-        let header = self.staged_header(ch).clone();
-        ch.count(&header, &rec);
+        ch.account(&self.header, &rec, true);
         if rec.is_expunged()
             && (ch.index.first_expunged == 0 || ch.index.first_expunged > rec.last_updated)
         {

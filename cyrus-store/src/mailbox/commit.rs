@@ -26,7 +26,7 @@ use super::error::MailboxError;
 use super::header::{header_file_crc, MailboxHeader};
 use super::index_header::IndexHeader;
 use super::index_record::IndexRecord;
-use super::open::{os_err, Mailbox, CACHE_FILE, HEADER_FILE, INDEX_FILE};
+use super::open::{os_err, Mailbox, HEADER_FILE, INDEX_FILE};
 use super::synccrc;
 
 /// Pending changes, built in memory by an operation and applied by
@@ -51,7 +51,7 @@ impl Mailbox {
     /// Starts a change set on the current state.
     pub(crate) fn begin(&self) -> Result<Changes, MailboxError> {
         self.require_writable()?;
-        let cache_path = self.dir.join(CACHE_FILE);
+        let cache_path = self.cache_file.clone();
         let cache_base = match self
             .fs
             .metadata(&cache_path)
@@ -120,7 +120,7 @@ impl Mailbox {
         if ch.cache_tail.is_empty() {
             return Ok(());
         }
-        let path = self.dir.join(CACHE_FILE);
+        let path = self.cache_file.clone();
         let f = self
             .fs
             .open(&path, OpenMode::Create)
@@ -205,7 +205,8 @@ impl Mailbox {
         self.index_file
             .write_all_at(&old.encode()?, 0)
             .map_err(os_err("write", &path))?;
-        let end = self.index.record_offset(self.index.num_records + 1);
+        let end = u64::from(self.index.start_offset)
+            + u64::from(self.index.num_records) * u64::from(self.index.record_size);
         self.index_file
             .set_len(end)
             .map_err(os_err("truncate", &path))?;
@@ -218,7 +219,7 @@ impl Mailbox {
             let _ = self.fs.remove_file(f);
         }
         if !ch.cache_tail.is_empty() {
-            let path = self.dir.join(CACHE_FILE);
+            let path = self.cache_file.clone();
             if let Ok(f) = self.fs.open(&path, OpenMode::ReadWrite) {
                 let _ = f.set_len(ch.cache_base);
             }
@@ -227,28 +228,23 @@ impl Mailbox {
 }
 
 impl Changes {
-    /// Removes `rec`'s contribution to the header counts and sync CRCs
-    /// (Cyrus `header_update_counts(..., 0)` and the CRC XORs).
-    pub(crate) fn uncount(&mut self, header: &MailboxHeader, rec: &IndexRecord) {
+    /// Adds (`add`) or removes `rec`'s contribution to the header counts
+    /// and sync CRCs (Cyrus `mailbox_index_update_counts`), using the
+    /// header as staged (`base` unless a new one is staged).
+    pub(crate) fn account(&mut self, base: &MailboxHeader, rec: &IndexRecord, add: bool) {
+        let header = self.header.as_ref().unwrap_or(base);
         self.index.sync_crc_basic ^= synccrc::crc_basic(header, rec);
         self.index.sync_crc_annot ^= synccrc::crc_virtannot(self.index.minor_version, rec);
-        update_counts(&mut self.index, rec, false);
-    }
-
-    /// Adds `rec`'s contribution to the header counts and sync CRCs.
-    pub(crate) fn count(&mut self, header: &MailboxHeader, rec: &IndexRecord) {
-        self.index.sync_crc_basic ^= synccrc::crc_basic(header, rec);
-        self.index.sync_crc_annot ^= synccrc::crc_virtannot(self.index.minor_version, rec);
-        update_counts(&mut self.index, rec, true);
+        update_counts(&mut self.index, rec, add);
     }
 }
 
-/// Cyrus `header_update_counts`: expunged records count nowhere.
+/// Cyrus `header_update_counts`: expunged records count nowhere except,
+/// from v18 (Cyrus 3.8+), in `quota_expunged_used`; `\Deleted` ones also
+/// in `quota_deleted_used` (both zeroed for older versions by
+/// `IndexHeader::for_version`).
 pub(crate) fn update_counts(i: &mut IndexHeader, r: &IndexRecord, add: bool) {
     use super::flagbits::SystemFlags as F;
-    if r.is_expunged() {
-        return;
-    }
     let step = |v: &mut u32| {
         *v = if add {
             v.wrapping_add(1)
@@ -256,6 +252,20 @@ pub(crate) fn update_counts(i: &mut IndexHeader, r: &IndexRecord, add: bool) {
             v.saturating_sub(1)
         };
     };
+    let bytes = |v: &mut u64| {
+        *v = if add {
+            v.saturating_add(u64::from(r.size))
+        } else {
+            v.saturating_sub(u64::from(r.size))
+        };
+    };
+    if r.is_unlinked() && r.is_expunged() {
+        return;
+    }
+    if r.is_expunged() {
+        bytes(&mut i.quota_expunged_used);
+        return;
+    }
     if r.system_flags.contains(F::ANSWERED) {
         step(&mut i.answered);
     }
@@ -264,15 +274,11 @@ pub(crate) fn update_counts(i: &mut IndexHeader, r: &IndexRecord, add: bool) {
     }
     if r.system_flags.contains(F::DELETED) {
         step(&mut i.deleted);
+        bytes(&mut i.quota_deleted_used);
     }
     if !r.system_flags.contains(F::SEEN) {
         step(&mut i.unseen);
     }
-    if add {
-        i.exists += 1;
-        i.quota_mailbox_used += u64::from(r.size);
-    } else {
-        i.exists = i.exists.saturating_sub(1);
-        i.quota_mailbox_used = i.quota_mailbox_used.saturating_sub(u64::from(r.size));
-    }
+    step(&mut i.exists);
+    bytes(&mut i.quota_mailbox_used);
 }

@@ -119,6 +119,7 @@ impl Mailbox {
             header,
             index,
             records: Vec::new(),
+            cache_file: dir.join(super::open::CACHE_FILE),
             poisoned: false,
         })
     }

@@ -61,6 +61,9 @@ pub enum MailboxError {
     /// The mailbox already exists.
     #[error("{}: mailbox already exists", .0.display())]
     Exists(PathBuf),
+    /// UID 4294967295 has been used; the mailbox needs a new UIDVALIDITY.
+    #[error("no UIDs left in this mailbox")]
+    UidsExhausted,
     /// A message is empty or larger than 4 GiB.
     #[error("message size {0} not storable")]
     BadMessageSize(usize),

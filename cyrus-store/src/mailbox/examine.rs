@@ -8,12 +8,9 @@ use super::header::MailboxHeader;
 use super::index_header::{IndexHeader, MailboxOptions};
 use super::index_record::IndexRecord;
 
-/// C `ctime()` in UTC: `"Sun Nov 22 13:31:16 2026\n"`.
-pub fn ctime_utc(t: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+/// Broken-down UTC time: (year, month 1–12, day, weekday 0 = Sunday,
+/// hour, minute, second).
+pub(crate) fn civil_utc(t: i64) -> (i64, usize, i64, usize, i64, i64, i64) {
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
     // Civil-from-days (Howard Hinnant's algorithm).
@@ -26,20 +23,45 @@ pub fn ctime_utc(t: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{} {} {:>2} {:02}:{:02}:{:02} {}\n",
-        DAYS[days.rem_euclid(7) as usize],
-        MONTHS[(m - 1) as usize],
+    let wday = (days + 4).rem_euclid(7) as usize;
+    (
+        y,
+        m as usize,
         d,
+        wday,
         secs / 3600,
         secs / 60 % 60,
         secs % 60,
-        y
+    )
+}
+
+const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// C `ctime()` in UTC: `"Sun Nov 22 13:31:16 2026\n"`.
+pub fn ctime_utc(t: i64) -> String {
+    let (y, m, d, wd, h, mi, s) = civil_utc(t);
+    format!(
+        "{} {} {d:>2} {h:02}:{mi:02}:{s:02} {y}\n",
+        DAYS[wd],
+        MONTHS[m - 1]
+    )
+}
+
+/// Cyrus `time_to_rfc5322` in UTC: `"Wed, 10 Jan 2024 00:00:00 +0000"`.
+pub fn rfc5322_utc(t: i64) -> String {
+    let (y, m, d, wd, h, mi, s) = civil_utc(t);
+    format!(
+        "{}, {d:02} {} {y:04} {h:02}:{mi:02}:{s:02} +0000",
+        DAYS[wd],
+        MONTHS[m - 1]
     )
 }
 
 /// Appends `s` as C `printf("%.*s")` would: stops at the first NUL.
-fn push_cstr(out: &mut Vec<u8>, s: &[u8]) {
+pub(crate) fn push_cstr(out: &mut Vec<u8>, s: &[u8]) {
     let end = s.iter().position(|&b| b == 0).unwrap_or(s.len());
     out.extend_from_slice(&s[..end]);
 }
@@ -271,5 +293,9 @@ mod tests {
         assert_eq!(ctime_utc(1_795_354_276), "Sun Nov 22 13:31:16 2026\n");
         assert_eq!(ctime_utc(1_704_412_800), "Fri Jan  5 00:00:00 2024\n");
         assert_eq!(ctime_utc(951_782_400), "Tue Feb 29 00:00:00 2000\n");
+        assert_eq!(
+            rfc5322_utc(1_704_844_800),
+            "Wed, 10 Jan 2024 00:00:00 +0000"
+        );
     }
 }

@@ -39,13 +39,17 @@ impl Mailbox {
         now: u32,
     ) -> Result<Vec<Uid>, MailboxError> {
         let mut ch = self.begin()?;
+        let wanted = uids.map(sorted);
         let mut done = Vec::new();
         for pos in 0..self.records.len() {
             let old = &self.records[pos];
             if old.is_expunged() || !old.system_flags.contains(SystemFlags::DELETED) {
                 continue;
             }
-            if uids.is_some_and(|u| !u.contains(&old.uid)) {
+            if wanted
+                .as_ref()
+                .is_some_and(|u| u.binary_search(&old.uid).is_err())
+            {
                 continue;
             }
             let mut rec = old.clone();
@@ -69,25 +73,44 @@ impl Mailbox {
         Ok(done)
     }
 
-    /// Marks expunged records whose `last_updated` is before `mark` as
-    /// `UNLINKED | NEEDS_CLEANUP` (Cyrus `mailbox_expunge_cleanup`, run by
-    /// `cyr_expire -X`), then unlinks and repacks. Returns how many.
+    /// Marks expunged records whose `last_updated` is at or before `mark` as
+    /// `UNLINKED` (silently, no new MODSEQ), as Cyrus's
+    /// `mailbox_expunge_cleanup` does for `cyr_expire -X`; `first_expunged`
+    /// becomes the oldest expunge still kept. Then unlinks and repacks.
+    /// Returns how many records were marked.
     pub fn expire_expunged(&mut self, mark: u32, now: u32) -> Result<usize, MailboxError> {
         let mut ch = self.begin()?;
         let mut n = 0;
+        let mut dirty = false;
+        let mut first_expunged = 0;
         for pos in 0..self.records.len() {
             let old = &self.records[pos];
-            if !old.is_expunged() || old.is_unlinked() || old.last_updated >= mark {
+            if old.is_unlinked() {
+                dirty = true;
                 continue;
             }
+            if !old.is_expunged() {
+                continue;
+            }
+            if old.last_updated > mark {
+                if first_expunged == 0 || first_expunged > old.last_updated {
+                    first_expunged = old.last_updated;
+                }
+                continue;
+            }
+            dirty = true;
             let mut rec = old.clone();
-            rec.internal_flags |= InternalFlags::UNLINKED | InternalFlags::NEEDS_CLEANUP;
+            rec.internal_flags |= InternalFlags::UNLINKED;
             let old = old.clone();
             self.stage_rewrite(&mut ch, pos, &old, rec, now, true);
             n += 1;
         }
-        if n > 0 {
-            ch.index.options.0 |= MailboxOptions::NEEDS_UNLINK | MailboxOptions::NEEDS_REPACK;
+        if dirty {
+            ch.index.options.0 |= MailboxOptions::NEEDS_REPACK;
+            if n > 0 {
+                ch.index.options.0 |= MailboxOptions::NEEDS_UNLINK;
+            }
+            ch.index.first_expunged = first_expunged;
             self.commit(ch)?;
             self.cleanup_after_commit(now);
         }
@@ -164,11 +187,18 @@ impl Mailbox {
         now: u32,
     ) -> Result<Vec<(Uid, Uid)>, MailboxError> {
         let mut ch = self.begin()?;
+        let wanted = sorted(uids);
         let mut pairs = Vec::new();
         for pos in 0..self.records.len() {
             let old = self.records[pos].clone();
-            if !old.is_expunged() || old.is_unlinked() || !uids.contains(&old.uid) {
+            if !old.is_expunged() || old.is_unlinked() || wanted.binary_search(&old.uid).is_err() {
                 continue;
+            }
+            if ch.index.last_uid.0 == u32::MAX {
+                for f in &ch.new_files {
+                    let _ = self.fs.remove_file(f);
+                }
+                return Err(MailboxError::UidsExhausted);
             }
             let new_uid = ch.index.last_uid.next();
             let from = self.message_path(old.uid);
@@ -215,4 +245,10 @@ impl Mailbox {
         self.cleanup_after_commit(now);
         Ok(pairs)
     }
+}
+
+fn sorted(uids: &[Uid]) -> Vec<Uid> {
+    let mut v = uids.to_vec();
+    v.sort_unstable();
+    v
 }

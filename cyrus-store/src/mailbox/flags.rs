@@ -144,14 +144,13 @@ impl Mailbox {
         now: u32,
         silent: bool,
     ) {
-        let header = self.staged_header(ch).clone();
-        ch.uncount(&header, old);
+        ch.account(&self.header, old, false);
         if !silent {
             ch.index.highestmodseq = ch.index.highestmodseq.next();
             rec.modseq = ch.index.highestmodseq;
             rec.last_updated = now;
         }
-        ch.count(&header, &rec);
+        ch.account(&self.header, &rec, true);
         if rec.is_expunged()
             && !old.is_expunged()
             && (ch.index.first_expunged == 0 || ch.index.first_expunged > rec.last_updated)

@@ -2,8 +2,9 @@
 //!
 //! Layouts by minor version follow Cyrus 3.6's
 //! `mailbox_buf_to_index_header` / `mailbox_index_header_to_buf`: v6–v17
-//! (header sizes 76, 92, 96, 128, 160), plus the reordered v19 header of
-//! Cyrus 3.10 for reading and writing. The last four bytes of a v12+ header
+//! (header sizes 76, 92, 96, 128, 160), v18 (v17 plus the deleted/expunged
+//! quota fields of Cyrus 3.8) and the reordered v19 header of Cyrus 3.10
+//! (checked against 3.10.3's `mailbox.h`), for reading and writing. The last four bytes of a v12+ header
 //! are the CRC32 of the bytes before them.
 
 use std::path::Path;
@@ -85,9 +86,9 @@ pub struct IndexHeader {
     pub unseen: u32,
     pub createdmodseq: Modseq,
     pub changes_epoch: u32,
-    /// v19 only.
+    /// v18+ (Cyrus 3.8/3.10): bytes of `\Deleted` messages.
     pub quota_deleted_used: u64,
-    /// v19 only.
+    /// v18+ (Cyrus 3.8/3.10): bytes of expunged messages.
     pub quota_expunged_used: u64,
 }
 
@@ -102,7 +103,7 @@ pub fn layout(minor_version: u32) -> Option<(usize, usize)> {
         12 => (128, 96),
         13 => (128, 104),
         14 | 15 => (160, 104),
-        16 | 17 | 19 => (160, 112),
+        16..=19 => (160, 112),
         _ => return None,
     })
 }
@@ -227,6 +228,10 @@ impl IndexHeader {
             if minor >= 17 {
                 i.changes_epoch = be32(b, 136);
             }
+            if minor >= 18 {
+                i.quota_deleted_used = be64(b, 140);
+                i.quota_expunged_used = be64(b, 148);
+            }
         }
         if minor >= 12 {
             let stored = be32(b, hlen - 4);
@@ -251,7 +256,7 @@ impl IndexHeader {
             i.deletedmodseq = i.highestmodseq;
             i.exists = i.num_records;
         }
-        if minor < 17 && minor != 19 {
+        if minor < 17 {
             i.changes_epoch = i.last_repack_time;
         }
         Ok(i)
@@ -281,7 +286,8 @@ impl IndexHeader {
 
     /// The header as its minor version can store it: fields the layout
     /// lacks (v12: POP3 show-after, annotation bytes and CRC; before v14:
-    /// unseen) read back as zero, so they are zeroed.
+    /// unseen; before v18: deleted/expunged quota bytes) read back as zero,
+    /// so they are zeroed.
     pub fn for_version(mut self) -> IndexHeader {
         if self.minor_version < 13 {
             self.pop3_show_after = 0;
@@ -290,6 +296,10 @@ impl IndexHeader {
         }
         if self.minor_version < 14 {
             self.unseen = 0;
+        }
+        if self.minor_version < 18 {
+            self.quota_deleted_used = 0;
+            self.quota_expunged_used = 0;
         }
         self
     }
@@ -369,6 +379,10 @@ impl IndexHeader {
             if minor > 16 {
                 put32(&mut b, 136, self.changes_epoch);
             }
+            if minor > 17 {
+                put64(&mut b, 140, self.quota_deleted_used);
+                put64(&mut b, 148, self.quota_expunged_used);
+            }
         }
         let crc = crc32fast::hash(&b[..hlen - 4]);
         put32(&mut b, hlen - 4, crc);
@@ -389,7 +403,7 @@ mod tests {
 
     #[test]
     fn round_trip_each_writable_version() {
-        for minor in [12, 13, 14, 15, 16, 17, 19] {
+        for minor in [12, 13, 14, 15, 16, 17, 18, 19] {
             let (hlen, rlen) = layout(minor).unwrap();
             let mut h = IndexHeader::new_v17(UidValidity(7), Modseq(9), 1, 100);
             h.minor_version = minor;
@@ -407,6 +421,10 @@ mod tests {
             }
             if minor < 16 {
                 h.createdmodseq = Modseq(0);
+            }
+            if minor >= 18 {
+                h.quota_deleted_used = 5;
+                h.quota_expunged_used = 1 << 40;
             }
             let b = h.encode().unwrap();
             assert_eq!(b.len(), hlen);

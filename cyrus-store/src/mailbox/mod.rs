@@ -3,16 +3,19 @@
 //! repack) under the mailbox lock.
 //!
 //! Codecs (pure, no I/O): [`header`], [`index_header`], [`index_record`],
-//! [`cache`], [`synccrc`], [`examine`] (mbexamine-format reports).
+//! [`cache`], [`synccrc`], [`examine`] and [`examine_check`] (mbexamine-format
+//! reports).
 //! Operations on an open [`Mailbox`]: `open`, `create`, `append`, `flags`,
 //! `expunge`, `repack`, `properties`, all committed through `commit` (crash-safe order).
 
 mod append;
 pub mod cache;
+mod cache_file;
 mod commit;
 mod create;
 mod error;
 pub mod examine;
+pub mod examine_check;
 mod expunge;
 mod flagbits;
 mod flags;

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use crate::ids::Uid;
 use crate::os::{File, FsRef, LockKind, OpenMode, OsError};
 
-use super::cache::{self, CacheItems};
 use super::error::MailboxError;
 use super::header::{header_file_crc, MailboxHeader};
 use super::index_header::IndexHeader;
@@ -48,6 +47,8 @@ pub struct Mailbox {
     pub(crate) header_crc: u32,
     pub(crate) index: IndexHeader,
     pub(crate) records: Vec<IndexRecord>,
+    /// The cache file of the index's generation (normally `cyrus.cache`).
+    pub(crate) cache_file: PathBuf,
     pub(crate) poisoned: bool,
 }
 
@@ -110,8 +111,10 @@ impl Mailbox {
             header_crc: header_file_crc(&hbytes),
             index,
             records,
+            cache_file: dir.join(CACHE_FILE),
             poisoned: false,
         };
+        mb.cache_file = mb.cache_path()?;
         mb.finish_interrupted_repack()?;
         Ok(Some(mb))
     }
@@ -173,107 +176,6 @@ impl Mailbox {
         f.read_all().map_err(os_err("read", &p))
     }
 
-    /// Path of the cache file whose generation matches the index: normally
-    /// `cyrus.cache`, or `cyrus.cache.NEW` when a repack was interrupted
-    /// between its two renames.
-    fn cache_path(&self) -> Result<PathBuf, MailboxError> {
-        let main = self.dir.join(CACHE_FILE);
-        if self.cache_generation(&main)? != Some(self.index.generation_no) {
-            let new = self.dir.join(format!("{CACHE_FILE}.NEW"));
-            if self.cache_generation(&new)? == Some(self.index.generation_no) {
-                return Ok(new);
-            }
-        }
-        Ok(main)
-    }
-
-    fn cache_generation(&self, path: &Path) -> Result<Option<u32>, MailboxError> {
-        match self.fs.open(path, OpenMode::Read) {
-            Ok(f) => {
-                let mut b = [0u8; 4];
-                match f.read_exact_at(&mut b, 0) {
-                    Ok(()) => Ok(Some(u32::from_be_bytes(b))),
-                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(None),
-                    Err(e) => Err(os_err("read", path)(e)),
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(os_err("open", path)(e)),
-        }
-    }
-
-    /// A repack renames `cyrus.index.NEW` and then `cyrus.cache.NEW`; after
-    /// a crash between the two the new cache is still under its `.NEW`
-    /// name. With the exclusive lock, finish the rename (this is the
-    /// repack's own last step, not a repair); readers use the `.NEW` file.
-    fn finish_interrupted_repack(&mut self) -> Result<(), MailboxError> {
-        if self.lock != LockKind::Exclusive {
-            return Ok(());
-        }
-        let main = self.dir.join(CACHE_FILE);
-        let path = self.cache_path()?;
-        if path != main {
-            self.fs
-                .rename(&path, &main)
-                .map_err(os_err("rename", &path))?;
-            self.fs
-                .sync_dir(&self.dir)
-                .map_err(os_err("fsync", &self.dir))?;
-        }
-        Ok(())
-    }
-
-    /// Reads and checks the cache entry of `record` (CRC against the
-    /// record's `cache_crc`, as `mailbox_cacherecord` does).
-    pub fn read_cache(&self, record: &IndexRecord) -> Result<CacheItems, MailboxError> {
-        let path = self.cache_path()?;
-        let f = self
-            .fs
-            .open(&path, OpenMode::Read)
-            .map_err(os_err("open", &path))?;
-        let len = f.len().map_err(os_err("stat", &path))?;
-        let start = record.cache_offset;
-        if start < 4 || start >= len {
-            return Err(MailboxError::bad_format(
-                &path,
-                start,
-                format!("cache offset of UID {} outside the file", record.uid),
-            ));
-        }
-        // Entries are small; read a window and widen it if the entry is longer.
-        let mut window = 16 * 1024u64;
-        loop {
-            let want = window.min(len - start) as usize;
-            let mut buf = vec![0u8; 4 + want];
-            f.read_exact_at(&mut buf[4..], start)
-                .map_err(os_err("read", &path))?;
-            match CacheItems::decode_at(&buf, 4, &path) {
-                Ok((items, n)) => {
-                    let computed = cache::cache_crc(&buf[4..4 + n]);
-                    if record.cache_crc != 0 && computed != record.cache_crc {
-                        return Err(MailboxError::Checksum {
-                            file: path,
-                            offset: start,
-                            what: "cache entry CRC",
-                            stored: record.cache_crc,
-                            computed,
-                        });
-                    }
-                    return Ok(items);
-                }
-                Err(e) if (want as u64) >= len - start => {
-                    return Err(match e {
-                        MailboxError::BadFormat { what, offset, .. } => {
-                            MailboxError::bad_format(&path, start + offset.saturating_sub(4), what)
-                        }
-                        other => other,
-                    })
-                }
-                Err(_) => window *= 4,
-            }
-        }
-    }
-
     pub(crate) fn require_writable(&self) -> Result<(), MailboxError> {
         if self.poisoned {
             return Err(MailboxError::Poisoned);
@@ -296,7 +198,8 @@ pub(crate) fn decode_records(
     index: &IndexHeader,
     path: &Path,
 ) -> Result<Vec<IndexRecord>, MailboxError> {
-    let need = index.record_offset(index.num_records + 1);
+    let need =
+        u64::from(index.start_offset) + u64::from(index.num_records) * u64::from(index.record_size);
     if (bytes.len() as u64) < need || index.record_size == 0 {
         return Err(MailboxError::bad_format(
             path,

@@ -31,6 +31,7 @@ impl Mailbox {
         let mut records: Vec<IndexRecord> = Vec::with_capacity(self.records.len());
         let mut cache = index.generation_no.to_be_bytes().to_vec();
         let mut unlinked = false;
+        let snapshot = self.cache_snapshot()?;
         for old in &self.records {
             // Files of records already durably marked UNLINKED go first.
             if old.is_unlinked() {
@@ -50,7 +51,7 @@ impl Mailbox {
             }
             let mut rec = old.clone();
             rec.internal_flags = rec.internal_flags.without(InternalFlags::NEEDS_CLEANUP);
-            let items = self.read_cache(old)?;
+            let items = snapshot.entry(old)?;
             rec.cache_offset = cache.len() as u64;
             cache.extend_from_slice(&items.encode());
             records.push(rec);
@@ -105,6 +106,7 @@ impl Mailbox {
         // From here the new index is in place: this handle must follow it.
         let old_file = std::mem::replace(&mut self.index_file, new_file);
         let _ = old_file.unlock();
+        self.cache_file = cnew.clone();
         self.index = index;
         self.records = records;
         // Make the index rename durable on its own, so the only in-between
@@ -117,6 +119,7 @@ impl Mailbox {
         self.fs
             .rename(&cnew, &cpath)
             .map_err(os_err("rename", &cnew))?;
+        self.cache_file = cpath;
         self.fs
             .sync_dir(&self.dir)
             .map_err(os_err("fsync", &self.dir))?;
