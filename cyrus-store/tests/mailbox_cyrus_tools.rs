@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 use cyrus_store::ids::{Uid, UniqueId};
 use cyrus_store::mailbox::examine_check::FileParse;
-use cyrus_store::mailbox::{uuid_dir, CreateSpec, ExpungeMode, FlagOp, Mailbox, SystemFlags};
+use cyrus_store::mailbox::{CreateSpec, ExpungeMode, FlagOp, Mailbox, SystemFlags};
+use cyrus_store::mboxname::uuid_dir;
 use cyrus_store::os::{FsRef, LockKind, RealFs};
 
 const BIN: &str = "/usr/lib/cyrus/bin";

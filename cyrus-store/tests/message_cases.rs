@@ -12,13 +12,13 @@ fn groups_in_envelope_and_search_string() {
     let m = parse(b"From: a@b\r\nTo: Team: x@y, \"Q, R\" <q@r>;, undisclosed:;\r\n\r\nbody\r\n");
     let c = m.cache_items();
     assert_eq!(
-        s(&c.envelope),
+        s(c.envelope()),
         "(NIL NIL ((NIL NIL \"a\" \"b\")) ((NIL NIL \"a\" \"b\")) ((NIL NIL \"a\" \"b\")) \
          ((NIL NIL \"Team\" NIL)(NIL NIL \"x\" \"y\")(\"Q, R\" NIL \"q\" \"r\")(NIL NIL NIL NIL)\
          (NIL NIL \"undisclosed\" NIL)(NIL NIL NIL NIL)) NIL NIL NIL NIL)"
     );
-    assert_eq!(s(&c.to), "Team:<x@y>,\"Q, R\" <q@r>;,undisclosed:;");
-    assert_eq!(s(&c.from), "<a@b>");
+    assert_eq!(s(c.to()), "Team:<x@y>,\"Q, R\" <q@r>;,undisclosed:;");
+    assert_eq!(s(c.from()), "<a@b>");
 }
 
 #[test]
@@ -29,10 +29,10 @@ fn encoded_words_in_subject_and_names() {
     );
     let c = m.cache_items();
     let subj = "café crème";
-    assert_eq!(s(&c.subject), format!("{{{}}}\r\n{subj}", subj.len()));
-    assert_eq!(s(&c.from), "\"André\" <a@example.org>");
+    assert_eq!(s(c.subject()), format!("{{{}}}\r\n{subj}", subj.len()));
+    assert_eq!(s(c.from()), "\"André\" <a@example.org>");
     // The envelope keeps the raw, encoded text.
-    assert!(s(&c.envelope).contains("\"=?UTF-8?Q?caf=C3=A9?= =?ISO-8859-1?Q?_cr=E8me?=\""));
+    assert!(s(c.envelope()).contains("\"=?UTF-8?Q?caf=C3=A9?= =?ISO-8859-1?Q?_cr=E8me?=\""));
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn rfc2231_continuations_in_bodystructure() {
     );
     let c = m.cache_items();
     assert_eq!(
-        s(&c.bodystructure),
+        s(c.bodystructure()),
         "(\"APPLICATION\" \"PDF\" (\"NAME\" \"long name.pdf\") NIL NIL \"BASE64\" 10 NIL \
          (\"ATTACHMENT\" (\"FILENAME*\" {24}\r\nutf-8''%C3%A9t%C3%A9.pdf)) NIL NIL)"
     );
@@ -59,7 +59,7 @@ Subject: inner\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
 --b\r\n\r\none\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>two</p>\r\n--b--\r\n";
     let m = parse(raw);
     let c = m.cache_items();
-    let body = s(&c.body);
+    let body = s(c.body());
     assert!(
         body.starts_with("(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" "),
         "{body}"
@@ -79,12 +79,12 @@ Subject: inner\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
 fn missing_headers() {
     let m = parse(b"\r\nbody");
     let c = m.cache_items();
-    assert_eq!(s(&c.envelope), "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)");
+    assert_eq!(s(c.envelope()), "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)");
     assert_eq!(
-        s(&c.bodystructure),
+        s(c.bodystructure()),
         "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 4 0 NIL NIL NIL NIL)"
     );
-    assert_eq!(s(&c.subject), "NIL");
+    assert_eq!(s(c.subject()), "NIL");
     assert_eq!(m.header_size(), 2);
     assert_eq!(m.index_dates(86_400 * 3 + 5), (86_400 * 3, 86_400 * 3 + 5));
 }
@@ -97,11 +97,11 @@ fn bare_lf_message_is_all_header() {
     assert_eq!(m.header_size() as usize, raw.len());
     let c = m.cache_items();
     assert_eq!(
-        s(&c.body),
+        s(c.body()),
         "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 0 0)"
     );
-    assert_eq!(s(&c.subject), "\"x\"");
-    assert_eq!(s(&c.to), "<a@b>");
+    assert_eq!(s(c.subject()), "\"x\"");
+    assert_eq!(s(c.to()), "<a@b>");
 }
 
 #[test]
@@ -110,7 +110,7 @@ fn nul_byte_ends_header_text() {
     assert_eq!(m.header_size(), 10);
     // Sizes come from the C string, offsets from the real bytes.
     assert_eq!(m.root.content_offset, 16);
-    assert_eq!(s(&m.cache_items().subject), "\"a\"");
+    assert_eq!(s(m.cache_items().subject()), "\"a\"");
 }
 
 /// Line counts exclude the CRLF that belongs to the next boundary.
@@ -122,7 +122,7 @@ caf=C3=A9\r\n--xx\r\n\r\nsecond\r\n--xx--\r\nepilogue\r\n";
     let m = parse(raw);
     let c = m.cache_items();
     assert_eq!(
-        s(&c.body),
+        s(c.body()),
         "((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"QUOTED-PRINTABLE\" 9 0)\
          (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 0) \"ALTERNATIVE\")"
     );
@@ -132,9 +132,9 @@ caf=C3=A9\r\n--xx\r\n\r\nsecond\r\n--xx--\r\nepilogue\r\n";
         "café".as_bytes()
     );
     // SECTION: 3 entries at the top (header + 2 parts)...
-    assert_eq!(&c.section[..4], &3u32.to_be_bytes());
+    assert_eq!(&c.section()[..4], &3u32.to_be_bytes());
     // ...and the first part's charset word: len("utf-8") padded to 8, QP.
-    let rec = c.to_record();
+    let rec = c.encode();
     assert_eq!(rec.len() % 4, 0);
 }
 
@@ -158,7 +158,7 @@ fn deep_nesting_is_bounded() {
         let raw = nested_multiparts(depth);
         let m = parse(&raw);
         let c = m.cache_items();
-        assert!(!c.bodystructure.is_empty());
+        assert!(!c.bodystructure().is_empty());
     }
     let mut raw = Vec::new();
     for _ in 0..5000 {
@@ -166,14 +166,14 @@ fn deep_nesting_is_bounded() {
     }
     raw.extend_from_slice(b"\r\nend\r\n");
     let m = parse(&raw);
-    assert!(!m.cache_items().section.is_empty());
+    assert!(!m.cache_items().section().is_empty());
 }
 
 #[test]
 fn zero_part_multipart_becomes_empty_text() {
     let m = parse(b"Content-Type: multipart/mixed\r\n\r\nno boundary here\r\n");
     assert_eq!(
-        s(&m.cache_items().body),
+        s(m.cache_items().body()),
         "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 0 0)"
     );
 }

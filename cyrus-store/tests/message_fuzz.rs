@@ -45,7 +45,7 @@ proptest! {
     fn random_bytes_never_panic(raw in proptest::collection::vec(any::<u8>(), 0..2000)) {
         let m = parse(&raw);
         let items = m.cache_items();
-        let _ = items.to_record();
+        let _ = items.encode();
         let _ = (m.header_size(), m.sent_date(), m.gmtime(), m.index_dates(1));
         check_bounds(&m.root, raw.len());
     }
@@ -55,7 +55,7 @@ proptest! {
         let raw: Vec<u8> = frags.concat();
         let m = parse(&raw);
         let items = m.cache_items();
-        let _ = items.to_record();
+        let _ = items.encode();
         check_bounds(&m.root, raw.len());
         for n in 1..4u32 {
             if let Some(p) = m.part(&[n]) {

@@ -2,6 +2,8 @@
 //! protocol front-end would: create mailboxes, append, quota, delete, and
 //! reopen to check that everything is still there.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use cyrus_store::mailbox::SystemFlags;
@@ -18,9 +20,16 @@ fn create_append_reopen() {
     let site = Site::new();
     let s = &site.store;
     let inbox = mbox("user.alice");
-    let e = s.create_mailbox(&inbox, &NewMailbox::default(), NOW).unwrap();
-    assert_eq!(e.acl.as_ref().unwrap().to_cyrus_string(), "alice\tlrswipkxtecdan\t");
-    let sent = s.create_mailbox(&mbox("user.alice.Sent"), &NewMailbox::default(), NOW).unwrap();
+    let e = s
+        .create_mailbox(&inbox, &NewMailbox::default(), NOW)
+        .unwrap();
+    assert_eq!(
+        e.acl.as_ref().unwrap().to_cyrus_string(),
+        "alice\tlrswipkxtecdan\t"
+    );
+    let sent = s
+        .create_mailbox(&mbox("user.alice.Sent"), &NewMailbox::default(), NOW)
+        .unwrap();
     assert_eq!(sent.acl, e.acl, "a child copies its parent's ACL");
     assert!(matches!(
         s.create_mailbox(&inbox, &NewMailbox::default(), NOW),
@@ -60,12 +69,24 @@ fn create_append_reopen() {
     let r1 = &mb.records()[0];
     assert!(r1.system_flags.contains(SystemFlags::SEEN));
     assert_eq!(r1.internaldate, 1_704_000_000);
-    assert_eq!(mb.header().user_flags.first().and_then(|f| f.as_deref()), Some("$Forwarded"));
+    assert_eq!(
+        mb.header().user_flags.first().and_then(|f| f.as_deref()),
+        Some("$Forwarded")
+    );
     assert_eq!(mb.read_message(r1.uid).unwrap(), m1);
     let cache = mb.read_cache(&mb.records()[1]).unwrap();
     let parsed = cyrus_store::message::parse(&m2).cache_items();
-    assert_eq!(cache.0[1], parsed.bodystructure, "BODYSTRUCTURE cached as parsed");
-    let names: Vec<String> = s2.all_mailboxes().unwrap().iter().map(|e| e.name.to_internal()).collect();
+    assert_eq!(
+        cache.0[1],
+        parsed.bodystructure(),
+        "BODYSTRUCTURE cached as parsed"
+    );
+    let names: Vec<String> = s2
+        .all_mailboxes()
+        .unwrap()
+        .iter()
+        .map(|e| e.name.to_internal())
+        .collect();
     assert_eq!(names, ["user.alice", "user.alice.Sent"]);
 }
 
@@ -74,36 +95,71 @@ fn quota_is_counted_and_enforced() {
     let site = Site::new();
     let s = &site.store;
     let inbox = mbox("user.bob");
-    s.create_mailbox(&inbox, &NewMailbox::default(), NOW).unwrap();
-    let big = fixture_message("12-lmtp-alice-200k.eml");
-    s.append(&inbox, &[AppendRequest { data: big.clone(), ..Default::default() }], NOW)
+    s.create_mailbox(&inbox, &NewMailbox::default(), NOW)
         .unwrap();
+    let big = fixture_message("12-lmtp-alice-200k.eml");
+    s.append(
+        &inbox,
+        &[AppendRequest {
+            data: big.clone(),
+            ..Default::default()
+        }],
+        NOW,
+    )
+    .unwrap();
     // A new root counts what is already there.
     let q = s
-        .set_quota(&inbox, &[(QuotaResource::Storage, Some(300)), (QuotaResource::Message, Some(10))])
+        .set_quota(
+            &inbox,
+            &[
+                (QuotaResource::Storage, Some(300)),
+                (QuotaResource::Message, Some(10)),
+            ],
+        )
         .unwrap();
     assert_eq!(q.used(QuotaResource::Storage), big.len() as i64);
     assert_eq!(q.used(QuotaResource::Message), 1);
     assert_eq!(q.used(QuotaResource::NumFolders), 1);
     // Children created later are under the root too.
     let work = mbox("user.bob.Work");
-    s.create_mailbox(&work, &NewMailbox::default(), NOW).unwrap();
+    s.create_mailbox(&work, &NewMailbox::default(), NOW)
+        .unwrap();
     let (_, mb) = s.open_mailbox(&work, LockKind::Shared).unwrap();
     assert_eq!(mb.header().quotaroot.as_deref(), Some("user.bob"));
     drop(mb);
     // 200 KB used of 300 KiB: another 200 KB does not fit, nothing is stored.
     let err = s
-        .append(&work, &[AppendRequest { data: big.clone(), ..Default::default() }], NOW)
+        .append(
+            &work,
+            &[AppendRequest {
+                data: big.clone(),
+                ..Default::default()
+            }],
+            NOW,
+        )
         .unwrap_err();
-    assert!(matches!(err, Error::OverQuota(QuotaResource::Storage)), "{err}");
+    assert!(
+        matches!(err, Error::OverQuota(QuotaResource::Storage)),
+        "{err}"
+    );
     let (_, mb) = s.open_mailbox(&work, LockKind::Shared).unwrap();
     assert_eq!(mb.index().exists, 0);
     drop(mb);
     let small = fixture_message("01-lmtp-alice-plain-ascii.eml");
-    s.append(&work, &[AppendRequest { data: small.clone(), ..Default::default() }], NOW)
-        .unwrap();
+    s.append(
+        &work,
+        &[AppendRequest {
+            data: small.clone(),
+            ..Default::default()
+        }],
+        NOW,
+    )
+    .unwrap();
     let q = s.quota(&inbox).unwrap().unwrap();
-    assert_eq!(q.used(QuotaResource::Storage), (big.len() + small.len()) as i64);
+    assert_eq!(
+        q.used(QuotaResource::Storage),
+        (big.len() + small.len()) as i64
+    );
     assert_eq!(q.used(QuotaResource::Message), 2);
     assert_eq!(q.used(QuotaResource::NumFolders), 2);
 }
@@ -112,12 +168,17 @@ fn quota_is_counted_and_enforced() {
 fn delayed_delete_keeps_files_and_leaves_a_tombstone() {
     let site = Site::new();
     let s = &site.store;
-    s.create_mailbox(&mbox("user.carol"), &NewMailbox::default(), NOW).unwrap();
+    s.create_mailbox(&mbox("user.carol"), &NewMailbox::default(), NOW)
+        .unwrap();
     let doomed = mbox("user.carol.ToDelete");
-    s.create_mailbox(&doomed, &NewMailbox::default(), NOW).unwrap();
+    s.create_mailbox(&doomed, &NewMailbox::default(), NOW)
+        .unwrap();
     s.append(
         &doomed,
-        &[AppendRequest { data: fixture_message("37-append-alice-ToDelete.eml"), ..Default::default() }],
+        &[AppendRequest {
+            data: fixture_message("37-append-alice-ToDelete.eml"),
+            ..Default::default()
+        }],
         NOW,
     )
     .unwrap();
@@ -126,21 +187,36 @@ fn delayed_delete_keeps_files_and_leaves_a_tombstone() {
     let deleted = MailboxName::from_internal("DELETED.user.carol.ToDelete.6B02EEA4").unwrap();
     let (entry, mb) = s.open_mailbox(&deleted, LockKind::Shared).unwrap();
     assert_eq!(mb.index().exists, 1, "the message stays for cyr_expire -D");
-    assert_eq!(mb.header().name, "user.carol.ToDelete", "files are not moved, as in Cyrus 3.6");
+    assert_eq!(
+        mb.header().name,
+        "user.carol.ToDelete",
+        "files are not moved, as in Cyrus 3.6"
+    );
     assert_eq!(entry.name, deleted);
-    assert!(matches!(s.open_mailbox(&doomed, LockKind::Shared), Err(Error::NonExistent(_))));
+    assert!(matches!(
+        s.open_mailbox(&doomed, LockKind::Shared),
+        Err(Error::NonExistent(_))
+    ));
 }
 
 #[test]
 fn missing_ancestors_become_real_mailboxes() {
     let site = Site::new();
     let s = &site.store;
-    s.create_mailbox(&mbox("user.dave"), &NewMailbox::default(), NOW).unwrap();
-    s.create_mailbox(&mbox("user.dave.a.b.c"), &NewMailbox::default(), NOW).unwrap();
+    s.create_mailbox(&mbox("user.dave"), &NewMailbox::default(), NOW)
+        .unwrap();
+    s.create_mailbox(&mbox("user.dave.a.b.c"), &NewMailbox::default(), NOW)
+        .unwrap();
     for n in ["user.dave.a", "user.dave.a.b", "user.dave.a.b.c"] {
         assert!(s.lookup(&mbox(n)).unwrap().is_some(), "{n}");
         s.open_mailbox(&mbox(n), LockKind::Shared).unwrap();
     }
-    let shared = s.create_mailbox(&mbox("shared-news"), &NewMailbox::default(), NOW).unwrap();
-    assert_eq!(shared.acl.unwrap().to_cyrus_string(), "anyone\tlrs\t", "defaultacl");
+    let shared = s
+        .create_mailbox(&mbox("shared-news"), &NewMailbox::default(), NOW)
+        .unwrap();
+    assert_eq!(
+        shared.acl.unwrap().to_cyrus_string(),
+        "anyone\tlrs\t",
+        "defaultacl"
+    );
 }

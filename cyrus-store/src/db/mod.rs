@@ -20,6 +20,6 @@ pub use error::DbError;
 pub use flat::Flat;
 pub use memory::MemDb;
 pub use open::{detect, open, OpenFlags};
-pub use quotalegacy::{dir_hash_c, QuotaLegacy, QuotaLegacyOptions};
+pub use quotalegacy::{QuotaLegacy, QuotaLegacyOptions};
 pub use skiplist::Skiplist;
 pub use twoskip::{Twoskip, TwoskipOptions};

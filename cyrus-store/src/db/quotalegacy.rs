@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use super::api::{Db, DbBackend, Walk};
 use super::error::DbError;
+use crate::mboxname::{dir_hash_byte, DirHash};
 use crate::os::{File, FsRef, LockKind, OpenMode, OsError};
 
 /// Settings that change where quotalegacy files live.
@@ -31,22 +32,14 @@ pub struct QuotaLegacyOptions {
     pub fulldirhash: bool,
 }
 
-/// Cyrus `dir_hash_c`.
-pub fn dir_hash_c(name: &[u8], full: bool) -> u8 {
-    if full {
-        let mut n: u32 = 0;
-        for &b in name.iter().take_while(|&&b| b != b'.' && b != 0) {
-            n = ((n << 3) ^ (n >> 5)) ^ u32::from(b);
-        }
-        b'A' + (n % 23) as u8
+/// Cyrus `dir_hash_c` in the quota tree's mode.
+fn dir_hash_c(name: &[u8], full: bool) -> u8 {
+    let mode = if full {
+        DirHash::Full
     } else {
-        let c = name.first().copied().unwrap_or(0).to_ascii_lowercase();
-        if c.is_ascii_lowercase() {
-            c
-        } else {
-            b'q'
-        }
-    }
+        DirHash::FirstLetter
+    };
+    dir_hash_byte(name, mode)
 }
 
 /// The hash letter of a quota root: of the part after the first '.'.

@@ -39,6 +39,61 @@ impl CacheItems {
         &self.0[item as usize]
     }
 
+    /// Item 0: the ENVELOPE response text.
+    pub fn envelope(&self) -> &[u8] {
+        self.get(CacheItem::Envelope)
+    }
+
+    /// Item 1: BODYSTRUCTURE (extended).
+    pub fn bodystructure(&self) -> &[u8] {
+        self.get(CacheItem::BodyStructure)
+    }
+
+    /// Item 2: BODY (non-extended).
+    pub fn body(&self) -> &[u8] {
+        self.get(CacheItem::Body)
+    }
+
+    /// Item 3: the binary section map.
+    pub fn section(&self) -> &[u8] {
+        self.get(CacheItem::Section)
+    }
+
+    /// Item 4: the cached header lines.
+    pub fn headers(&self) -> &[u8] {
+        self.get(CacheItem::Headers)
+    }
+
+    /// Item 5: From as a search string.
+    pub fn from(&self) -> &[u8] {
+        self.get(CacheItem::From)
+    }
+
+    /// Item 6: To as a search string.
+    pub fn to(&self) -> &[u8] {
+        self.get(CacheItem::To)
+    }
+
+    /// Item 7: Cc as a search string.
+    pub fn cc(&self) -> &[u8] {
+        self.get(CacheItem::Cc)
+    }
+
+    /// Item 8: Bcc as a search string.
+    pub fn bcc(&self) -> &[u8] {
+        self.get(CacheItem::Bcc)
+    }
+
+    /// Item 9: the decoded Subject as an nstring.
+    pub fn subject(&self) -> &[u8] {
+        self.get(CacheItem::Subject)
+    }
+
+    /// The items in cache order.
+    pub fn as_array(&self) -> [&[u8]; NUM_CACHE_ITEMS] {
+        std::array::from_fn(|i| self.0[i].as_slice())
+    }
+
     /// The entry as stored in `cyrus.cache`.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.0.iter().map(|i| i.len() + 7).sum());

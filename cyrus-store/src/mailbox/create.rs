@@ -2,7 +2,7 @@
 //! `cyrus.header` and `cyrus.index`; `cyrus.cache` appears with the first
 //! append.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::ids::{Modseq, UidValidity, UniqueId};
 use crate::os::{FsRef, LockKind, OpenMode};
@@ -51,16 +51,6 @@ impl CreateSpec {
             now,
         }
     }
-}
-
-/// Directory of a mailbox in the uuid layout: `<partition>/uuid/<c1>/<c2>/<uniqueid>`.
-pub fn uuid_dir(partition: &Path, uniqueid: &UniqueId) -> PathBuf {
-    let (a, b) = uniqueid.hash_chars();
-    partition
-        .join("uuid")
-        .join(a.to_string())
-        .join(b.to_string())
-        .join(uniqueid.as_str())
 }
 
 impl Mailbox {

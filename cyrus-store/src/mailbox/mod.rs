@@ -30,7 +30,7 @@ pub mod synccrc;
 
 pub use append::NewMessage;
 pub use cache::{CacheItem, CacheItems};
-pub use create::{uuid_dir, CreateSpec};
+pub use create::CreateSpec;
 pub use error::MailboxError;
 pub use expunge::ExpungeMode;
 pub use flagbits::{InternalFlags, SystemFlags, UserFlags};

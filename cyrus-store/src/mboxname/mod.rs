@@ -16,7 +16,8 @@ pub use error::NameError;
 pub use name::{MailboxName, DB_DOMAINSEP, DB_HIERSEP, DELETED_PREFIX};
 pub use namespace::{Namespace, NamespaceConfig, Viewer, VirtDomains};
 pub use paths::{
-    dir_hash_c, legacy_conf_path, legacy_mailbox_dir, user_conf_path, uuid_dir, DirHash, SpoolHash,
+    dir_hash_byte, dir_hash_c, legacy_conf_path, legacy_mailbox_dir, user_conf_path, uuid_dir,
+    DirHash, SpoolHash,
 };
 pub use policy::{
     policy_check, DomainPolicy, MAX_MAILBOX_BUFFER, MAX_MAILBOX_NAME, MAX_MAILBOX_PATH,

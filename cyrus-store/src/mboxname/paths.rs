@@ -29,20 +29,26 @@ pub enum SpoolHash {
 
 /// Cyrus `dir_hash_c`: the one-character directory for `name`.
 pub fn dir_hash_c(name: &str, mode: DirHash) -> char {
+    char::from(dir_hash_byte(name.as_bytes(), mode))
+}
+
+/// [`dir_hash_c`] over raw bytes (quota keys, legacy paths): the full hash
+/// covers the bytes before the first `.` or NUL.
+pub fn dir_hash_byte(name: &[u8], mode: DirHash) -> u8 {
     match mode {
         DirHash::Full => {
             let mut n: u32 = 0;
-            for &b in name.as_bytes().iter().take_while(|&&b| b != b'.') {
+            for &b in name.iter().take_while(|&&b| b != b'.' && b != 0) {
                 n = ((n << 3) ^ (n >> 5)) ^ u32::from(b);
             }
-            char::from(b'A' + (n % 23) as u8)
+            b'A' + (n % 23) as u8
         }
         DirHash::FirstLetter => {
-            let c = name.bytes().next().unwrap_or(0).to_ascii_lowercase();
+            let c = name.first().copied().unwrap_or(0).to_ascii_lowercase();
             if c.is_ascii_lowercase() {
-                char::from(c)
+                c
             } else {
-                'q'
+                b'q'
             }
         }
     }

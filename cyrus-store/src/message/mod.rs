@@ -8,7 +8,7 @@
 //!
 //! Typical use when appending a message:
 //! `let m = parse(&raw); let items = m.cache_items();` then write
-//! `items.to_record()` to cyrus.cache (its CRC-32 is the record's
+//! `items.encode()` to cyrus.cache (its CRC-32 is the record's
 //! CACHE_CRC) and take `m.header_size()`, `m.index_dates(internaldate)`
 //! and `m.size` for the index record. For `FETCH BODY[1.2]` use
 //! [`ParsedMessage::part`] and the part's offsets into the raw bytes.
@@ -36,7 +36,6 @@ mod section;
 mod transfer;
 
 pub use address::{parse_address_list, Address};
-pub use cache_items::CacheItems;
 pub use charset::decode_to_utf8;
 pub use date::{gm_time, sent_date};
 pub use envelope::write_nstring;

@@ -1,10 +1,11 @@
 //! The result of parsing one message, and the values the mailbox and IMAP
 //! layers take from it.
 
-use super::cache_items::CacheItems;
+use super::cache_items;
 use super::date;
 use super::mime::{self, BodyPart};
 use super::transfer;
+use crate::mailbox::CacheItems;
 
 /// A parsed message: the body-part tree over the raw bytes.
 #[derive(Clone, Debug)]
@@ -26,7 +27,7 @@ pub fn parse(raw: &[u8]) -> ParsedMessage {
 impl ParsedMessage {
     /// The ten cyrus.cache items.
     pub fn cache_items(&self) -> CacheItems {
-        CacheItems::build(&self.root)
+        cache_items::build(&self.root)
     }
 
     /// HEADER_SIZE for the index record.

@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::ids::Uid;
-use crate::mailbox::{CacheItems, NewMessage, SystemFlags};
+use crate::mailbox::{NewMessage, SystemFlags};
 use crate::mboxname::MailboxName;
 use crate::message;
 use crate::os::LockKind;
@@ -79,7 +79,6 @@ impl Store {
                 let parsed = message::parse(&m.data);
                 let internaldate = m.internaldate.unwrap_or(now);
                 let (sentdate, gmtime) = parsed.index_dates(internaldate);
-                let items = parsed.cache_items();
                 let (system_flags, user_flags) = split_flags(&m.flags);
                 NewMessage {
                     data: m.data.clone(),
@@ -87,7 +86,7 @@ impl Store {
                     sentdate,
                     gmtime,
                     header_size: parsed.header_size(),
-                    cache: CacheItems(items.as_array().map(<[u8]>::to_vec)),
+                    cache: parsed.cache_items(),
                     system_flags,
                     user_flags,
                     savedate: now,

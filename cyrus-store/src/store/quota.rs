@@ -39,9 +39,8 @@ impl Store {
         let mut q = match existing {
             Some(q) => q,
             None => {
-                let members = self.with_mboxlist(|db| {
-                    Ok(mboxlist::subtree(db, root, Visibility::Live)?)
-                })?;
+                let members =
+                    self.with_mboxlist(|db| Ok(mboxlist::subtree(db, root, Visibility::Live)?))?;
                 if members.is_empty() {
                     return Err(Error::NonExistent(root_name));
                 }
@@ -63,7 +62,10 @@ impl Store {
                     let used = i64::try_from(mbox.index().quota_mailbox_used).unwrap_or(i64::MAX);
                     q.apply(QuotaResource::Storage, used);
                     q.apply(QuotaResource::Message, i64::from(mbox.index().exists));
-                    q.apply(QuotaResource::AnnotationStorage, i64::from(mbox.index().quota_annot_used));
+                    q.apply(
+                        QuotaResource::AnnotationStorage,
+                        i64::from(mbox.index().quota_annot_used),
+                    );
                     q.apply(QuotaResource::NumFolders, 1);
                 }
                 q
