@@ -3,4 +3,6 @@
 //! `cyr_*` binaries.
 
 pub mod config;
+pub mod master;
+pub mod site;
 pub mod tools;

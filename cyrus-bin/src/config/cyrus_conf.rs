@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn parses_the_install_guide_sample() {
-        let text = super::super::seeds::normal_cyrus_conf();
+        let text = super::super::test_seeds::normal_cyrus_conf();
         let c = CyrusConf::parse(Path::new("cyrus.conf"), &text).expect("sample parses");
         assert_eq!(c.start.len(), 1);
         assert_eq!(c.start[0].argv(), vec!["ctl_cyrusdb", "-r"]);

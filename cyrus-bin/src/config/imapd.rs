@@ -379,7 +379,7 @@ mod tests {
 
     #[test]
     fn seed_normal_conf_is_accepted_without_warnings() {
-        let text = super::super::seeds::normal_imapd_conf();
+        let text = super::super::test_seeds::normal_imapd_conf();
         let c = parse(&text).expect("normal.conf parses");
         assert!(c.warnings().is_empty(), "{:?}", c.warnings());
         assert!(c.switch("hashimapspool"));

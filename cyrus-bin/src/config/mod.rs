@@ -7,9 +7,10 @@ mod error;
 mod imapd;
 mod listen;
 mod options_table;
-mod seeds;
 mod spec;
 mod store;
+#[cfg(test)]
+pub(crate) mod test_seeds;
 
 pub use cyrus_conf::{CyrusConf, Entry, Section};
 pub use error::ConfigError;

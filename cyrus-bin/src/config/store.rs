@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn normal_conf_becomes_store_options() {
-        let text = super::super::seeds::normal_imapd_conf();
+        let text = super::super::test_seeds::normal_imapd_conf();
         let conf = ImapdConf::parse(Path::new("imapd.conf"), &text).expect("parse");
         let o = store_options(&conf).expect("options");
         assert_eq!(o.config_dir, PathBuf::from("/var/lib/cyrus"));

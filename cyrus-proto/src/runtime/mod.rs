@@ -13,6 +13,7 @@ mod listen;
 mod notify;
 mod server;
 mod session;
+mod signal;
 mod tls;
 
 pub use bridge::{Bridge, BridgeError};
@@ -20,4 +21,5 @@ pub use listen::{ListenAddr, PeerAddr};
 pub use notify::Notifier;
 pub use server::{Server, ServiceSpec, TlsMode};
 pub use session::{ConnInfo, Output, Session, Step};
+pub use signal::shutdown_signal;
 pub use tls::{load_server_config, TlsError};

@@ -18,7 +18,7 @@ fn block(text: &str, first: &str, last: &str) -> String {
 }
 
 /// The guide's `normal.conf` for imapd.conf.
-pub(super) fn normal_imapd_conf() -> String {
+pub(crate) fn normal_imapd_conf() -> String {
     block(
         &installing_txt(),
         "# Suggested minimal imapd.conf",
@@ -27,7 +27,7 @@ pub(super) fn normal_imapd_conf() -> String {
 }
 
 /// The guide's `normal.conf` for cyrus.conf.
-pub(super) fn normal_cyrus_conf() -> String {
+pub(crate) fn normal_cyrus_conf() -> String {
     let text = installing_txt();
     let start = text
         .find("# standard standalone server implementation")

@@ -1,0 +1,8 @@
+//! The composition root: from a parsed `imapd.conf` to the running parts a
+//! daemon needs (the store, the password source, SASL settings, TLS).
+
+mod auth;
+mod build;
+
+pub use auth::authenticator;
+pub use build::Site;
