@@ -139,29 +139,30 @@ impl Store {
     /// immediate (files removed). Either way the old name becomes a
     /// tombstone and quota usage is given back.
     pub fn delete_mailbox(&self, name: &MailboxName, now: u32) -> Result<(), Error> {
-        let (entry, mbox) = self.open_mailbox(name, LockKind::Exclusive)?;
-        let hms = mbox.index().highestmodseq;
-        let used = i64::try_from(mbox.index().quota_mailbox_used).unwrap_or(i64::MAX);
-        let exists = i64::from(mbox.index().exists);
-        let quotaroot = mbox.header().quotaroot.clone();
-        let dir = self.mailbox_dir(&entry)?;
         let mut qdb = self.open_quota_db()?;
-        self.with_mboxlist(|db| {
-            if mboxlist::has_children(db, name)? && name.is_user_inbox() {
+        // Lock order: mailboxes.db, then the mailbox's index.
+        let (dir, quotaroot, used, exists) = self.with_mboxlist(|db| {
+            let entry =
+                mboxlist::lookup(db, name)?.ok_or_else(|| Error::NonExistent(name.to_internal()))?;
+            if name.is_user_inbox() && mboxlist::has_children(db, name)? {
                 return Err(Error::HasChildren(name.to_internal()));
             }
+            let dir = self.mailbox_dir(&entry)?;
+            let mbox = Mailbox::open(self.fs().clone(), &dir, LockKind::Exclusive)?;
+            let hms = mbox.index().highestmodseq;
+            let used = i64::try_from(mbox.index().quota_mailbox_used).unwrap_or(i64::MAX);
+            let exists = i64::from(mbox.index().exists);
+            let quotaroot = mbox.header().quotaroot.clone();
             match self.options().delete_mode {
                 DeleteMode::Delayed if !name.is_deleted() => {
-                    let to = name.to_deleted(now);
-                    mboxlist::rename(db, name, &to, None, hms, i64::from(now))?;
+                    mboxlist::rename(db, name, &name.to_deleted(now), None, hms, i64::from(now))?;
                 }
                 _ => {
                     mboxlist::delete(db, name, hms, i64::from(now))?;
                 }
             }
-            Ok(())
+            Ok((dir, quotaroot, used, exists))
         })?;
-        drop(mbox);
         if self.options().delete_mode == DeleteMode::Immediate || name.is_deleted() {
             self.remove_dir_all(&dir);
         }
