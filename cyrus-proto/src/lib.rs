@@ -5,3 +5,4 @@
 //! layer owns sockets, TLS, timeouts and shutdown.
 
 pub mod runtime;
+pub mod sieve;

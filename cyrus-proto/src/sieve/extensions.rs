@@ -1,0 +1,164 @@
+//! Sieve extension names (the `require` vocabulary) and the typed set of
+//! enabled extensions.
+
+use std::fmt;
+
+macro_rules! extensions {
+    ($($var:ident => $name:literal),* $(,)?) => {
+        /// A Sieve extension this implementation knows.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Extension {
+            $(#[doc = concat!("`", $name, "`")] $var,)*
+        }
+
+        impl Extension {
+            /// Every known extension, in capability order.
+            pub const ALL: &'static [Extension] = &[$(Extension::$var,)*];
+
+            /// The name used in `require` and in the SIEVE capability.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Extension::$var => $name,)*
+                }
+            }
+
+            /// Looks up a `require` name (exact, case-sensitive as in
+            /// RFC 5228 §3.2), including Cyrus's aliases.
+            pub fn from_name(s: &str) -> Option<Extension> {
+                match s {
+                    $($name => Some(Extension::$var),)*
+                    // Cyrus accepts the pre-RFC 5232 name.
+                    "imapflags" => Some(Extension::Imap4Flags),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+extensions! {
+    FileInto => "fileinto",
+    Reject => "reject",
+    Ereject => "ereject",
+    Vacation => "vacation",
+    VacationSeconds => "vacation-seconds",
+    Include => "include",
+    Envelope => "envelope",
+    Environment => "environment",
+    Body => "body",
+    Relational => "relational",
+    Regex => "regex",
+    Subaddress => "subaddress",
+    Copy => "copy",
+    Date => "date",
+    Index => "index",
+    Imap4Flags => "imap4flags",
+    Mailbox => "mailbox",
+    Variables => "variables",
+    EditHeader => "editheader",
+    Duplicate => "duplicate",
+    Ihave => "ihave",
+    SpecialUse => "special-use",
+    MailboxId => "mailboxid",
+    EncodedCharacter => "encoded-character",
+    ComparatorAsciiNumeric => "comparator-i;ascii-numeric",
+    ComparatorAsciiCasemap => "comparator-i;ascii-casemap",
+    ComparatorOctet => "comparator-i;octet",
+}
+
+impl fmt::Display for Extension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of extensions (enabled by configuration, or `require`d by a
+/// script).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExtensionSet(u64);
+
+impl ExtensionSet {
+    /// The empty set.
+    pub const fn empty() -> Self {
+        ExtensionSet(0)
+    }
+
+    /// Everything this implementation supports (the default server set).
+    pub fn all() -> Self {
+        Extension::ALL.iter().copied().collect()
+    }
+
+    /// Whether `e` is in the set.
+    pub fn contains(self, e: Extension) -> bool {
+        self.0 & bit(e) != 0
+    }
+
+    /// Adds `e`.
+    pub fn insert(&mut self, e: Extension) {
+        self.0 |= bit(e);
+    }
+
+    /// Removes `e`.
+    pub fn remove(&mut self, e: Extension) {
+        self.0 &= !bit(e);
+    }
+
+    /// The raw bit set (bit `n` = `Extension` discriminant `n`), as
+    /// stored in the compiled form.
+    pub fn to_bits(self) -> u64 {
+        self.0
+    }
+
+    /// Rebuilds a set from [`ExtensionSet::to_bits`], ignoring unknown bits.
+    pub fn from_bits(bits: u64) -> Self {
+        ExtensionSet(bits & ExtensionSet::all().0)
+    }
+
+    /// The members, in capability order.
+    pub fn iter(self) -> impl Iterator<Item = Extension> {
+        Extension::ALL.iter().copied().filter(move |e| self.contains(*e))
+    }
+
+    /// Space-separated names, as in the ManageSieve `SIEVE` capability
+    /// (RFC 5804 §1.7).
+    pub fn capability_string(self) -> String {
+        self.iter().map(Extension::name).collect::<Vec<_>>().join(" ")
+    }
+}
+
+fn bit(e: Extension) -> u64 {
+    1u64 << (e as u32)
+}
+
+impl FromIterator<Extension> for ExtensionSet {
+    fn from_iter<I: IntoIterator<Item = Extension>>(iter: I) -> Self {
+        let mut s = ExtensionSet::empty();
+        for e in iter {
+            s.insert(e);
+        }
+        s
+    }
+}
+
+/// The extensions this implementation supports, in the order ManageSieve
+/// advertises them.
+pub fn supported_extensions() -> ExtensionSet {
+    ExtensionSet::all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for e in Extension::ALL {
+            assert_eq!(Extension::from_name(e.name()), Some(*e));
+        }
+        assert_eq!(Extension::from_name("imapflags"), Some(Extension::Imap4Flags));
+        assert!(supported_extensions()
+            .capability_string()
+            .contains("fileinto reject"));
+    }
+}
