@@ -117,6 +117,7 @@ pub enum DuplicateKey {
 
 /// A test.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 #[allow(missing_docs)]
 pub enum Test {
     True,
@@ -202,6 +203,7 @@ pub enum IncludeLocation {
 
 /// A command.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 #[allow(missing_docs)]
 pub enum Command {
     If { branches: Vec<(Test, Vec<Command>)>, otherwise: Option<Vec<Command>> },

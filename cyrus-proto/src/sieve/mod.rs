@@ -36,7 +36,10 @@ pub use date::DateTime;
 pub use error::{LoadError, RuntimeError, ScriptError, Span};
 pub use extensions::{supported_extensions, Extension, ExtensionSet};
 pub use host::{EvalOptions, Host, NoHost};
-pub use ir::IncludeLocation;
+pub use ir::{
+    AddressPart, BodyTransform, Command, Comparator, DuplicateKey, FlagOp, IncludeLocation, Index,
+    Match, MatchKind, Modifier, Program, RelOp, Test, VacationArgs, Zone,
+};
 pub use message::{BodyPart, HeaderField, MessageView, ParsedMessage};
 pub use parser::ParseLimits;
 pub use script::{CompileOptions, Script};
