@@ -390,7 +390,10 @@ fn no_block(c: &CommandNode) -> Result<(), ScriptError> {
 
 fn no_tests(c: &CommandNode) -> Result<(), ScriptError> {
     if let Some(t) = c.tests.first() {
-        return Err(ScriptError::new(t.span, format!("'{}' does not take a test", c.name)));
+        return Err(ScriptError::new(
+            t.span,
+            format!("'{}' does not take a test (missing ';' before '{}'?)", c.name, t.name),
+        ));
     }
     Ok(())
 }
