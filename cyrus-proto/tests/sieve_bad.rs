@@ -11,7 +11,10 @@ fn every_bad_script_is_rejected_with_a_position() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sieve/bad");
     let mut n = 0;
     let mut failures = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("bad dir").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("bad dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
     entries.sort();
     for path in entries {
         if path.extension().and_then(|e| e.to_str()) != Some("sieve") {
@@ -35,7 +38,11 @@ fn every_bad_script_is_rejected_with_a_position() {
         let (line, col) = pos.split_once(':').expect("line:col");
         let line: usize = line.parse().expect("line number");
         let _: usize = col.parse().expect("column number");
-        assert!(line >= 1 && line <= src.lines().count() + 1, "{}: bad line in {shown}", path.display());
+        assert!(
+            line >= 1 && line <= src.lines().count() + 1,
+            "{}: bad line in {shown}",
+            path.display()
+        );
         if !shown.contains(want) {
             failures.push(format!("{}: got {shown:?}, want {want:?}", path.display()));
         }

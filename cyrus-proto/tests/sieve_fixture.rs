@@ -21,7 +21,13 @@ fn fixture_script() -> Option<String> {
     let raw = std::fs::read(fixtures().join("expected/managesieve/getscript.txt")).ok()?;
     let text = String::from_utf8(raw).ok()?;
     let (len_line, rest) = text.split_once("\r\n")?;
-    let n: usize = len_line.trim().trim_start_matches('{').trim_end_matches('}').trim_end_matches('+').parse().ok()?;
+    let n: usize = len_line
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim_end_matches('+')
+        .parse()
+        .ok()?;
     rest.get(..n).map(str::to_string)
 }
 
@@ -36,19 +42,27 @@ fn fixture_script_compiles_like_cyrus() {
         eprintln!("fixtures not present; skipping");
         return;
     };
-    let script = Script::compile(&src, &CompileOptions::default()).expect("fixture script compiles");
+    let script =
+        Script::compile(&src, &CompileOptions::default()).expect("fixture script compiles");
     // Cyrus's dump: IF HEADER Contains (ascii-casemap) HEADERS [subject]
     // PATTERNS [[list]]; FILEINTO COPY(0) FLAGS{0} CREATE(0) FOLDER Archive.
     let p = script.program();
     assert_eq!(p.commands.len(), 1);
-    let Command::If { branches, otherwise } = &p.commands[0] else {
+    let Command::If {
+        branches,
+        otherwise,
+    } = &p.commands[0]
+    else {
         panic!("expected if, got {:?}", p.commands[0]);
     };
     assert!(otherwise.is_none());
     assert_eq!(
         branches[0].0,
         Test::Header {
-            m: Match { comparator: Comparator::AsciiCasemap, kind: MatchKind::Contains },
+            m: Match {
+                comparator: Comparator::AsciiCasemap,
+                kind: MatchKind::Contains
+            },
             names: vec!["subject".into()],
             keys: vec!["[list]".into()],
             index: None,
@@ -66,13 +80,16 @@ fn fixture_script_compiles_like_cyrus() {
             mailbox_id: None
         }]
     );
-    let back = Script::from_bytes(&script.to_bytes(), &CompileOptions::default()).expect("round trip");
+    let back =
+        Script::from_bytes(&script.to_bytes(), &CompileOptions::default()).expect("round trip");
     assert_eq!(back, script);
 }
 
 #[test]
 fn fixture_decompiled_script_compiles() {
-    let Ok(dump) = std::fs::read_to_string(fixtures().join("expected/sieve/alice.fixture.bc.sieved-s.txt")) else {
+    let Ok(dump) =
+        std::fs::read_to_string(fixtures().join("expected/sieve/alice.fixture.bc.sieved-s.txt"))
+    else {
         return;
     };
     // `sieved -s` prints the decompiled source; it may be preceded by
@@ -90,16 +107,24 @@ fn fixture_messages_filed_as_cyrus_did() {
     let script = Script::compile(&src, &CompileOptions::default()).expect("compiles");
     let host = TestHost::default();
     let opts = options();
-    let out = script.evaluate(&alice_message("41-lmtp-alice-sieve-list.eml"), &host, &opts).expect("runs");
+    let out = script
+        .evaluate(&alice_message("41-lmtp-alice-sieve-list.eml"), &host, &opts)
+        .expect("runs");
     assert_eq!(out.actions, vec![fileinto("Archive")]);
 
     let mut others = 0;
     for entry in std::fs::read_dir(fixtures().join("messages")).expect("messages dir") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if !name.ends_with(".eml") || name.starts_with("41-") {
             continue;
         }
-        let out = script.evaluate(&alice_message(&name), &host, &opts).expect("runs");
+        let out = script
+            .evaluate(&alice_message(&name), &host, &opts)
+            .expect("runs");
         assert_eq!(out.actions, vec![implicit_keep()], "{name} should be kept");
         others += 1;
     }
@@ -112,7 +137,8 @@ fn fixture_script_rejected_without_imap4flags() {
         return;
     };
     let mut opts = CompileOptions::default();
-    opts.extensions.remove(cyrus_proto::sieve::Extension::Imap4Flags);
-    let e = Script::compile(&src, &opts).unwrap_err();
+    opts.extensions
+        .remove(cyrus_proto::sieve::Extension::Imap4Flags);
+    let e = Script::compile(&src, &opts).expect_err("should fail");
     assert_eq!(e.to_string(), "1:9: unsupported extension \"imap4flags\"");
 }

@@ -9,7 +9,8 @@ use cyrus_proto::sieve::{CompileOptions, ParsedMessage, Script};
 use proptest::prelude::*;
 
 fn string_lit() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 \\[\\]*?@.${}:-]{0,12}".prop_map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+    "[a-zA-Z0-9 \\[\\]*?@.${}:-]{0,12}"
+        .prop_map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
 }
 
 fn test_expr(depth: u32) -> BoxedStrategy<String> {
@@ -17,9 +18,12 @@ fn test_expr(depth: u32) -> BoxedStrategy<String> {
         Just("true".to_string()),
         Just("false".to_string()),
         (string_lit(), string_lit()).prop_map(|(a, b)| format!("header :contains {a} {b}")),
-        (string_lit(), string_lit()).prop_map(|(a, b)| format!("address :domain :matches {a} [{b}, \"x\"]")),
+        (string_lit(), string_lit())
+            .prop_map(|(a, b)| format!("address :domain :matches {a} [{b}, \"x\"]")),
         (0u64..5000).prop_map(|n| format!("size :over {n}K")),
-        (string_lit(), string_lit()).prop_map(|(a, b)| format!("string :count \"ge\" :comparator \"i;ascii-numeric\" {a} {b}")),
+        (string_lit(), string_lit()).prop_map(|(a, b)| format!(
+            "string :count \"ge\" :comparator \"i;ascii-numeric\" {a} {b}"
+        )),
         string_lit().prop_map(|a| format!("body :text :contains {a}")),
         string_lit().prop_map(|a| format!("currentdate :zone \"+0100\" \"date\" {a}")),
         string_lit().prop_map(|a| format!("hasflag {a}")),
@@ -31,8 +35,10 @@ fn test_expr(depth: u32) -> BoxedStrategy<String> {
     prop_oneof![
         leaf,
         test_expr(depth - 1).prop_map(|t| format!("not {t}")),
-        proptest::collection::vec(test_expr(depth - 1), 1..3).prop_map(|ts| format!("anyof ({})", ts.join(", "))),
-        proptest::collection::vec(test_expr(depth - 1), 1..3).prop_map(|ts| format!("allof ({})", ts.join(", "))),
+        proptest::collection::vec(test_expr(depth - 1), 1..3)
+            .prop_map(|ts| format!("anyof ({})", ts.join(", "))),
+        proptest::collection::vec(test_expr(depth - 1), 1..3)
+            .prop_map(|ts| format!("allof ({})", ts.join(", "))),
     ]
     .boxed()
 }
@@ -45,19 +51,30 @@ fn command(depth: u32) -> BoxedStrategy<String> {
         string_lit().prop_map(|s| format!("fileinto :copy {s};")),
         string_lit().prop_map(|s| format!("fileinto :flags [{s}] :create {s};")),
         Just("redirect \"a@example.com\";".to_string()),
-        ("[a-z_][a-z0-9_]{0,6}", string_lit()).prop_map(|(a, b)| format!("set :lower \"{a}\" {b};")),
+        ("[a-z_][a-z0-9_]{0,6}", string_lit())
+            .prop_map(|(a, b)| format!("set :lower \"{a}\" {b};")),
         string_lit().prop_map(|s| format!("addflag {s};")),
         string_lit().prop_map(|s| format!("addheader \"X-Test\" {s};")),
         string_lit().prop_map(|s| format!("deleteheader :index 1 \"X-Test\" {s};")),
-        string_lit().prop_map(|s| format!("vacation :days 5 :subject {s} text:\r\nline\r\n..dot\r\n.\r\n;")),
+        string_lit().prop_map(|s| format!(
+            "vacation :days 5 :subject {s} text:\r\nline\r\n..dot\r\n.\r\n;"
+        )),
     ];
     if depth == 0 {
         return leaf.boxed();
     }
     prop_oneof![
         leaf,
-        (test_expr(1), proptest::collection::vec(command(depth - 1), 0..3), proptest::collection::vec(command(depth - 1), 0..2))
-            .prop_map(|(t, a, b)| format!("if {t} {{ {} }} else {{ {} }}", a.join(" "), b.join(" "))),
+        (
+            test_expr(1),
+            proptest::collection::vec(command(depth - 1), 0..3),
+            proptest::collection::vec(command(depth - 1), 0..2)
+        )
+            .prop_map(|(t, a, b)| format!(
+                "if {t} {{ {} }} else {{ {} }}",
+                a.join(" "),
+                b.join(" ")
+            )),
     ]
     .boxed()
 }

@@ -20,7 +20,9 @@ fn rfc5228_3_1_if_elsif_else() {
             fileinto "INBOX";
         }"#;
     assert_eq!(eval(s, MSG), vec![Action::Discard]);
-    let m = MSG.replace("coyote@desert", "road@desert").replace("Coyote", "Road");
+    let m = MSG
+        .replace("coyote@desert", "road@desert")
+        .replace("Coyote", "Road");
     assert_eq!(eval(s, &m), vec![fileinto("INBOX")]);
     let m = m.replace("a present", "$$$ for");
     assert_eq!(eval(s, &m), vec![Action::Discard]);
@@ -56,7 +58,8 @@ fn rfc5228_address_envelope_exists_size() {
     assert_eq!(eval(s, MSG), vec![implicit_keep()]);
     let s = r#"if size :under 1K { discard; }"#;
     assert_eq!(eval(s, MSG), vec![Action::Discard]);
-    let s = r#"if not true { discard; } if anyof (false, allof (true, not false)) { stop; } discard;"#;
+    let s =
+        r#"if not true { discard; } if anyof (false, allof (true, not false)) { stop; } discard;"#;
     assert_eq!(eval(s, MSG), vec![implicit_keep()]);
 }
 
@@ -66,7 +69,8 @@ fn rfc5228_2_7_1_matches_escapes() {
     assert_eq!(eval(s, MSG), vec![Action::Discard]);
     let s = r#"if header :matches "Subject" "I have a \\* for you" { discard; }"#;
     assert_eq!(eval(s, MSG), vec![implicit_keep()]);
-    let s = r#"if header :is :comparator "i;octet" "Subject" "i have a present for you" { discard; }"#;
+    let s =
+        r#"if header :is :comparator "i;octet" "Subject" "i have a present for you" { discard; }"#;
     assert_eq!(eval(s, MSG), vec![implicit_keep()]);
     let s = r#"if header :is "Subject" "i have a PRESENT for you" { discard; }"#;
     assert_eq!(eval(s, MSG), vec![Action::Discard]);
@@ -137,8 +141,10 @@ fn rfc5228_4_2_redirect_and_dedup() {
 
 #[test]
 fn rfc5228_redirect_limit_is_runtime_error() {
-    let s = (1..=6).map(|i| format!("redirect \"u{i}@example.com\";")).collect::<String>();
-    let e = eval_full(&s, MSG, &TestHost::default()).unwrap_err();
+    let s = (1..=6)
+        .map(|i| format!("redirect \"u{i}@example.com\";"))
+        .collect::<String>();
+    let e = eval_full(&s, MSG, &TestHost::default()).expect_err("should fail");
     assert!(e.message.contains("redirect"));
     assert_eq!(e.fallback(), implicit_keep());
 }
@@ -152,7 +158,14 @@ fn rfc3894_copy() {
     }
     assert_eq!(
         eval(s, MSG),
-        vec![f, Action::Redirect { address: "a@example.com".into(), copy: true }, implicit_keep()]
+        vec![
+            f,
+            Action::Redirect {
+                address: "a@example.com".into(),
+                copy: true
+            },
+            implicit_keep()
+        ]
     );
     assert!(cyrus_proto::sieve::Script::compile(
         r#"require "fileinto"; fileinto :copy "x";"#,
@@ -167,14 +180,20 @@ fn rfc5429_reject_and_ereject() {
     assert_eq!(
         eval(s, MSG),
         vec![Action::Reject {
-            reason: "I am not taking mail from you, and I don't\r\nwant your birdseed, either!\r\n".into()
+            reason: "I am not taking mail from you, and I don't\r\nwant your birdseed, either!\r\n"
+                .into()
         }]
     );
     let s = r#"require ["ereject"];
         if address :domain :is "from" "desert.example.org" {
             ereject "I don't want mail from this domain";
         }"#;
-    assert_eq!(eval(s, MSG), vec![Action::Ereject { reason: "I don't want mail from this domain".into() }]);
+    assert_eq!(
+        eval(s, MSG),
+        vec![Action::Ereject {
+            reason: "I don't want mail from this domain".into()
+        }]
+    );
     // Cyrus: reject cannot be combined with keep/fileinto/redirect.
     let s = r#"require ["reject"]; keep; reject "no";"#;
     assert!(eval_full(s, MSG, &TestHost::default()).is_err());
@@ -192,15 +211,32 @@ fn rfc5233_subaddress() {
         let raw = "To: x@example.org\n\nb\n".replace("\n", "\r\n");
         cyrus_proto::sieve::ParsedMessage::parse(raw.as_bytes(), Some("s@example.org"), Some(to))
     };
-    let run = |to: &str| compile(s).evaluate(&m(to), &TestHost::default(), &options()).unwrap().actions;
-    assert_eq!(run("postmaster+foo@example.org"), vec![fileinto("inbox.postmaster")]);
-    assert_eq!(run("me+mta-filters@example.org"), vec![fileinto("inbox.ietf-mta-filters")]);
+    let run = |to: &str| {
+        compile(s)
+            .evaluate(&m(to), &TestHost::default(), &options())
+            .expect("should succeed")
+            .actions
+    };
+    assert_eq!(
+        run("postmaster+foo@example.org"),
+        vec![fileinto("inbox.postmaster")]
+    );
+    assert_eq!(
+        run("me+mta-filters@example.org"),
+        vec![fileinto("inbox.ietf-mta-filters")]
+    );
     assert_eq!(run("me@example.org"), vec![implicit_keep()]);
     // RFC 5233 §4: ":detail" "" matches "ken+@example.org" but not "ken@example.org".
     let d = r#"require "subaddress"; if address :detail "to" "" { discard; }"#;
-    assert_eq!(eval(d, "To: ken+@example.org\n\nx\n"), vec![Action::Discard]);
+    assert_eq!(
+        eval(d, "To: ken+@example.org\n\nx\n"),
+        vec![Action::Discard]
+    );
     assert_eq!(eval(d, "To: ken@example.org\n\nx\n"), vec![implicit_keep()]);
-    assert_eq!(eval(s, "To: Ken <ken+sieve@example.org>\n\nx\n"), vec![fileinto("inbox.ken")]);
+    assert_eq!(
+        eval(s, "To: Ken <ken+sieve@example.org>\n\nx\n"),
+        vec![fileinto("inbox.ken")]
+    );
 }
 
 const REL_MSG: &str = "Received: ...\n\
@@ -214,16 +250,30 @@ RFC 5231 example\n";
 #[test]
 fn rfc5231_relational_examples() {
     let t = |test: &str| {
-        let s = format!("require [\"relational\", \"comparator-i;ascii-numeric\"]; if {test} {{ discard; }}");
+        let s = format!(
+            "require [\"relational\", \"comparator-i;ascii-numeric\"]; if {test} {{ discard; }}"
+        );
         eval(&s, REL_MSG) == vec![Action::Discard]
     };
-    assert!(t(r#"address :count "ge" :comparator "i;ascii-numeric" ["to", "cc"] ["3"]"#));
-    assert!(!t(r#"address :count "ge" :comparator "i;ascii-numeric" ["to"] ["3"]"#));
-    assert!(t(r#"header :count "ge" :comparator "i;ascii-numeric" ["received", "subject"] ["3"]"#));
-    assert!(!t(r#"header :count "ge" :comparator "i;ascii-numeric" ["to", "cc"] ["3"]"#));
-    assert!(t(r#"address :value "gt" :all :comparator "i;ascii-casemap" ["to"] ["baz@example.com"]"#));
+    assert!(t(
+        r#"address :count "ge" :comparator "i;ascii-numeric" ["to", "cc"] ["3"]"#
+    ));
+    assert!(!t(
+        r#"address :count "ge" :comparator "i;ascii-numeric" ["to"] ["3"]"#
+    ));
+    assert!(t(
+        r#"header :count "ge" :comparator "i;ascii-numeric" ["received", "subject"] ["3"]"#
+    ));
+    assert!(!t(
+        r#"header :count "ge" :comparator "i;ascii-numeric" ["to", "cc"] ["3"]"#
+    ));
+    assert!(t(
+        r#"address :value "gt" :all :comparator "i;ascii-casemap" ["to"] ["baz@example.com"]"#
+    ));
     assert!(t(r#"header :value "lt" "subject" "f""#));
-    assert!(t(r#"header :count "eq" :comparator "i;ascii-numeric" "x-none" "0""#));
+    assert!(t(
+        r#"header :count "eq" :comparator "i;ascii-numeric" "x-none" "0""#
+    ));
 }
 
 #[test]

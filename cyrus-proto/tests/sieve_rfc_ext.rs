@@ -15,7 +15,8 @@ fn rfc5229_list_id_match_variables() {
         if header :matches "List-ID" "*<*@*" {
             fileinto "INBOX.lists.${2}"; stop;
         }"#;
-    let m = "List-ID: Sieve discussion <sieve.ietf.org>\nList-ID: x <ietf-mta-filters@imc.org>\n\nx\n";
+    let m =
+        "List-ID: Sieve discussion <sieve.ietf.org>\nList-ID: x <ietf-mta-filters@imc.org>\n\nx\n";
     // The first List-ID has no '@'; the second matches.
     assert_eq!(eval(s, m), vec![fileinto("INBOX.lists.ietf-mta-filters")]);
 }
@@ -39,7 +40,13 @@ I'm out, please leave a message after the meep.
             discard;
         }"#;
     let m = "Subject: [acme-users] [fwd] version 1.0 is out\n\nx\n";
-    assert_eq!(eval(s, m), vec![fileinto("acme-users/[fwd] version 1.0 is out"), Action::Discard]);
+    assert_eq!(
+        eval(s, m),
+        vec![
+            fileinto("acme-users/[fwd] version 1.0 is out"),
+            Action::Discard
+        ]
+    );
 }
 
 #[test]
@@ -53,7 +60,10 @@ fn rfc5229_string_test_and_modifiers() {
         set :length "c" "${b}";
         set :quotewildcard "d" "Ya*?\\";
         fileinto "${b}-${c}-${d}";"#;
-    assert_eq!(eval(s, MSG), vec![fileinto("Jumbled letters-15-Ya\\*\\?\\\\")]);
+    assert_eq!(
+        eval(s, MSG),
+        vec![fileinto("Jumbled letters-15-Ya\\*\\?\\\\")]
+    );
     let s = r#"require ["variables", "relational"];
         if string :count "eq" ["a", "", "b"] "2" { discard; }"#;
     assert_eq!(eval(s, MSG), vec![Action::Discard]);
@@ -68,7 +78,10 @@ fn rfc5229_address_matches_captures() {
         if address :matches ["To", "Cc"] ["coyote@**.com", "wile@**.com"] {
             fileinto "${0}|${1}|${2}";
         }"#;
-    assert_eq!(eval(s, "To: coyote@ACME.Example.COM\n\nx\n"), vec![fileinto("coyote@ACME.Example.COM||ACME.Example")]);
+    assert_eq!(
+        eval(s, "To: coyote@ACME.Example.COM\n\nx\n"),
+        vec![fileinto("coyote@ACME.Example.COM||ACME.Example")]
+    );
 }
 
 #[test]
@@ -90,11 +103,17 @@ fn rfc5232_imap4flags_example() {
             fileinto :flags "${MyFlags}" "Junk";
         }"#;
     let big = format!("From: boss@company.example.com\n\n{}\n", "x".repeat(2000));
-    assert_eq!(eval(s, &big), vec![fileinto_flags("Big messages", &["Big", "\\Flagged"])]);
+    assert_eq!(
+        eval(s, &big),
+        vec![fileinto_flags("Big messages", &["Big", "\\Flagged"])]
+    );
     let gm = "From: grandma@example.net\nSubject: Make money fast\n\nhi\n";
     assert_eq!(
         eval(s, gm),
-        vec![fileinto_flags("GrandMa", &["\\Answered", "$MDNSent"]), fileinto_flags("Junk", &["\\Deleted"])]
+        vec![
+            fileinto_flags("GrandMa", &["\\Answered", "$MDNSent"]),
+            fileinto_flags("Junk", &["\\Deleted"])
+        ]
     );
 }
 
@@ -106,7 +125,10 @@ fn rfc5232_internal_variable_and_hasflag() {
         if hasflag :is "\\flagged" { fileinto "flagged"; }
         removeflag "\\Seen";"#;
     // fileinto took the flags at its time; the implicit keep is cancelled.
-    assert_eq!(eval(s, MSG), vec![fileinto_flags("flagged", &["\\Seen", "\\Flagged"])]);
+    assert_eq!(
+        eval(s, MSG),
+        vec![fileinto_flags("flagged", &["\\Seen", "\\Flagged"])]
+    );
     let s = r#"require "imap4flags"; addflag "$Work \\Seen";"#;
     assert_eq!(eval(s, MSG), vec![keep_flags(&["$Work", "\\Seen"])]);
     let s = r#"require ["imap4flags", "variables", "relational"];
@@ -116,7 +138,13 @@ fn rfc5232_internal_variable_and_hasflag() {
         if hasflag :is "MyVar" "lots" { addflag "c"; }"#;
     assert_eq!(eval(s, MSG), vec![keep_flags(&["a", "b", "c"])]);
     let s = r#"require ["imapflags"]; keep :flags "\\Answered";"#;
-    assert_eq!(eval(s, MSG), vec![Action::Keep { flags: vec!["\\Answered".into()], implicit: false }]);
+    assert_eq!(
+        eval(s, MSG),
+        vec![Action::Keep {
+            flags: vec!["\\Answered".into()],
+            implicit: false
+        }]
+    );
 }
 
 fn vacation(actions: &[Action]) -> Option<&cyrus_proto::sieve::Vacation> {
@@ -140,7 +168,10 @@ fn rfc5230_vacation_examples() {
     assert_eq!(v.to, "sender@example.org");
     assert_eq!(v.subject, "Auto: I have a present for you");
     assert_eq!(v.seconds, 7 * 86_400);
-    assert_eq!(v.in_reply_to.as_deref(), Some("<1234@local.machine.example>"));
+    assert_eq!(
+        v.in_reply_to.as_deref(),
+        Some("<1234@local.machine.example>")
+    );
     assert_eq!(a.last(), Some(&implicit_keep()));
 
     let s = r#"require "vacation";
@@ -178,7 +209,11 @@ back soon
     assert!(v.mime);
     // Clamped to the 3-day minimum, as Cyrus does by default.
     assert_eq!(v.seconds, 3 * 86_400);
-    assert!(Script::compile(r#"require "vacation"; vacation :seconds 5 "x";"#, &Default::default()).is_err());
+    assert!(Script::compile(
+        r#"require "vacation"; vacation :seconds 5 "x";"#,
+        &Default::default()
+    )
+    .is_err());
 }
 
 const DATE_MSG: &str = "Received: from a by b; Mon, 26 Feb 2007 10:00:00 +0000\n\
@@ -215,9 +250,14 @@ fn rfc5260_date_examples() {
         if currentdate :matches "std11" "*" { addheader "Processing-date" "${0}"; }"#;
     assert_eq!(
         eval(s, MSG)[0],
-        Action::AddHeader { name: "Processing-date".into(), value: "Sun, 1 Jul 2007 12:00:00 +0000".into(), last: false }
+        Action::AddHeader {
+            name: "Processing-date".into(),
+            value: "Sun, 1 Jul 2007 12:00:00 +0000".into(),
+            last: false
+        }
     );
-    let s = r#"require ["date", "fileinto"]; if currentdate :is "weekday" "0" { fileinto "sunday"; }"#;
+    let s =
+        r#"require ["date", "fileinto"]; if currentdate :is "weekday" "0" { fileinto "sunday"; }"#;
     assert_eq!(eval(s, MSG), vec![fileinto("sunday")]);
 }
 
@@ -228,8 +268,15 @@ fn rfc5260_index_examples() {
         if date :last :index 1 "received" "date" "2007-02-25" { fileinto "last"; }
         if header :index 1 :contains "received" "from a" { fileinto "first"; }
         if header :index 3 :contains "received" "" { fileinto "none"; }"#;
-    assert_eq!(eval(s, DATE_MSG), vec![fileinto("second"), fileinto("last"), fileinto("first")]);
-    assert!(Script::compile(r#"require "date"; if date :index 1 "date" "year" "2007" {}"#, &Default::default()).is_err());
+    assert_eq!(
+        eval(s, DATE_MSG),
+        vec![fileinto("second"), fileinto("last"), fileinto("first")]
+    );
+    assert!(Script::compile(
+        r#"require "date"; if date :index 1 "date" "year" "2007" {}"#,
+        &Default::default()
+    )
+    .is_err());
 }
 
 #[test]
@@ -239,11 +286,15 @@ fn rfc5293_editheader() {
             addheader "X-Sieve-Filtered" "<kim@job.example.com>";
             redirect "kim@home.example.com";
         }"#;
-    let o = eval_full(s, MSG, &TestHost::default()).unwrap();
+    let o = eval_full(s, MSG, &TestHost::default()).expect("should succeed");
     assert_eq!(
         o.actions,
         vec![
-            Action::AddHeader { name: "X-Sieve-Filtered".into(), value: "<kim@job.example.com>".into(), last: false },
+            Action::AddHeader {
+                name: "X-Sieve-Filtered".into(),
+                value: "<kim@job.example.com>".into(),
+                last: false
+            },
             redirect("kim@home.example.com"),
         ]
     );
@@ -257,42 +308,77 @@ fn rfc5293_editheader() {
         if header :is "X-Spam" "no" { fileinto "clean"; }
         addheader :last "X-Done" "1";
         if exists "x-done" { keep; }"#;
-    let o = eval_full(s, m, &TestHost::default()).unwrap();
+    let o = eval_full(s, m, &TestHost::default()).expect("should succeed");
     assert_eq!(
         o.actions,
         vec![
-            Action::DeleteHeader { name: "X-Spam".into(), occurrence: 3 },
-            Action::DeleteHeader { name: "X-Spam".into(), occurrence: 1 },
+            Action::DeleteHeader {
+                name: "X-Spam".into(),
+                occurrence: 3
+            },
+            Action::DeleteHeader {
+                name: "X-Spam".into(),
+                occurrence: 1
+            },
             fileinto("clean"),
-            Action::AddHeader { name: "X-Done".into(), value: "1".into(), last: true },
+            Action::AddHeader {
+                name: "X-Done".into(),
+                value: "1".into(),
+                last: true
+            },
             explicit_keep(),
         ]
     );
-    let names: Vec<_> = o.edited_headers.unwrap().iter().map(|h| h.name.clone()).collect();
+    let names: Vec<_> = o
+        .edited_headers
+        .expect("should succeed")
+        .iter()
+        .map(|h| h.name.clone())
+        .collect();
     assert_eq!(names, vec!["Received", "X-Spam", "X-Done"]);
     let s = r#"require "editheader"; deleteheader :index 1 :last "X-Spam";"#;
-    let o = eval_full(s, m, &TestHost::default()).unwrap();
-    assert_eq!(o.actions[0], Action::DeleteHeader { name: "X-Spam".into(), occurrence: 3 });
-    assert!(Script::compile(r#"require "editheader"; addheader "Bad:Name" "v";"#, &Default::default()).is_err());
+    let o = eval_full(s, m, &TestHost::default()).expect("should succeed");
+    assert_eq!(
+        o.actions[0],
+        Action::DeleteHeader {
+            name: "X-Spam".into(),
+            occurrence: 3
+        }
+    );
+    assert!(Script::compile(
+        r#"require "editheader"; addheader "Bad:Name" "v";"#,
+        &Default::default()
+    )
+    .is_err());
 }
 
 #[test]
 fn rfc5490_mailbox() {
     let s = r#"require ["fileinto", "mailbox"];
         if mailboxexists "Partners" { fileinto "Partners"; } else { fileinto :create "INBOX.new"; }"#;
-    let host = TestHost { mailboxes: vec!["Partners".into()], ..Default::default() };
+    let host = TestHost {
+        mailboxes: vec!["Partners".into()],
+        ..Default::default()
+    };
     assert_eq!(eval_with(s, MSG, &host), vec![fileinto("Partners")]);
     let a = eval(s, MSG);
-    assert!(matches!(&a[0], Action::FileInto { mailbox, create: true, .. } if mailbox == "INBOX.new"));
+    assert!(
+        matches!(&a[0], Action::FileInto { mailbox, create: true, .. } if mailbox == "INBOX.new")
+    );
 }
 
 #[test]
 fn rfc8579_special_use() {
     let s = r#"require ["fileinto", "special-use"];
         if specialuse_exists "\\Junk" { fileinto :specialuse "\\Junk" "Spam"; }"#;
-    let host = TestHost { special_uses: vec![("Junk".into(), "\\Junk".into())], ..Default::default() };
+    let host = TestHost {
+        special_uses: vec![("Junk".into(), "\\Junk".into())],
+        ..Default::default()
+    };
     let a = eval_with(s, MSG, &host);
-    assert!(matches!(&a[0], Action::FileInto { mailbox, special_use: Some(u), .. } if mailbox == "Spam" && u == "\\Junk"));
+    assert!(
+        matches!(&a[0], Action::FileInto { mailbox, special_use: Some(u), .. } if mailbox == "Spam" && u == "\\Junk")
+    );
     assert_eq!(eval(s, MSG), vec![implicit_keep()]);
     let s = r#"require "special-use"; if specialuse_exists "Junk" "\\Junk" { discard; }"#;
     assert_eq!(eval_with(s, MSG, &host), vec![Action::Discard]);
@@ -305,27 +391,44 @@ fn rfc9042_mailboxid() {
             fileinto :mailboxid "F6352ae03-b7f5-463c-896f-d8b48ee3" "INBOX.harassment";
         }
         if mailboxidexists "F6352ae03-b7f5-463c-896f-d8b48ee3" { keep; }"#;
-    let host = TestHost { mailbox_ids: vec!["F6352ae03-b7f5-463c-896f-d8b48ee3".into()], ..Default::default() };
+    let host = TestHost {
+        mailbox_ids: vec!["F6352ae03-b7f5-463c-896f-d8b48ee3".into()],
+        ..Default::default()
+    };
     let a = eval_with(s, MSG, &host);
-    assert!(matches!(&a[0], Action::FileInto { mailbox_id: Some(id), .. } if id == "F6352ae03-b7f5-463c-896f-d8b48ee3"));
+    assert!(
+        matches!(&a[0], Action::FileInto { mailbox_id: Some(id), .. } if id == "F6352ae03-b7f5-463c-896f-d8b48ee3")
+    );
     assert_eq!(a[1], explicit_keep());
 }
 
 #[test]
 fn rfc6609_include() {
     let mut host = TestHost::default();
-    host.personal.insert("always_allow".into(), r#"require "fileinto"; if header :contains "from" "boss" { fileinto "boss"; }"#.into());
+    host.personal.insert(
+        "always_allow".into(),
+        r#"require "fileinto"; if header :contains "from" "boss" { fileinto "boss"; }"#.into(),
+    );
     host.global.insert("spam_tests".into(), r#"require ["fileinto", "include"]; if header :contains "subject" "spam" { fileinto "spam"; return; } discard;"#.into());
     let s = r#"require ["include"];
         include :personal "always_allow";
         include :global "spam_tests";
         include :optional "missing";"#;
-    assert_eq!(eval_with(s, "From: boss@x.org\nSubject: spam\n\nx\n", &host), vec![fileinto("boss"), fileinto("spam")]);
-    assert_eq!(eval_with(s, "From: a@x.org\nSubject: hi\n\nx\n", &host), vec![Action::Discard]);
+    assert_eq!(
+        eval_with(s, "From: boss@x.org\nSubject: spam\n\nx\n", &host),
+        vec![fileinto("boss"), fileinto("spam")]
+    );
+    assert_eq!(
+        eval_with(s, "From: a@x.org\nSubject: hi\n\nx\n", &host),
+        vec![Action::Discard]
+    );
     assert!(eval_full(r#"require "include"; include "missing";"#, MSG, &host).is_err());
 
     // Global variables (RFC 6609 §3.3) and :once.
-    host.personal.insert("setter".into(), r#"require ["include", "variables"]; global "test"; set "test" "${test}x";"#.into());
+    host.personal.insert(
+        "setter".into(),
+        r#"require ["include", "variables"]; global "test"; set "test" "${test}x";"#.into(),
+    );
     let s = r#"require ["include", "variables", "fileinto"];
         global "test";
         set "test" "a";
@@ -335,7 +438,10 @@ fn rfc6609_include() {
         fileinto "${test}";"#;
     assert_eq!(eval_with(s, MSG, &host), vec![fileinto("axx")]);
     // Recursion is a runtime error.
-    host.personal.insert("loop".into(), r#"require "include"; include "loop";"#.into());
+    host.personal.insert(
+        "loop".into(),
+        r#"require "include"; include "loop";"#.into(),
+    );
     assert!(eval_full(r#"require "include"; include "loop";"#, MSG, &host).is_err());
 }
 
@@ -343,10 +449,25 @@ fn rfc6609_include() {
 fn rfc7352_duplicate() {
     let s = r#"require ["duplicate", "fileinto", "mailbox"];
         if duplicate { fileinto :create "Trash/Duplicate"; }"#;
-    let id = DuplicateId { handle: String::new(), value: "<1234@local.machine.example>".into() };
+    let id = DuplicateId {
+        handle: String::new(),
+        value: "<1234@local.machine.example>".into(),
+    };
     let a = eval(s, MSG);
-    assert_eq!(a, vec![Action::TrackDuplicate { id: id.clone(), seconds: 7 * 86_400 }, implicit_keep()]);
-    let host = TestHost { seen: vec![id], ..Default::default() };
+    assert_eq!(
+        a,
+        vec![
+            Action::TrackDuplicate {
+                id: id.clone(),
+                seconds: 7 * 86_400
+            },
+            implicit_keep()
+        ]
+    );
+    let host = TestHost {
+        seen: vec![id],
+        ..Default::default()
+    };
     let a = eval_with(s, MSG, &host);
     assert!(matches!(&a[0], Action::FileInto { mailbox, .. } if mailbox == "Trash/Duplicate"));
 
@@ -359,8 +480,20 @@ fn rfc7352_duplicate() {
     assert_eq!(
         eval(s, m),
         vec![
-            Action::TrackDuplicate { id: DuplicateId { handle: String::new(), value: "disk full".into() }, seconds: 60 },
-            Action::TrackDuplicate { id: DuplicateId { handle: "notifier".into(), value: "42".into() }, seconds: 7 * 86_400 },
+            Action::TrackDuplicate {
+                id: DuplicateId {
+                    handle: String::new(),
+                    value: "disk full".into()
+                },
+                seconds: 60
+            },
+            Action::TrackDuplicate {
+                id: DuplicateId {
+                    handle: "notifier".into(),
+                    value: "42".into()
+                },
+                seconds: 7 * 86_400
+            },
             implicit_keep(),
         ]
     );
@@ -373,8 +506,12 @@ fn rfc5183_environment() {
         if environment :contains "remote-host" "example" { fileinto "remote"; }
         if environment :is "phase" "during" { keep; }"#;
     let mut host = TestHost::default();
-    host.env.insert("remote-host".into(), "mx.example.net".into());
-    assert_eq!(eval_with(s, MSG, &host), vec![fileinto("mda"), fileinto("remote"), explicit_keep()]);
+    host.env
+        .insert("remote-host".into(), "mx.example.net".into());
+    assert_eq!(
+        eval_with(s, MSG, &host),
+        vec![fileinto("mda"), fileinto("remote"), explicit_keep()]
+    );
 }
 
 #[test]
@@ -397,13 +534,23 @@ fn rfc5463_ihave() {
     assert!(vacation(&a).is_some());
     assert_eq!(a[2], explicit_keep());
     let s = r#"require "ihave"; error "giving up";"#;
-    assert!(eval_full(s, MSG, &TestHost::default()).unwrap_err().message.contains("giving up"));
+    assert!(eval_full(s, MSG, &TestHost::default())
+        .expect_err("should fail")
+        .message
+        .contains("giving up"));
 }
 
 #[test]
 fn rfc_regex_extension() {
     let s = r#"require ["regex", "variables", "fileinto"];
         if header :regex "subject" "^\\[([a-z-]+)\\] (.*)$" { fileinto "lists.${1}"; }"#;
-    assert_eq!(eval(s, "Subject: [Acme-Users] hello\n\nx\n"), vec![fileinto("lists.Acme-Users")]);
-    assert!(Script::compile(r#"require "regex"; if header :regex "s" "(" {}"#, &Default::default()).is_err());
+    assert_eq!(
+        eval(s, "Subject: [Acme-Users] hello\n\nx\n"),
+        vec![fileinto("lists.Acme-Users")]
+    );
+    assert!(Script::compile(
+        r#"require "regex"; if header :regex "s" "(" {}"#,
+        &Default::default()
+    )
+    .is_err());
 }

@@ -120,6 +120,8 @@ pub struct Outcome {
 impl Outcome {
     /// Whether the message is kept (explicitly or implicitly).
     pub fn keeps(&self) -> bool {
-        self.actions.iter().any(|a| matches!(a, Action::Keep { .. }))
+        self.actions
+            .iter()
+            .any(|a| matches!(a, Action::Keep { .. }))
     }
 }

@@ -142,9 +142,14 @@ mod tests {
 
     #[test]
     fn lists_and_groups() {
-        let l = parse_list("\"Doe, J\" <j.doe@example.com>, team: a@x.org, b@y.org;, c (comment) @z.net");
+        let l = parse_list(
+            "\"Doe, J\" <j.doe@example.com>, team: a@x.org, b@y.org;, c (comment) @z.net",
+        );
         let all: Vec<_> = l.iter().filter_map(|a| part(a, AddressPart::All)).collect();
-        assert_eq!(all, vec!["j.doe@example.com", "a@x.org", "b@y.org", "c@z.net"]);
+        assert_eq!(
+            all,
+            vec!["j.doe@example.com", "a@x.org", "b@y.org", "c@z.net"]
+        );
     }
 
     #[test]

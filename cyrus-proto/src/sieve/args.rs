@@ -131,7 +131,11 @@ pub fn read(
             }
             groups_seen.push((spec.3, spec.0));
         }
-        let param = if spec.0 == "last" { Param::None } else { spec.1 };
+        let param = if spec.0 == "last" {
+            Param::None
+        } else {
+            spec.1
+        };
         let value = match param {
             Param::None => TagValue::Flag,
             Param::Num => match it.next() {
@@ -148,7 +152,11 @@ pub fn read(
                     TagValue::Strings(values.clone())
                 }
                 _ => {
-                    let what = if param == Param::Str { "a string" } else { "a string list" };
+                    let what = if param == Param::Str {
+                        "a string"
+                    } else {
+                        "a string list"
+                    };
                     return Err(ScriptError::new(
                         *tspan,
                         format!("tag ':{tag}' needs {what}"),
@@ -174,18 +182,24 @@ impl Args {
 
     /// The string-list parameter of `tag`.
     pub fn list(&self, tag: &str) -> Option<Vec<String>> {
-        self.tags.iter().find(|t| t.0 == tag).and_then(|t| match &t.1 {
-            TagValue::Strings(v) => Some(v.clone()),
-            _ => None,
-        })
+        self.tags
+            .iter()
+            .find(|t| t.0 == tag)
+            .and_then(|t| match &t.1 {
+                TagValue::Strings(v) => Some(v.clone()),
+                _ => None,
+            })
     }
 
     /// The numeric parameter of `tag`.
     pub fn number(&self, tag: &str) -> Option<u64> {
-        self.tags.iter().find(|t| t.0 == tag).and_then(|t| match t.1 {
-            TagValue::Num(n) => Some(n),
-            _ => None,
-        })
+        self.tags
+            .iter()
+            .find(|t| t.0 == tag)
+            .and_then(|t| match t.1 {
+                TagValue::Num(n) => Some(n),
+                _ => None,
+            })
     }
 
     /// Position of `tag`, or of the command.

@@ -11,13 +11,16 @@
 //! | 24 | 4 | FNV-1a-32 of the body |
 //! | 28 | n | body: the command tree |
 //!
-//! The body is the syntax tree after parsing (see `ast.rs`): a command
-//! list is `u32 count` then commands; a command is `0x01`, a span
-//! (`u32 line`, `u32 col`), a string (`u32 len` + UTF-8) name, `u32 nargs`
-//! + arguments, `u8 test_list`, `u32 ntests` + tests, `u8 has_block` and
-//! the block's command list; a test is `0x02` with the same fields minus
-//! the block. An argument is `0x10` tag (string, span), `0x11` number
-//! (`u64`, span) or `0x12` strings (`u8 list`, `u32 count`, strings, span).
+//! The body is the syntax tree after parsing (see `ast.rs`):
+//!
+//! - a command list is `u32 count` then that many commands;
+//! - a command is `0x01`, a span (`u32 line`, `u32 col`), the name as a
+//!   string (`u32 len` + UTF-8), `u32 nargs` and the arguments,
+//!   `u8 test_list`, `u32 ntests` and the tests, `u8 has_block` and, if 1,
+//!   the block's command list;
+//! - a test is `0x02` with the same fields as a command minus the block;
+//! - an argument is `0x10` tag (string, span), `0x11` number (`u64`,
+//!   span) or `0x12` strings (`u8 list`, `u32 count`, strings, span).
 //!
 //! Loading decodes the tree and validates it again against the current
 //! extension set, so a damaged or out-of-date file can never yield an
@@ -143,10 +146,16 @@ pub fn decode(bytes: &[u8]) -> Result<(Vec<CommandNode>, u64), LoadError> {
     let sum = r.u32()?;
     let body = bytes.get(28..).ok_or(r.corrupt("truncated header"))?;
     if body.len() != len {
-        return Err(LoadError::Corrupt { offset: 20, what: "body length mismatch" });
+        return Err(LoadError::Corrupt {
+            offset: 20,
+            what: "body length mismatch",
+        });
     }
     if fnv1a32(body) != sum {
-        return Err(LoadError::Corrupt { offset: 24, what: "checksum mismatch" });
+        return Err(LoadError::Corrupt {
+            offset: 24,
+            what: "checksum mismatch",
+        });
     }
     let cmds = r.commands(0)?;
     if r.pos != bytes.len() {
@@ -162,11 +171,18 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn corrupt(&self, what: &'static str) -> LoadError {
-        LoadError::Corrupt { offset: self.pos, what }
+        LoadError::Corrupt {
+            offset: self.pos,
+            what,
+        }
     }
 
     fn take(&mut self, n: usize) -> Result<&[u8], LoadError> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.b.len()).ok_or(self.corrupt("truncated"))?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or(self.corrupt("truncated"))?;
         let s = &self.b[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -212,7 +228,10 @@ impl Reader<'_> {
     }
 
     fn span(&mut self) -> Result<Span, LoadError> {
-        Ok(Span { line: self.u32()?, col: self.u32()? })
+        Ok(Span {
+            line: self.u32()?,
+            col: self.u32()?,
+        })
     }
 
     fn commands(&mut self, depth: usize) -> Result<Vec<CommandNode>, LoadError> {
@@ -230,8 +249,19 @@ impl Reader<'_> {
             let args = self.args()?;
             let test_list = self.bool()?;
             let tests = self.tests(depth + 1)?;
-            let block = if self.bool()? { Some(self.commands(depth + 1)?) } else { None };
-            out.push(CommandNode { name, span, args, tests, test_list, block });
+            let block = if self.bool()? {
+                Some(self.commands(depth + 1)?)
+            } else {
+                None
+            };
+            out.push(CommandNode {
+                name,
+                span,
+                args,
+                tests,
+                test_list,
+                block,
+            });
         }
         Ok(out)
     }
@@ -251,7 +281,13 @@ impl Reader<'_> {
             let args = self.args()?;
             let test_list = self.bool()?;
             let tests = self.tests(depth + 1)?;
-            out.push(TestNode { name, span, args, tests, test_list });
+            out.push(TestNode {
+                name,
+                span,
+                args,
+                tests,
+                test_list,
+            });
         }
         Ok(out)
     }
@@ -276,7 +312,11 @@ impl Reader<'_> {
                     for _ in 0..k {
                         values.push(self.string()?);
                     }
-                    Argument::Strings { values, list, span: self.span()? }
+                    Argument::Strings {
+                        values,
+                        list,
+                        span: self.span()?,
+                    }
                 }
                 _ => return Err(self.corrupt("unknown argument kind")),
             });

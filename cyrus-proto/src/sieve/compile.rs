@@ -18,7 +18,10 @@ pub struct Validator {
 }
 
 /// Compiles a parsed tree against the `supported` set.
-pub fn validate(mut cmds: Vec<CommandNode>, supported: ExtensionSet) -> Result<Program, ScriptError> {
+pub fn validate(
+    mut cmds: Vec<CommandNode>,
+    supported: ExtensionSet,
+) -> Result<Program, ScriptError> {
     let mut v = Validator {
         supported,
         required: ExtensionSet::empty(),
@@ -40,7 +43,10 @@ pub fn validate(mut cmds: Vec<CommandNode>, supported: ExtensionSet) -> Result<P
     if v.required.contains(Extension::EncodedCharacter) {
         encoded::decode_tree(&mut cmds)?;
     }
-    let span = cmds.first().map(|c| c.span).unwrap_or(Span { line: 1, col: 1 });
+    let span = cmds
+        .first()
+        .map(|c| c.span)
+        .unwrap_or(Span { line: 1, col: 1 });
     let commands = v.block(&cmds, false)?;
     Ok(Program {
         commands,
@@ -89,7 +95,10 @@ impl Validator {
             match c.name.as_str() {
                 "require" if !nested => continue,
                 "require" => {
-                    return Err(ScriptError::new(c.span, "require is only allowed at the top of a script"))
+                    return Err(ScriptError::new(
+                        c.span,
+                        "require is only allowed at the top of a script",
+                    ))
                 }
                 "if" => {
                     let mut branches = vec![self.branch(c)?];
@@ -107,10 +116,16 @@ impl Validator {
                         }
                         i += 1;
                     }
-                    out.push(Command::If { branches, otherwise });
+                    out.push(Command::If {
+                        branches,
+                        otherwise,
+                    });
                 }
                 "elsif" | "else" => {
-                    return Err(ScriptError::new(c.span, format!("'{}' without a preceding 'if'", c.name)))
+                    return Err(ScriptError::new(
+                        c.span,
+                        format!("'{}' without a preceding 'if'", c.name),
+                    ))
                 }
                 _ => out.push(self.command(c)?),
             }
@@ -121,16 +136,25 @@ impl Validator {
     fn body(&mut self, c: &CommandNode) -> Result<Vec<Command>, ScriptError> {
         match &c.block {
             Some(b) => self.block(b, true),
-            None => Err(ScriptError::new(c.span, format!("'{}' needs a {{ block }}", c.name))),
+            None => Err(ScriptError::new(
+                c.span,
+                format!("'{}' needs a {{ block }}", c.name),
+            )),
         }
     }
 
     fn branch(&mut self, c: &CommandNode) -> Result<(Test, Vec<Command>), ScriptError> {
         if !c.args.is_empty() {
-            return Err(ScriptError::new(c.args[0].span(), format!("'{}' takes no arguments", c.name)));
+            return Err(ScriptError::new(
+                c.args[0].span(),
+                format!("'{}' takes no arguments", c.name),
+            ));
         }
         if c.tests.len() != 1 || c.test_list {
-            return Err(ScriptError::new(c.span, format!("'{}' needs exactly one test", c.name)));
+            return Err(ScriptError::new(
+                c.span,
+                format!("'{}' needs exactly one test", c.name),
+            ));
         }
         let t = &c.tests[0];
         // RFC 5463 §4: a block guarded by `ihave` may use extensions the
@@ -190,7 +214,9 @@ impl Validator {
             "keep" => {
                 let a = self.read(c, &[FLAGS])?;
                 a.expect(&[])?;
-                Command::Keep { flags: a.list("flags") }
+                Command::Keep {
+                    flags: a.list("flags"),
+                }
             }
             "fileinto" => {
                 self.need(E::FileInto, name, c.span)?;
@@ -215,10 +241,21 @@ impl Validator {
                         format!("invalid redirect address \"{address}\""),
                     ));
                 }
-                Command::Redirect { address, copy: a.flag("copy") }
+                Command::Redirect {
+                    address,
+                    copy: a.flag("copy"),
+                }
             }
             "reject" | "ereject" => {
-                self.need(if name == "reject" { E::Reject } else { E::Ereject }, name, c.span)?;
+                self.need(
+                    if name == "reject" {
+                        E::Reject
+                    } else {
+                        E::Ereject
+                    },
+                    name,
+                    c.span,
+                )?;
                 let a = self.read(c, &[])?;
                 a.expect(&[Param::Str])?;
                 if name == "reject" {
@@ -278,7 +315,11 @@ impl Validator {
                     })
                     .collect();
                 modifiers.sort_by_key(|m| std::cmp::Reverse(m.precedence()));
-                Command::Set { name: var.to_ascii_lowercase(), value: a.pos_str(1), modifiers }
+                Command::Set {
+                    name: var.to_ascii_lowercase(),
+                    value: a.pos_str(1),
+                    modifiers,
+                }
             }
             "global" => {
                 self.need(E::Include, name, c.span)?;
@@ -309,7 +350,11 @@ impl Validator {
                     ));
                 }
                 Command::Include {
-                    location: if a.flag("global") { IncludeLocation::Global } else { IncludeLocation::Personal },
+                    location: if a.flag("global") {
+                        IncludeLocation::Global
+                    } else {
+                        IncludeLocation::Personal
+                    },
                     once: a.flag("once"),
                     optional: a.flag("optional"),
                     name: script,
@@ -322,7 +367,12 @@ impl Validator {
                 a.expect(&[Param::Str])?;
                 Command::Error(a.pos_str(0))
             }
-            _ => return Err(ScriptError::new(c.span, format!("unknown command '{name}'"))),
+            _ => {
+                return Err(ScriptError::new(
+                    c.span,
+                    format!("unknown command '{name}'"),
+                ))
+            }
         };
         Ok(cmd)
     }
@@ -343,7 +393,10 @@ impl Validator {
         a.expect(&[Param::Str])?;
         if let Some(from) = a.string("from") {
             if !from.contains("${") && super::address::parse_list(&from).is_empty() {
-                return Err(ScriptError::new(a.tag_span("from"), format!("invalid :from address \"{from}\"")));
+                return Err(ScriptError::new(
+                    a.tag_span("from"),
+                    format!("invalid :from address \"{from}\""),
+                ));
             }
         }
         let seconds = a
@@ -364,7 +417,10 @@ impl Validator {
     /// caller handles them.
     pub fn read_test(&self, t: &TestNode, specs: &[&[TagSpec]]) -> Result<args::Args, ScriptError> {
         if let Some(n) = t.tests.first() {
-            return Err(ScriptError::new(n.span, format!("'{}' does not take nested tests", t.name)));
+            return Err(ScriptError::new(
+                n.span,
+                format!("'{}' does not take nested tests", t.name),
+            ));
         }
         args::read(&t.name, t.span, &t.args, specs, self.required)
     }
@@ -372,18 +428,27 @@ impl Validator {
 
 /// Variable names (RFC 5229 §3): identifier, no namespace for `set`.
 pub fn check_var_name(v: &str, span: Span) -> Result<(), ScriptError> {
-    let ok = v.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+    let ok = v
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     if ok {
         Ok(())
     } else {
-        Err(ScriptError::new(span, format!("invalid variable name \"{v}\"")))
+        Err(ScriptError::new(
+            span,
+            format!("invalid variable name \"{v}\""),
+        ))
     }
 }
 
 fn no_block(c: &CommandNode) -> Result<(), ScriptError> {
     if c.block.is_some() {
-        return Err(ScriptError::new(c.span, format!("'{}' does not take a block", c.name)));
+        return Err(ScriptError::new(
+            c.span,
+            format!("'{}' does not take a block", c.name),
+        ));
     }
     Ok(())
 }
@@ -392,7 +457,10 @@ fn no_tests(c: &CommandNode) -> Result<(), ScriptError> {
     if let Some(t) = c.tests.first() {
         return Err(ScriptError::new(
             t.span,
-            format!("'{}' does not take a test (missing ';' before '{}'?)", c.name, t.name),
+            format!(
+                "'{}' does not take a test (missing ';' before '{}'?)",
+                c.name, t.name
+            ),
         ));
     }
     Ok(())
@@ -400,10 +468,16 @@ fn no_tests(c: &CommandNode) -> Result<(), ScriptError> {
 
 fn no_args(c: &CommandNode) -> Result<(), ScriptError> {
     if let Some(a) = c.args.first() {
-        return Err(ScriptError::new(a.span(), format!("'{}' takes no arguments", c.name)));
+        return Err(ScriptError::new(
+            a.span(),
+            format!("'{}' takes no arguments", c.name),
+        ));
     }
     if let Some(t) = c.tests.first() {
-        return Err(ScriptError::new(t.span, format!("'{}' takes no test", c.name)));
+        return Err(ScriptError::new(
+            t.span,
+            format!("'{}' takes no test", c.name),
+        ));
     }
     Ok(())
 }

@@ -15,7 +15,11 @@ impl Validator {
             "true" | "false" => {
                 let a = self.read_test(t, &[])?;
                 a.expect(&[])?;
-                if name == "true" { Test::True } else { Test::False }
+                if name == "true" {
+                    Test::True
+                } else {
+                    Test::False
+                }
             }
             "not" => {
                 if !t.args.is_empty() || t.tests.len() != 1 || t.test_list {
@@ -25,10 +29,21 @@ impl Validator {
             }
             "allof" | "anyof" => {
                 if !t.args.is_empty() || !t.test_list {
-                    return Err(ScriptError::new(t.span, format!("'{name}' takes a parenthesised test list")));
+                    return Err(ScriptError::new(
+                        t.span,
+                        format!("'{name}' takes a parenthesised test list"),
+                    ));
                 }
-                let ts = t.tests.iter().map(|x| self.test(x)).collect::<Result<Vec<_>, _>>()?;
-                if name == "allof" { Test::AllOf(ts) } else { Test::AnyOf(ts) }
+                let ts = t
+                    .tests
+                    .iter()
+                    .map(|x| self.test(x))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if name == "allof" {
+                    Test::AllOf(ts)
+                } else {
+                    Test::AnyOf(ts)
+                }
             }
             "exists" => {
                 let a = self.read_test(t, &[])?;
@@ -36,39 +51,69 @@ impl Validator {
                 Test::Exists(a.pos_list(0))
             }
             "size" => {
-                const SIZE: &[TagSpec] = &[("over", Param::None, None, 1), ("under", Param::None, None, 1)];
+                const SIZE: &[TagSpec] = &[
+                    ("over", Param::None, None, 1),
+                    ("under", Param::None, None, 1),
+                ];
                 let a = self.read_test(t, &[SIZE])?;
                 a.expect(&[Param::Num])?;
                 if !a.flag("over") && !a.flag("under") {
                     return Err(ScriptError::new(t.span, "'size' needs :over or :under"));
                 }
-                Test::Size { over: a.flag("over"), limit: a.pos_num(0) }
+                Test::Size {
+                    over: a.flag("over"),
+                    limit: a.pos_num(0),
+                }
             }
             "header" => {
                 const MIME: &[TagSpec] = &[];
                 let a = self.read_test(t, &[MATCH_TAGS, INDEX_TAGS, MIME])?;
                 a.expect(&[Param::List, Param::List])?;
                 let m = self.matcher_checked(&a)?;
-                Test::Header { m, names: a.pos_list(0), keys: a.pos_list(1), index: a.index()?, mime: false }
+                Test::Header {
+                    m,
+                    names: a.pos_list(0),
+                    keys: a.pos_list(1),
+                    index: a.index()?,
+                    mime: false,
+                }
             }
             "address" => {
                 let a = self.read_test(t, &[MATCH_TAGS, INDEX_TAGS, ADDRESS_PART_TAGS])?;
                 a.expect(&[Param::List, Param::List])?;
                 let m = self.matcher_checked(&a)?;
-                Test::Address { m, part: part(&a), names: a.pos_list(0), keys: a.pos_list(1), index: a.index()? }
+                Test::Address {
+                    m,
+                    part: part(&a),
+                    names: a.pos_list(0),
+                    keys: a.pos_list(1),
+                    index: a.index()?,
+                }
             }
             "envelope" => {
                 self.need(E::Envelope, name, t.span)?;
                 let a = self.read_test(t, &[MATCH_TAGS, ADDRESS_PART_TAGS])?;
                 a.expect(&[Param::List, Param::List])?;
                 let m = self.matcher_checked(&a)?;
-                let names: Vec<String> = a.pos_list(0).iter().map(|s| s.to_ascii_lowercase()).collect();
+                let names: Vec<String> = a
+                    .pos_list(0)
+                    .iter()
+                    .map(|s| s.to_ascii_lowercase())
+                    .collect();
                 for n in &names {
                     if n != "from" && n != "to" && !n.contains("${") {
-                        return Err(ScriptError::new(a.positional[0].span(), format!("unknown envelope part \"{n}\"")));
+                        return Err(ScriptError::new(
+                            a.positional[0].span(),
+                            format!("unknown envelope part \"{n}\""),
+                        ));
                     }
                 }
-                Test::Envelope { m, part: part(&a), names, keys: a.pos_list(1) }
+                Test::Envelope {
+                    m,
+                    part: part(&a),
+                    names,
+                    keys: a.pos_list(1),
+                }
             }
             "body" => {
                 self.need(E::Body, name, t.span)?;
@@ -87,16 +132,26 @@ impl Validator {
                 } else {
                     BodyTransform::Text
                 };
-                Test::Body { m, transform, keys: a.pos_list(0) }
+                Test::Body {
+                    m,
+                    transform,
+                    keys: a.pos_list(0),
+                }
             }
             "date" | "currentdate" => {
                 self.need(E::Date, name, t.span)?;
-                const ZONE: &[TagSpec] = &[("zone", Param::Str, None, 4), ("originalzone", Param::None, None, 4)];
+                const ZONE: &[TagSpec] = &[
+                    ("zone", Param::Str, None, 4),
+                    ("originalzone", Param::None, None, 4),
+                ];
                 let a = self.read_test(t, &[MATCH_TAGS, INDEX_TAGS, ZONE])?;
                 let zone = match a.string("zone") {
                     Some(z) => {
                         if super::date::parse_zone(&z).is_none() {
-                            return Err(ScriptError::new(a.tag_span("zone"), format!("invalid :zone \"{z}\"")));
+                            return Err(ScriptError::new(
+                                a.tag_span("zone"),
+                                format!("invalid :zone \"{z}\""),
+                            ));
                         }
                         Zone::Fixed(z)
                     }
@@ -108,15 +163,30 @@ impl Validator {
                     a.expect(&[Param::Str, Param::Str, Param::List])?;
                     let part = a.pos_str(1).to_ascii_lowercase();
                     check_date_part(&part, &a)?;
-                    Test::Date { m, zone, header: a.pos_str(0), part, keys: a.pos_list(2), index: a.index()? }
+                    Test::Date {
+                        m,
+                        zone,
+                        header: a.pos_str(0),
+                        part,
+                        keys: a.pos_list(2),
+                        index: a.index()?,
+                    }
                 } else {
                     if zone == Zone::Original || a.index()?.is_some() {
-                        return Err(ScriptError::new(t.span, "currentdate takes neither :originalzone nor :index"));
+                        return Err(ScriptError::new(
+                            t.span,
+                            "currentdate takes neither :originalzone nor :index",
+                        ));
                     }
                     a.expect(&[Param::Str, Param::List])?;
                     let part = a.pos_str(0).to_ascii_lowercase();
                     check_date_part(&part, &a)?;
-                    Test::CurrentDate { m, zone, part, keys: a.pos_list(1) }
+                    Test::CurrentDate {
+                        m,
+                        zone,
+                        part,
+                        keys: a.pos_list(1),
+                    }
                 }
             }
             "hasflag" => {
@@ -141,14 +211,22 @@ impl Validator {
                 let a = self.read_test(t, &[MATCH_TAGS])?;
                 a.expect(&[Param::List, Param::List])?;
                 let m = self.matcher_checked(&a)?;
-                Test::String { m, sources: a.pos_list(0), keys: a.pos_list(1) }
+                Test::String {
+                    m,
+                    sources: a.pos_list(0),
+                    keys: a.pos_list(1),
+                }
             }
             "environment" => {
                 self.need(E::Environment, name, t.span)?;
                 let a = self.read_test(t, &[MATCH_TAGS])?;
                 a.expect(&[Param::Str, Param::List])?;
                 let m = self.matcher_checked(&a)?;
-                Test::Environment { m, name: a.pos_str(0).to_ascii_lowercase(), keys: a.pos_list(1) }
+                Test::Environment {
+                    m,
+                    name: a.pos_str(0).to_ascii_lowercase(),
+                    keys: a.pos_list(1),
+                }
             }
             "mailboxexists" => {
                 self.need(E::Mailbox, name, t.span)?;
@@ -161,10 +239,16 @@ impl Validator {
                 let a = self.read_test(t, &[])?;
                 if a.positional.len() == 2 {
                     a.expect(&[Param::Str, Param::List])?;
-                    Test::SpecialUseExists { mailbox: Some(a.pos_str(0)), uses: a.pos_list(1) }
+                    Test::SpecialUseExists {
+                        mailbox: Some(a.pos_str(0)),
+                        uses: a.pos_list(1),
+                    }
                 } else {
                     a.expect(&[Param::List])?;
-                    Test::SpecialUseExists { mailbox: None, uses: a.pos_list(0) }
+                    Test::SpecialUseExists {
+                        mailbox: None,
+                        uses: a.pos_list(0),
+                    }
                 }
             }
             "mailboxidexists" => {
@@ -189,7 +273,12 @@ impl Validator {
                     (_, Some(u)) => DuplicateKey::UniqueId(u),
                     _ => DuplicateKey::MessageId,
                 };
-                Test::Duplicate { handle: a.string("handle"), key, seconds: a.number("seconds"), last: a.flag("last") }
+                Test::Duplicate {
+                    handle: a.string("handle"),
+                    key,
+                    seconds: a.number("seconds"),
+                    last: a.flag("last"),
+                }
             }
             "ihave" => {
                 self.need(E::Ihave, name, t.span)?;
@@ -198,9 +287,14 @@ impl Validator {
                 // Scripts are compiled against the server's set, so the
                 // answer is known now (RFC 5463 §4).
                 let all = a.pos_list(0).iter().all(|n| {
-                    super::extensions::Extension::from_name(n).is_some_and(|e| self.supported.contains(e))
+                    super::extensions::Extension::from_name(n)
+                        .is_some_and(|e| self.supported.contains(e))
                 });
-                if all { Test::True } else { Test::False }
+                if all {
+                    Test::True
+                } else {
+                    Test::False
+                }
             }
             _ => return Err(ScriptError::new(t.span, format!("unknown test '{name}'"))),
         };
@@ -211,13 +305,11 @@ impl Validator {
     fn matcher_checked(&self, a: &super::args::Args) -> Result<Match, ScriptError> {
         let m = a.matcher(self.required)?;
         if m.kind == MatchKind::Regex {
-            if let Some(keys) = a.positional.last() {
-                if let super::ast::Argument::Strings { values, span, .. } = keys {
-                    for k in values {
-                        if !(self.required.contains(E::Variables) && k.contains("${")) {
-                            super::matching::compile_regex(k, m.comparator)
-                                .map_err(|e| ScriptError::new(*span, format!("invalid regex: {e}")))?;
-                        }
+            if let Some(super::ast::Argument::Strings { values, span, .. }) = a.positional.last() {
+                for k in values {
+                    if !(self.required.contains(E::Variables) && k.contains("${")) {
+                        super::matching::compile_regex(k, m.comparator)
+                            .map_err(|e| ScriptError::new(*span, format!("invalid regex: {e}")))?;
                     }
                 }
             }
@@ -244,6 +336,9 @@ fn check_date_part(part: &str, a: &super::args::Args) -> Result<(), ScriptError>
     if super::date::PARTS.contains(&part) || part.contains("${") {
         Ok(())
     } else {
-        Err(ScriptError::new(a.span, format!("unknown date-part \"{part}\"")))
+        Err(ScriptError::new(
+            a.span,
+            format!("unknown date-part \"{part}\""),
+        ))
     }
 }

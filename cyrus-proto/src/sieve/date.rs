@@ -13,11 +13,13 @@ pub struct DateTime {
 
 /// The date-parts RFC 5260 §4.2 defines.
 pub const PARTS: &[&str] = &[
-    "year", "month", "day", "date", "julian", "hour", "minute", "second", "time", "iso8601", "std11",
-    "zone", "weekday",
+    "year", "month", "day", "date", "julian", "hour", "minute", "second", "time", "iso8601",
+    "std11", "zone", "weekday",
 ];
 
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
@@ -47,18 +49,32 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 impl DateTime {
     /// Builds a date-time from civil fields in the given offset; `None`
     /// for out-of-range fields.
-    pub fn from_civil(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, offset_minutes: i32) -> Option<Self> {
+    pub fn from_civil(
+        y: i64,
+        mo: u32,
+        d: u32,
+        h: u32,
+        mi: u32,
+        s: u32,
+        offset_minutes: i32,
+    ) -> Option<Self> {
         if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
             return None;
         }
         let days = days_from_civil(y, mo, d);
         let local = days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s);
-        Some(DateTime { unix: local - i64::from(offset_minutes) * 60, offset_minutes })
+        Some(DateTime {
+            unix: local - i64::from(offset_minutes) * 60,
+            offset_minutes,
+        })
     }
 
     /// The same instant seen in another offset.
     pub fn with_offset(self, offset_minutes: i32) -> Self {
-        DateTime { unix: self.unix, offset_minutes }
+        DateTime {
+            unix: self.unix,
+            offset_minutes,
+        }
     }
 
     /// Extracts an RFC 5260 §4.2 date-part; `None` for an unknown part.
@@ -69,7 +85,12 @@ impl DateTime {
         let (y, m, d) = civil_from_days(days);
         let (h, mi, s) = (secs / 3600, secs / 60 % 60, secs % 60);
         let off = self.offset_minutes;
-        let zone = format!("{}{:02}{:02}", if off < 0 { '-' } else { '+' }, off.abs() / 60, off.abs() % 60);
+        let zone = format!(
+            "{}{:02}{:02}",
+            if off < 0 { '-' } else { '+' },
+            off.abs() / 60,
+            off.abs() % 60
+        );
         Some(match part {
             "year" => format!("{y:04}"),
             "month" => format!("{m:02}"),
@@ -118,7 +139,11 @@ pub fn parse_zone(z: &str) -> Option<i32> {
     if m > 59 {
         return None;
     }
-    Some(if b[0] == b'-' { -(h * 60 + m) } else { h * 60 + m })
+    Some(if b[0] == b'-' {
+        -(h * 60 + m)
+    } else {
+        h * 60 + m
+    })
 }
 
 /// Parses an RFC 5322 date (`[day ","] d mon yyyy hh:mm[:ss] zone`),
@@ -184,13 +209,19 @@ mod tests {
 
     #[test]
     fn parts() {
-        let d = parse_rfc5322("Fri, 12 Jan 2024 12:00:00 +0000").unwrap();
-        assert_eq!(d.part("date").unwrap(), "2024-01-12");
-        assert_eq!(d.part("weekday").unwrap(), "5");
-        assert_eq!(d.part("julian").unwrap(), "60321");
-        assert_eq!(d.part("std11").unwrap(), "Fri, 12 Jan 2024 12:00:00 +0000");
+        let d = parse_rfc5322("Fri, 12 Jan 2024 12:00:00 +0000").expect("should succeed");
+        assert_eq!(d.part("date").expect("should succeed"), "2024-01-12");
+        assert_eq!(d.part("weekday").expect("should succeed"), "5");
+        assert_eq!(d.part("julian").expect("should succeed"), "60321");
+        assert_eq!(
+            d.part("std11").expect("should succeed"),
+            "Fri, 12 Jan 2024 12:00:00 +0000"
+        );
         let z = d.with_offset(-300);
-        assert_eq!(z.part("iso8601").unwrap(), "2024-01-12T07:00:00-05:00");
-        assert_eq!(z.part("zone").unwrap(), "-0500");
+        assert_eq!(
+            z.part("iso8601").expect("should succeed"),
+            "2024-01-12T07:00:00-05:00"
+        );
+        assert_eq!(z.part("zone").expect("should succeed"), "-0500");
     }
 }

@@ -26,10 +26,16 @@ fn valid_name(n: &str) -> bool {
 pub fn compile(v: &mut Validator, c: &CommandNode) -> Result<Command, ScriptError> {
     v.need(Extension::EditHeader, &c.name, c.span)?;
     if let Some(t) = c.tests.first() {
-        return Err(ScriptError::new(t.span, format!("'{}' does not take a test", c.name)));
+        return Err(ScriptError::new(
+            t.span,
+            format!("'{}' does not take a test", c.name),
+        ));
     }
     if c.block.is_some() {
-        return Err(ScriptError::new(c.span, format!("'{}' does not take a block", c.name)));
+        return Err(ScriptError::new(
+            c.span,
+            format!("'{}' does not take a block", c.name),
+        ));
     }
     if c.name == "addheader" {
         const LAST: &[TagSpec] = &[("last", Param::None, None, 0)];
@@ -37,14 +43,30 @@ pub fn compile(v: &mut Validator, c: &CommandNode) -> Result<Command, ScriptErro
         a.expect(&[Param::Str, Param::Str])?;
         let name = a.pos_str(0);
         if !name.contains("${") && !valid_name(&name) {
-            return Err(ScriptError::new(a.positional[0].span(), format!("invalid header field name \"{name}\"")));
+            return Err(ScriptError::new(
+                a.positional[0].span(),
+                format!("invalid header field name \"{name}\""),
+            ));
         }
-        return Ok(Command::AddHeader { last: a.flag("last"), name, value: a.pos_str(1) });
+        return Ok(Command::AddHeader {
+            last: a.flag("last"),
+            name,
+            value: a.pos_str(1),
+        });
     }
     // deleteheader's :index/:last belong to editheader itself (RFC 5293
     // §5), not to the index extension.
-    const DEL_INDEX: &[TagSpec] = &[("index", Param::Num, None, 0), ("last", Param::Num, None, 0)];
-    let a = super::args::read(&c.name, c.span, &c.args, &[MATCH_TAGS, DEL_INDEX], v.required)?;
+    const DEL_INDEX: &[TagSpec] = &[
+        ("index", Param::Num, None, 0),
+        ("last", Param::Num, None, 0),
+    ];
+    let a = super::args::read(
+        &c.name,
+        c.span,
+        &c.args,
+        &[MATCH_TAGS, DEL_INDEX],
+        v.required,
+    )?;
     let values = match a.positional.len() {
         1 => {
             a.expect(&[Param::Str])?;
@@ -57,14 +79,27 @@ pub fn compile(v: &mut Validator, c: &CommandNode) -> Result<Command, ScriptErro
     };
     let name = a.pos_str(0);
     if !name.contains("${") && !valid_name(&name) {
-        return Err(ScriptError::new(a.positional[0].span(), format!("invalid header field name \"{name}\"")));
+        return Err(ScriptError::new(
+            a.positional[0].span(),
+            format!("invalid header field name \"{name}\""),
+        ));
     }
     let m = a.matcher(v.required)?;
-    Ok(Command::DeleteHeader { index: a.index()?, m, name, values })
+    Ok(Command::DeleteHeader {
+        index: a.index()?,
+        m,
+        name,
+        values,
+    })
 }
 
 /// Applies an edit to the interpreter's header copy and records it.
-pub(crate) fn run(it: &mut Interp<'_>, p: &Program, frame: &mut Frame, c: &Command) -> Result<(), RuntimeError> {
+pub(crate) fn run(
+    it: &mut Interp<'_>,
+    p: &Program,
+    frame: &mut Frame,
+    c: &Command,
+) -> Result<(), RuntimeError> {
     match c {
         Command::AddHeader { last, name, value } => {
             let name = it.ex(p, frame, name);
@@ -72,16 +107,28 @@ pub(crate) fn run(it: &mut Interp<'_>, p: &Program, frame: &mut Frame, c: &Comma
             if !valid_name(&name) || PROTECTED.contains(&name.to_ascii_lowercase().as_str()) {
                 return Ok(());
             }
-            let field = HeaderField { name: name.clone(), value: value.clone() };
+            let field = HeaderField {
+                name: name.clone(),
+                value: value.clone(),
+            };
             if *last {
                 it.headers.push(field);
             } else {
                 it.headers.insert(0, field);
             }
             it.headers_edited = true;
-            it.push(Action::AddHeader { name, value, last: *last })
+            it.push(Action::AddHeader {
+                name,
+                value,
+                last: *last,
+            })
         }
-        Command::DeleteHeader { index, m, name, values } => {
+        Command::DeleteHeader {
+            index,
+            m,
+            name,
+            values,
+        } => {
             let name = it.ex(p, frame, name);
             if PROTECTED.contains(&name.to_ascii_lowercase().as_str()) {
                 return Ok(());
@@ -98,15 +145,23 @@ pub(crate) fn run(it: &mut Interp<'_>, p: &Program, frame: &mut Frame, c: &Comma
                 None => positions.iter().copied().enumerate().collect(),
                 Some(Index { n, last }) => {
                     let n = usize::try_from(*n).unwrap_or(usize::MAX);
-                    let i = if *last { positions.len().checked_sub(n) } else { n.checked_sub(1) };
-                    i.and_then(|i| positions.get(i).map(|p| (i, *p))).into_iter().collect()
+                    let i = if *last {
+                        positions.len().checked_sub(n)
+                    } else {
+                        n.checked_sub(1)
+                    };
+                    i.and_then(|i| positions.get(i).map(|p| (i, *p)))
+                        .into_iter()
+                        .collect()
                 }
             };
             let mut doomed = Vec::new();
             for (occ, pos) in chosen {
                 let hit = keys.is_empty() || {
                     let v = decode_header(&it.headers[pos].value).trim().to_string();
-                    matching::match_values(*m, &[v], &keys).map_err(RuntimeError::new)?.matched
+                    matching::match_values(*m, &[v], &keys)
+                        .map_err(RuntimeError::new)?
+                        .matched
                 };
                 if hit {
                     doomed.push((occ, pos));
@@ -116,7 +171,10 @@ pub(crate) fn run(it: &mut Interp<'_>, p: &Program, frame: &mut Frame, c: &Comma
             for (occ, pos) in doomed.into_iter().rev() {
                 it.headers.remove(pos);
                 it.headers_edited = true;
-                it.push(Action::DeleteHeader { name: name.clone(), occurrence: occ + 1 })?;
+                it.push(Action::DeleteHeader {
+                    name: name.clone(),
+                    occurrence: occ + 1,
+                })?;
             }
             Ok(())
         }

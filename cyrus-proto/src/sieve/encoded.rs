@@ -45,8 +45,15 @@ fn decode_one(after: &str) -> Option<(Option<String>, usize)> {
         return None;
     }
     let body = &after[colon + 1..close];
-    let words: Vec<&str> = body.split([' ', '\t', '\r', '\n']).filter(|w| !w.is_empty()).collect();
-    if words.is_empty() || !words.iter().all(|w| w.bytes().all(|b| b.is_ascii_hexdigit())) {
+    let words: Vec<&str> = body
+        .split([' ', '\t', '\r', '\n'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty()
+        || !words
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
         return None;
     }
     let text = if kind == "hex" {
@@ -108,7 +115,10 @@ mod tests {
 
     #[test]
     fn rfc5228_examples() {
-        assert_eq!(decode("$${hex:24 24}{unicode:41}").as_deref(), Some("$$${unicode:41}"));
+        assert_eq!(
+            decode("$${hex:24 24}{unicode:41}").as_deref(),
+            Some("$$${unicode:41}")
+        );
         assert_eq!(decode("${hex:40}").as_deref(), Some("@"));
         assert_eq!(decode("${unicode:40}").as_deref(), Some("@"));
         assert_eq!(decode("${hex: 40 }").as_deref(), Some("@"));

@@ -6,7 +6,9 @@ use super::date::{self, DateTime};
 use super::error::RuntimeError;
 use super::flags;
 use super::interp::Interp;
-use super::ir::{AddressPart, BodyTransform, DuplicateKey, Index, Match, MatchKind, Program, Test, Zone};
+use super::ir::{
+    AddressPart, BodyTransform, DuplicateKey, Index, Match, MatchKind, Program, Test, Zone,
+};
 use super::matching::{self, MatchResult};
 use super::mime::decode_header;
 use super::variables::Frame;
@@ -23,7 +25,14 @@ impl Interp<'_> {
         pick(all, index)
     }
 
-    fn matched(&self, p: &Program, frame: &mut Frame, m: Match, values: &[String], keys: &[String]) -> Result<bool, RuntimeError> {
+    fn matched(
+        &self,
+        p: &Program,
+        frame: &mut Frame,
+        m: Match,
+        values: &[String],
+        keys: &[String],
+    ) -> Result<bool, RuntimeError> {
         let keys = self.ex_list(p, frame, keys);
         let MatchResult { matched, captures } =
             matching::match_values(m, values, &keys).map_err(RuntimeError::new)?;
@@ -36,7 +45,12 @@ impl Interp<'_> {
     }
 
     /// Evaluates a test.
-    pub(crate) fn test(&mut self, p: &Program, t: &Test, frame: &mut Frame) -> Result<bool, RuntimeError> {
+    pub(crate) fn test(
+        &mut self,
+        p: &Program,
+        t: &Test,
+        frame: &mut Frame,
+    ) -> Result<bool, RuntimeError> {
         Ok(match t {
             Test::True => true,
             Test::False => false,
@@ -63,16 +77,32 @@ impl Interp<'_> {
                 .all(|n| self.headers.iter().any(|h| h.name.eq_ignore_ascii_case(n))),
             Test::Size { over, limit } => {
                 let s = self.msg.size();
-                if *over { s > *limit } else { s < *limit }
+                if *over {
+                    s > *limit
+                } else {
+                    s < *limit
+                }
             }
-            Test::Header { m, names, keys, index, .. } => {
+            Test::Header {
+                m,
+                names,
+                keys,
+                index,
+                ..
+            } => {
                 let mut values = Vec::new();
                 for n in self.ex_list(p, frame, names) {
                     values.extend(self.header_values(&n, *index));
                 }
                 self.matched(p, frame, *m, &values, keys)?
             }
-            Test::Address { m, part, names, keys, index } => {
+            Test::Address {
+                m,
+                part,
+                names,
+                keys,
+                index,
+            } => {
                 let mut addrs: Vec<Address> = Vec::new();
                 for n in self.ex_list(p, frame, names) {
                     for v in self.header_values(&n, *index) {
@@ -82,7 +112,12 @@ impl Interp<'_> {
                 let values = parts(&addrs, *part);
                 self.matched(p, frame, *m, &values, keys)?
             }
-            Test::Envelope { m, part, names, keys } => {
+            Test::Envelope {
+                m,
+                part,
+                names,
+                keys,
+            } => {
                 let mut values = Vec::new();
                 for n in self.ex_list(p, frame, names) {
                     let v = match n.to_ascii_lowercase().as_str() {
@@ -90,14 +125,14 @@ impl Interp<'_> {
                         "to" => self.msg.envelope_to(),
                         _ => None,
                     };
-                    match v.as_deref().map(|s| s.trim().trim_start_matches('<').trim_end_matches('>')) {
+                    match v
+                        .as_deref()
+                        .map(|s| s.trim().trim_start_matches('<').trim_end_matches('>'))
+                    {
                         // The null reverse-path is the empty string
                         // (RFC 5228 §5.4).
-                        Some("") => {
-                            if *part != AddressPart::Detail {
-                                values.push(String::new());
-                            }
-                        }
+                        Some("") if *part != AddressPart::Detail => values.push(String::new()),
+                        Some("") => {}
                         Some(s) => values.extend(parts(&address::parse_list(s), *part)),
                         None => {}
                     }
@@ -108,7 +143,14 @@ impl Interp<'_> {
                 let values = self.body_values(p, frame, transform);
                 self.matched(p, frame, *m, &values, keys)?
             }
-            Test::Date { m, zone, header, part, keys, index } => {
+            Test::Date {
+                m,
+                zone,
+                header,
+                part,
+                keys,
+                index,
+            } => {
                 let header = self.ex(p, frame, header);
                 let part = self.ex(p, frame, part).to_ascii_lowercase();
                 let values: Vec<String> = self
@@ -132,16 +174,28 @@ impl Interp<'_> {
                     self.matched(p, frame, *m, &values, keys)?
                 }
             }
-            Test::CurrentDate { m, zone, part, keys } => {
+            Test::CurrentDate {
+                m,
+                zone,
+                part,
+                keys,
+            } => {
                 let part = self.ex(p, frame, part).to_ascii_lowercase();
-                let values: Vec<String> = self.zoned(p, frame, self.opts.now, zone).part(&part).into_iter().collect();
+                let values: Vec<String> = self
+                    .zoned(p, frame, self.opts.now, zone)
+                    .part(&part)
+                    .into_iter()
+                    .collect();
                 self.matched(p, frame, *m, &values, keys)?
             }
             Test::HasFlag { m, vars, keys } => {
                 let values = if vars.is_empty() {
                     self.flags.clone()
                 } else {
-                    let vals: Vec<String> = vars.iter().map(|v| frame.get(&self.shared, v).unwrap_or("").to_string()).collect();
+                    let vals: Vec<String> = vars
+                        .iter()
+                        .map(|v| frame.get(&self.shared, v).unwrap_or("").to_string())
+                        .collect();
                     flags::normalise(&vals)
                 };
                 let keys: Vec<String> = if matches!(m.kind, MatchKind::Count(_)) {
@@ -168,14 +222,25 @@ impl Interp<'_> {
                     self.matched(p, frame, *m, &values, keys)?
                 }
             }
-            Test::MailboxExists(names) => self.ex_list(p, frame, names).iter().all(|n| self.host.mailbox_exists(n)),
+            Test::MailboxExists(names) => self
+                .ex_list(p, frame, names)
+                .iter()
+                .all(|n| self.host.mailbox_exists(n)),
             Test::SpecialUseExists { mailbox, uses } => {
                 let mb = mailbox.as_ref().map(|s| self.ex(p, frame, s));
                 let uses = self.ex_list(p, frame, uses);
                 self.host.special_use_exists(mb.as_deref(), &uses)
             }
-            Test::MailboxIdExists(ids) => self.ex_list(p, frame, ids).iter().all(|i| self.host.mailbox_id_exists(i)),
-            Test::Duplicate { handle, key, seconds, last } => self.duplicate(p, frame, handle.as_deref(), key, *seconds, *last)?,
+            Test::MailboxIdExists(ids) => self
+                .ex_list(p, frame, ids)
+                .iter()
+                .all(|i| self.host.mailbox_id_exists(i)),
+            Test::Duplicate {
+                handle,
+                key,
+                seconds,
+                last,
+            } => self.duplicate(p, frame, handle.as_deref(), key, *seconds, *last)?,
         })
     }
 
@@ -190,13 +255,25 @@ impl Interp<'_> {
         }
     }
 
-    fn body_values(&mut self, p: &Program, frame: &Frame, transform: &BodyTransform) -> Vec<String> {
+    fn body_values(
+        &mut self,
+        p: &Program,
+        frame: &Frame,
+        transform: &BodyTransform,
+    ) -> Vec<String> {
         if *transform == BodyTransform::Raw {
             return vec![self.msg.raw_body()];
         }
-        let parts = self.body_parts.get_or_insert_with(|| self.msg.body_parts()).clone();
+        let parts = self
+            .body_parts
+            .get_or_insert_with(|| self.msg.body_parts())
+            .clone();
         let types: Vec<String> = match transform {
-            BodyTransform::Content(t) => self.ex_list(p, frame, t).iter().map(|s| s.to_ascii_lowercase()).collect(),
+            BodyTransform::Content(t) => self
+                .ex_list(p, frame, t)
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
             _ => vec!["text".into()],
         };
         parts
@@ -205,7 +282,8 @@ impl Interp<'_> {
                 types.iter().any(|t| {
                     t.is_empty()
                         || *t == part.content_type
-                        || (!t.contains('/') && part.content_type.split('/').next() == Some(t.as_str()))
+                        || (!t.contains('/')
+                            && part.content_type.split('/').next() == Some(t.as_str()))
                 })
             })
             .map(|part| part.text)
@@ -214,7 +292,11 @@ impl Interp<'_> {
 
     fn environment(&self, name: &str) -> Option<String> {
         let builtin = match name {
-            "domain" => self.opts.host_name.split_once('.').map(|(_, d)| d.to_string()),
+            "domain" => self
+                .opts
+                .host_name
+                .split_once('.')
+                .map(|(_, d)| d.to_string()),
             "host" => Some(self.opts.host_name.clone()),
             "location" => Some("MDA".into()),
             "name" => Some("Cyrus IMAP".into()),
@@ -251,8 +333,13 @@ impl Interp<'_> {
             value,
         };
         let seen = self.host.duplicate_seen(&id);
-        let seconds = seconds.unwrap_or(7 * 86_400).min(self.opts.duplicate_max_seconds);
-        let already = self.actions.iter().any(|a| matches!(a, Action::TrackDuplicate { id: x, .. } if *x == id));
+        let seconds = seconds
+            .unwrap_or(7 * 86_400)
+            .min(self.opts.duplicate_max_seconds);
+        let already = self
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::TrackDuplicate { id: x, .. } if *x == id));
         if (!seen || last) && !already {
             self.push(Action::TrackDuplicate { id, seconds })?;
         }
@@ -265,12 +352,19 @@ fn pick(all: Vec<String>, index: Option<Index>) -> Vec<String> {
         None => all,
         Some(Index { n, last }) => {
             let n = usize::try_from(n).unwrap_or(usize::MAX);
-            let i = if last { all.len().checked_sub(n) } else { n.checked_sub(1) };
+            let i = if last {
+                all.len().checked_sub(n)
+            } else {
+                n.checked_sub(1)
+            };
             i.and_then(|i| all.get(i).cloned()).into_iter().collect()
         }
     }
 }
 
 fn parts(addrs: &[Address], part: AddressPart) -> Vec<String> {
-    addrs.iter().filter_map(|a| address::part(a, part)).collect()
+    addrs
+        .iter()
+        .filter_map(|a| address::part(a, part))
+        .collect()
 }

@@ -117,13 +117,19 @@ impl ExtensionSet {
 
     /// The members, in capability order.
     pub fn iter(self) -> impl Iterator<Item = Extension> {
-        Extension::ALL.iter().copied().filter(move |e| self.contains(*e))
+        Extension::ALL
+            .iter()
+            .copied()
+            .filter(move |e| self.contains(*e))
     }
 
     /// Space-separated names, as in the ManageSieve `SIEVE` capability
     /// (RFC 5804 §1.7).
     pub fn capability_string(self) -> String {
-        self.iter().map(Extension::name).collect::<Vec<_>>().join(" ")
+        self.iter()
+            .map(Extension::name)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -156,7 +162,10 @@ mod tests {
         for e in Extension::ALL {
             assert_eq!(Extension::from_name(e.name()), Some(*e));
         }
-        assert_eq!(Extension::from_name("imapflags"), Some(Extension::Imap4Flags));
+        assert_eq!(
+            Extension::from_name("imapflags"),
+            Some(Extension::Imap4Flags)
+        );
         assert!(supported_extensions()
             .capability_string()
             .contains("fileinto reject"));

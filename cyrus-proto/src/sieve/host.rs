@@ -58,7 +58,7 @@ pub struct EvalOptions {
     pub user_addresses: Vec<String>,
     /// Current time (for `currentdate` and the date tests' local zone).
     pub now: DateTime,
-    /// Most `redirect` actions per run (Cyrus `sieve_maxredirects`... 
+    /// Most `redirect` actions per run (Cyrus `sieve_maxredirects`...
     /// default 5 here).
     pub max_redirects: usize,
     /// Most actions per run.
@@ -84,7 +84,10 @@ impl Default for EvalOptions {
         EvalOptions {
             user: String::new(),
             user_addresses: Vec::new(),
-            now: DateTime { unix: 0, offset_minutes: 0 },
+            now: DateTime {
+                unix: 0,
+                offset_minutes: 0,
+            },
             max_redirects: 5,
             max_actions: 64,
             max_include_depth: 5,

@@ -103,7 +103,12 @@ impl Interp<'_> {
         Ok(())
     }
 
-    fn block(&mut self, p: &Program, cmds: &[Command], frame: &mut Frame) -> Result<Flow, RuntimeError> {
+    fn block(
+        &mut self,
+        p: &Program,
+        cmds: &[Command],
+        frame: &mut Frame,
+    ) -> Result<Flow, RuntimeError> {
         for c in cmds {
             self.steps += 1;
             if self.steps > self.opts.max_steps {
@@ -117,9 +122,17 @@ impl Interp<'_> {
         Ok(Flow::Next)
     }
 
-    fn command(&mut self, p: &Program, c: &Command, frame: &mut Frame) -> Result<Flow, RuntimeError> {
+    fn command(
+        &mut self,
+        p: &Program,
+        c: &Command,
+        frame: &mut Frame,
+    ) -> Result<Flow, RuntimeError> {
         match c {
-            Command::If { branches, otherwise } => {
+            Command::If {
+                branches,
+                otherwise,
+            } => {
                 for (t, body) in branches {
                     if self.test(p, t, frame)? {
                         return self.block(p, body, frame);
@@ -134,8 +147,15 @@ impl Interp<'_> {
             Command::Keep { flags } => {
                 let flags = self.flag_arg(p, frame, flags.as_deref());
                 self.implicit_keep = false;
-                if !self.actions.iter().any(|a| matches!(a, Action::Keep { .. })) {
-                    self.push(Action::Keep { flags, implicit: false })?;
+                if !self
+                    .actions
+                    .iter()
+                    .any(|a| matches!(a, Action::Keep { .. }))
+                {
+                    self.push(Action::Keep {
+                        flags,
+                        implicit: false,
+                    })?;
                 }
             }
             Command::Discard => {
@@ -144,27 +164,48 @@ impl Interp<'_> {
                     self.push(Action::Discard)?;
                 }
             }
-            Command::FileInto { mailbox, flags, copy, create, special_use, mailbox_id } => {
+            Command::FileInto {
+                mailbox,
+                flags,
+                copy,
+                create,
+                special_use,
+                mailbox_id,
+            } => {
                 let mailbox = self.ex(p, frame, mailbox);
                 let flags = self.flag_arg(p, frame, flags.as_deref());
                 if !copy {
                     self.implicit_keep = false;
                 }
                 // RFC 5228 §4.1: filing twice into one mailbox files once.
-                let dup = self.actions.iter().any(|a| matches!(a, Action::FileInto { mailbox: m, .. } if *m == mailbox));
+                let dup = self
+                    .actions
+                    .iter()
+                    .any(|a| matches!(a, Action::FileInto { mailbox: m, .. } if *m == mailbox));
                 if !dup {
                     let special_use = special_use.as_ref().map(|s| self.ex(p, frame, s));
                     let mailbox_id = mailbox_id.as_ref().map(|s| self.ex(p, frame, s));
-                    self.push(Action::FileInto { mailbox, flags, copy: *copy, create: *create, special_use, mailbox_id })?;
+                    self.push(Action::FileInto {
+                        mailbox,
+                        flags,
+                        copy: *copy,
+                        create: *create,
+                        special_use,
+                        mailbox_id,
+                    })?;
                 }
             }
             Command::Redirect { address, copy } => {
                 let address = self.ex(p, frame, address);
                 if !super::address::is_valid_mailbox(&address) {
-                    return Err(RuntimeError::new(format!("invalid redirect address \"{address}\"")));
+                    return Err(RuntimeError::new(format!(
+                        "invalid redirect address \"{address}\""
+                    )));
                 }
                 if self.host.redirect_loops(&address) {
-                    return Err(RuntimeError::new(format!("redirect to {address} would loop")));
+                    return Err(RuntimeError::new(format!(
+                        "redirect to {address} would loop"
+                    )));
                 }
                 if !copy {
                     self.implicit_keep = false;
@@ -178,7 +219,10 @@ impl Interp<'_> {
                             self.opts.max_redirects
                         )));
                     }
-                    self.push(Action::Redirect { address, copy: *copy })?;
+                    self.push(Action::Redirect {
+                        address,
+                        copy: *copy,
+                    })?;
                 }
             }
             Command::Reject(r) | Command::Ereject(r) => {
@@ -189,7 +233,11 @@ impl Interp<'_> {
                 } else {
                     Action::Ereject { reason }
                 };
-                if self.actions.iter().any(|x| matches!(x, Action::Reject { .. } | Action::Ereject { .. })) {
+                if self
+                    .actions
+                    .iter()
+                    .any(|x| matches!(x, Action::Reject { .. } | Action::Ereject { .. }))
+                {
                     return Err(RuntimeError::new("more than one reject"));
                 }
                 self.push(a)?;
@@ -203,7 +251,11 @@ impl Interp<'_> {
                     self.push(Action::Vacation(a))?;
                 }
             }
-            Command::Flags { op, var, flags: list } => {
+            Command::Flags {
+                op,
+                var,
+                flags: list,
+            } => {
                 let list = self.ex_list(p, frame, list);
                 match var {
                     None => self.flags = flags::apply(&self.flags, *op, &list),
@@ -214,7 +266,11 @@ impl Interp<'_> {
                     }
                 }
             }
-            Command::Set { name, value, modifiers } => {
+            Command::Set {
+                name,
+                value,
+                modifiers,
+            } => {
                 let v = variables::apply_modifiers(self.ex(p, frame, value), modifiers);
                 frame.set(&mut self.shared, name, v);
             }
@@ -228,12 +284,20 @@ impl Interp<'_> {
             Command::AddHeader { .. } | Command::DeleteHeader { .. } => {
                 super::editheader::run(self, p, frame, c)?;
             }
-            Command::Include { location, once, optional, name } => {
+            Command::Include {
+                location,
+                once,
+                optional,
+                name,
+            } => {
                 let name = self.ex(p, frame, name);
                 return self.include(*location, *once, *optional, name);
             }
             Command::Error(msg) => {
-                return Err(RuntimeError::new(format!("script error: {}", self.ex(p, frame, msg))));
+                return Err(RuntimeError::new(format!(
+                    "script error: {}",
+                    self.ex(p, frame, msg)
+                )));
             }
         }
         Ok(Flow::Next)
@@ -246,13 +310,21 @@ impl Interp<'_> {
         }
     }
 
-    fn include(&mut self, loc: IncludeLocation, once: bool, optional: bool, name: String) -> Result<Flow, RuntimeError> {
+    fn include(
+        &mut self,
+        loc: IncludeLocation,
+        once: bool,
+        optional: bool,
+        name: String,
+    ) -> Result<Flow, RuntimeError> {
         let key = (loc, name.clone());
         if once && self.included_once.contains(&key) {
             return Ok(Flow::Next);
         }
         if self.include_stack.contains(&key) {
-            return Err(RuntimeError::new(format!("include loop on script \"{name}\"")));
+            return Err(RuntimeError::new(format!(
+                "include loop on script \"{name}\""
+            )));
         }
         if self.include_stack.len() >= self.opts.max_include_depth {
             return Err(RuntimeError::new(format!(
@@ -263,7 +335,11 @@ impl Interp<'_> {
         let script = match self.host.include(loc, &name) {
             Ok(Some(s)) => s,
             Ok(None) if optional => return Ok(Flow::Next),
-            Ok(None) => return Err(RuntimeError::new(format!("included script \"{name}\" not found"))),
+            Ok(None) => {
+                return Err(RuntimeError::new(format!(
+                    "included script \"{name}\" not found"
+                )))
+            }
             Err(e) => return Err(RuntimeError::new(format!("cannot include \"{name}\": {e}"))),
         };
         self.included_once.insert(key.clone());
@@ -279,23 +355,40 @@ impl Interp<'_> {
     }
 
     fn finish(mut self) -> Result<Outcome, RuntimeError> {
-        let rejecting = self.actions.iter().any(|a| matches!(a, Action::Reject { .. } | Action::Ereject { .. }));
+        let rejecting = self
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::Reject { .. } | Action::Ereject { .. }));
         if rejecting {
             // RFC 5429 §2.3; Cyrus: "Reject can not be used with any other action".
             let other = self.actions.iter().any(|a| {
-                matches!(a, Action::Keep { .. } | Action::FileInto { .. } | Action::Redirect { .. } | Action::Vacation(_))
+                matches!(
+                    a,
+                    Action::Keep { .. }
+                        | Action::FileInto { .. }
+                        | Action::Redirect { .. }
+                        | Action::Vacation(_)
+                )
             });
             if other {
-                return Err(RuntimeError::new("reject cannot be combined with keep, fileinto, redirect or vacation"));
+                return Err(RuntimeError::new(
+                    "reject cannot be combined with keep, fileinto, redirect or vacation",
+                ));
             }
         }
         if self.implicit_keep {
             // RFC 5232 §3: the implicit keep takes the internal flags.
             let flags = self.flags.clone();
             // The implicit keep is not counted against max_actions.
-            self.actions.push(Action::Keep { flags, implicit: true });
+            self.actions.push(Action::Keep {
+                flags,
+                implicit: true,
+            });
         }
         let edited_headers = self.headers_edited.then_some(self.headers);
-        Ok(Outcome { actions: self.actions, edited_headers })
+        Ok(Outcome {
+            actions: self.actions,
+            edited_headers,
+        })
     }
 }

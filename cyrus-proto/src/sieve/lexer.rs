@@ -286,7 +286,7 @@ mod tests {
 
     #[test]
     fn numbers_and_quantifiers() {
-        let t = tokenize("1K 2m 3G 10").unwrap();
+        let t = tokenize("1K 2m 3G 10").expect("should succeed");
         let n: Vec<_> = t.into_iter().map(|(t, _)| t).collect();
         assert_eq!(
             n,
@@ -301,13 +301,13 @@ mod tests {
 
     #[test]
     fn multiline_dot_stuffing() {
-        let t = tokenize("text: # c\r\nline\r\n..dot\r\n.\r\n").unwrap();
+        let t = tokenize("text: # c\r\nline\r\n..dot\r\n.\r\n").expect("should succeed");
         assert_eq!(t[0].0, Token::Str("line\r\n.dot\r\n".into()));
     }
 
     #[test]
     fn escapes() {
-        let t = tokenize(r#""a\"b\\c\d""#).unwrap();
+        let t = tokenize(r#""a\"b\\c\d""#).expect("should succeed");
         assert_eq!(t[0].0, Token::Str("a\"b\\cd".into()));
     }
 }

@@ -36,7 +36,10 @@ pub fn compare(c: Comparator, a: &str, b: &str) -> Ordering {
 /// positive infinity.
 fn numeric_cmp(a: &str, b: &str) -> Ordering {
     fn digits(s: &str) -> Option<&str> {
-        let end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
+        let end = s
+            .bytes()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(s.len());
         if end == 0 {
             return None;
         }
@@ -78,7 +81,10 @@ pub fn match_values(m: Match, values: &[String], keys: &[String]) -> Result<Matc
     if let MatchKind::Count(op) = m.kind {
         let n = values.len().to_string();
         let matched = keys.iter().any(|k| rel(op, compare(m.comparator, &n, k)));
-        return Ok(MatchResult { matched, captures: None });
+        return Ok(MatchResult {
+            matched,
+            captures: None,
+        });
     }
     for v in values {
         for k in keys {
@@ -100,16 +106,23 @@ pub fn match_values(m: Match, values: &[String], keys: &[String]) -> Result<Matc
                 }
                 MatchKind::Matches => {
                     if let Some(caps) = glob(m.comparator, k, v) {
-                        return Ok(MatchResult { matched: true, captures: Some(caps) });
+                        return Ok(MatchResult {
+                            matched: true,
+                            captures: Some(caps),
+                        });
                     }
                 }
                 MatchKind::Regex => {
-                    let re = compile_regex(k, m.comparator).map_err(|e| format!("invalid regex: {e}"))?;
+                    let re = compile_regex(k, m.comparator)
+                        .map_err(|e| format!("invalid regex: {e}"))?;
                     if let Some(c) = re.captures(v) {
                         let caps = (0..c.len().min(10))
                             .map(|i| c.get(i).map(|g| g.as_str().to_string()).unwrap_or_default())
                             .collect();
-                        return Ok(MatchResult { matched: true, captures: Some(caps) });
+                        return Ok(MatchResult {
+                            matched: true,
+                            captures: Some(caps),
+                        });
                     }
                 }
                 MatchKind::Count(_) => {}
@@ -120,7 +133,10 @@ pub fn match_values(m: Match, values: &[String], keys: &[String]) -> Result<Matc
 }
 
 fn matched() -> MatchResult {
-    MatchResult { matched: true, captures: None }
+    MatchResult {
+        matched: true,
+        captures: None,
+    }
 }
 
 /// Longest `:matches` pattern (in wildcards and characters) evaluated.
@@ -182,7 +198,9 @@ fn glob_at(
     let ok = match pat.get(pi) {
         None => si == s.len(),
         Some(Pat::Lit(p)) => match s.get(si) {
-            Some(ch) if eq_char(c, *p, *ch) => glob_at(c, pat, pi + 1, s, si + 1, caps, failed, width),
+            Some(ch) if eq_char(c, *p, *ch) => {
+                glob_at(c, pat, pi + 1, s, si + 1, caps, failed, width)
+            }
             _ => false,
         },
         Some(Pat::One) => {
@@ -231,10 +249,20 @@ mod tests {
 
     #[test]
     fn glob_captures_rfc5229() {
-        let c = glob(Comparator::AsciiCasemap, "[*] *", "[acme-users] [fwd] version 1.0 is out").unwrap();
+        let c = glob(
+            Comparator::AsciiCasemap,
+            "[*] *",
+            "[acme-users] [fwd] version 1.0 is out",
+        )
+        .expect("should succeed");
         assert_eq!(c[1], "acme-users");
         assert_eq!(c[2], "[fwd] version 1.0 is out");
-        let c = glob(Comparator::AsciiCasemap, "coyote@**.com", "coyote@ACME.Example.COM").unwrap();
+        let c = glob(
+            Comparator::AsciiCasemap,
+            "coyote@**.com",
+            "coyote@ACME.Example.COM",
+        )
+        .expect("should succeed");
         assert_eq!(c[1], "");
         assert_eq!(c[2], "ACME.Example");
         assert!(glob(Comparator::Octet, "a\\*", "a*").is_some());

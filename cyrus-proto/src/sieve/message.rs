@@ -94,7 +94,9 @@ pub fn split_header(text: &str) -> (Vec<HeaderField>, &str) {
 }
 
 fn header<'a>(h: &'a [HeaderField], name: &str) -> Option<&'a str> {
-    h.iter().find(|f| f.name.eq_ignore_ascii_case(name)).map(|f| f.value.as_str())
+    h.iter()
+        .find(|f| f.name.eq_ignore_ascii_case(name))
+        .map(|f| f.value.as_str())
 }
 
 /// `type/subtype` and the `boundary` parameter of a Content-Type value.
@@ -106,9 +108,18 @@ fn content_type(h: &[HeaderField]) -> (String, Option<String>) {
     let ty = parts.next().unwrap_or("").trim().to_ascii_lowercase();
     let boundary = parts.find_map(|p| {
         let (k, v) = p.split_once('=')?;
-        k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"').to_string())
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_string())
     });
-    (if ty.contains('/') { ty } else { "text/plain".into() }, boundary)
+    (
+        if ty.contains('/') {
+            ty
+        } else {
+            "text/plain".into()
+        },
+        boundary,
+    )
 }
 
 fn collect_parts(headers: &[HeaderField], body: &str, depth: usize, out: &mut Vec<BodyPart>) {
@@ -120,7 +131,10 @@ fn collect_parts(headers: &[HeaderField], body: &str, depth: usize, out: &mut Ve
             if sec.starts_with("--") {
                 break;
             }
-            let sec = sec.strip_prefix("\r\n").or_else(|| sec.strip_prefix('\n')).unwrap_or(sec);
+            let sec = sec
+                .strip_prefix("\r\n")
+                .or_else(|| sec.strip_prefix('\n'))
+                .unwrap_or(sec);
             let (h, b) = split_header(sec);
             collect_parts(&h, b, depth + 1, out);
         }
@@ -131,13 +145,19 @@ fn collect_parts(headers: &[HeaderField], body: &str, depth: usize, out: &mut Ve
         collect_parts(&h, b, depth + 1, out);
         return;
     }
-    let cte = header(headers, "content-transfer-encoding").unwrap_or("").trim().to_ascii_lowercase();
+    let cte = header(headers, "content-transfer-encoding")
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let text = match cte.as_str() {
         "base64" => String::from_utf8_lossy(&super::mime::base64_decode(body)).into_owned(),
         "quoted-printable" => String::from_utf8_lossy(&super::mime::qp_decode(body)).into_owned(),
         _ => body.to_string(),
     };
-    out.push(BodyPart { content_type: ty, text });
+    out.push(BodyPart {
+        content_type: ty,
+        text,
+    });
 }
 
 impl MessageView for ParsedMessage {

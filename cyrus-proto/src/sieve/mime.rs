@@ -107,7 +107,9 @@ pub fn qp_decode(s: &str) -> Vec<u8> {
                 i += 2;
                 continue;
             }
-            let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = b
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;
@@ -127,7 +129,10 @@ mod tests {
     #[test]
     fn rfc2047() {
         assert_eq!(decode_header("=?UTF-8?B?w6lsw6h2ZQ==?= x"), "élève x");
-        assert_eq!(decode_header("=?ISO-8859-1?Q?Andr=E9?= Pirard"), "André Pirard");
+        assert_eq!(
+            decode_header("=?ISO-8859-1?Q?Andr=E9?= Pirard"),
+            "André Pirard"
+        );
         assert_eq!(decode_header("=?US-ASCII?Q?a?= =?US-ASCII?Q?b?="), "ab");
     }
 }

@@ -168,11 +168,7 @@ impl Parser<'_> {
                     }
                 }
             }
-            _ => {
-                return Err(self.unexpected(&format!(
-                    "';' or '{{' to end command '{name}'"
-                )))
-            }
+            _ => return Err(self.unexpected(&format!("';' or '{{' to end command '{name}'"))),
         };
         Ok(CommandNode {
             name,
@@ -296,7 +292,7 @@ mod tests {
     #[test]
     fn nested_blocks_and_lists() {
         let s = "if anyof (header :is \"a\" [\"b\", \"c\"], true) { stop; } else { keep; }";
-        let c = parse(s, &ParseLimits::default()).unwrap();
+        let c = parse(s, &ParseLimits::default()).expect("should succeed");
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].tests[0].tests.len(), 2);
         assert!(c[0].tests[0].test_list);
@@ -304,7 +300,7 @@ mod tests {
 
     #[test]
     fn error_positions() {
-        let e = parse("keep;\n  fileinto \"x\"", &ParseLimits::default()).unwrap_err();
+        let e = parse("keep;\n  fileinto \"x\"", &ParseLimits::default()).expect_err("should fail");
         assert_eq!(e.span, Span { line: 2, col: 15 });
     }
 

@@ -51,7 +51,11 @@ impl Script {
     fn from_tree(tree: Vec<CommandNode>, opts: &CompileOptions) -> Result<Script, ScriptError> {
         let program = compile::validate(tree.clone(), opts.extensions)?;
         let required = required_of(&tree);
-        Ok(Script { tree, program, required })
+        Ok(Script {
+            tree,
+            program,
+            required,
+        })
     }
 
     /// The compiled form (see the `bytecode` module docs for the layout).

@@ -10,9 +10,18 @@ use super::ir::{AddressPart, Program, VacationArgs};
 use super::variables::Frame;
 
 /// Builds the reply, or `None` when RFC 5230 §4.5–4.6 say not to reply.
-pub(crate) fn build(it: &Interp<'_>, p: &Program, frame: &Frame, v: &VacationArgs) -> Option<Vacation> {
+pub(crate) fn build(
+    it: &Interp<'_>,
+    p: &Program,
+    frame: &Frame,
+    v: &VacationArgs,
+) -> Option<Vacation> {
     let sender = it.msg.envelope_from()?;
-    let sender = sender.trim().trim_start_matches('<').trim_end_matches('>').to_string();
+    let sender = sender
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_string();
     if sender.is_empty() {
         return None;
     }
@@ -27,7 +36,11 @@ pub(crate) fn build(it: &Interp<'_>, p: &Program, frame: &Frame, v: &VacationArg
         return None;
     }
     // §5 (RFC 3834): not to automatic or bulk mail.
-    if it.header_values("auto-submitted", None).iter().any(|v| !v.eq_ignore_ascii_case("no")) {
+    if it
+        .header_values("auto-submitted", None)
+        .iter()
+        .any(|v| !v.eq_ignore_ascii_case("no"))
+    {
         return None;
     }
     if !it.header_values("list-id", None).is_empty() {
@@ -54,14 +67,16 @@ pub(crate) fn build(it: &Interp<'_>, p: &Program, frame: &Frame, v: &VacationArg
     // §4.5: only reply if one of our addresses is a visible recipient.
     // With no known address at all we cannot tell, and reply.
     if !own.is_empty() {
-        let mine = ["to", "cc", "bcc", "resent-to", "resent-cc"].iter().any(|h| {
-            it.header_values(h, None).iter().any(|val| {
-                address::parse_list(val)
-                    .iter()
-                    .filter_map(|a| address::part(a, AddressPart::All))
-                    .any(|a| own.contains(&a.to_ascii_lowercase()))
-            })
-        });
+        let mine = ["to", "cc", "bcc", "resent-to", "resent-cc"]
+            .iter()
+            .any(|h| {
+                it.header_values(h, None).iter().any(|val| {
+                    address::parse_list(val)
+                        .iter()
+                        .filter_map(|a| address::part(a, AddressPart::All))
+                        .any(|a| own.contains(&a.to_ascii_lowercase()))
+                })
+            });
         if !mine {
             return None;
         }
@@ -73,21 +88,33 @@ pub(crate) fn build(it: &Interp<'_>, p: &Program, frame: &Frame, v: &VacationArg
     let subject = match &v.subject {
         Some(s) => it.ex(p, frame, s),
         None => {
-            let orig = it.header_values("subject", None).into_iter().next().unwrap_or_default();
+            let orig = it
+                .header_values("subject", None)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
             format!("Auto: {orig}")
         }
     };
     let from = v.from.as_ref().map(|f| it.ex(p, frame, f));
     let body = it.ex(p, frame, &v.reason);
-    let seconds = v
-        .seconds
-        .unwrap_or(it.opts.vacation_default_seconds)
-        .clamp(it.opts.vacation_min_seconds, it.opts.vacation_max_seconds.max(it.opts.vacation_min_seconds));
+    let seconds = v.seconds.unwrap_or(it.opts.vacation_default_seconds).clamp(
+        it.opts.vacation_min_seconds,
+        it.opts
+            .vacation_max_seconds
+            .max(it.opts.vacation_min_seconds),
+    );
     // §4.2: without :handle, replies with the same parameters share one.
     let handle = match &v.handle {
         Some(h) => it.ex(p, frame, h),
         None => {
-            let key = format!("{}\0{}\0{}\0{}", v.reason, v.subject.as_deref().unwrap_or(""), v.from.as_deref().unwrap_or(""), v.mime);
+            let key = format!(
+                "{}\0{}\0{}\0{}",
+                v.reason,
+                v.subject.as_deref().unwrap_or(""),
+                v.from.as_deref().unwrap_or(""),
+                v.mime
+            );
             format!("{:016x}", fnv1a64(key.as_bytes()))
         }
     };

@@ -65,7 +65,9 @@ fn valid_ref(name: &str) -> bool {
         return true;
     }
     name.split('.').all(|part| {
-        part.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        part.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
             && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     })
 }
@@ -139,13 +141,19 @@ mod tests {
     #[test]
     fn rfc5229_modifiers() {
         let m = |v: &str, mods: &[Modifier]| apply_modifiers(v.into(), mods);
-        assert_eq!(m("juMBlEd lETteRS", &[Modifier::Lower, Modifier::UpperFirst]), "Jumbled letters");
+        assert_eq!(
+            m("juMBlEd lETteRS", &[Modifier::Lower, Modifier::UpperFirst]),
+            "Jumbled letters"
+        );
         assert_eq!(m("Ya*?\\", &[Modifier::QuoteWildcard]), "Ya\\*\\?\\\\");
         assert_eq!(m("$", &[Modifier::Length]), "1");
         assert_eq!(m("", &[Modifier::Length]), "0");
         let mut f = Frame::default();
         let mut g = HashMap::new();
         f.set(&mut g, "company", "ACME".into());
-        assert_eq!(expand("${company} ${Company} ${unknown}x ${bad-name}", &f, &g), "ACME ACME x ${bad-name}");
+        assert_eq!(
+            expand("${company} ${Company} ${unknown}x ${bad-name}", &f, &g),
+            "ACME ACME x ${bad-name}"
+        );
     }
 }

@@ -63,7 +63,11 @@ pub fn compile(src: &str) -> Script {
 
 pub fn message(text: &str) -> ParsedMessage {
     let raw = text.replace("\r\n", "\n").replace('\n', "\r\n");
-    ParsedMessage::parse(raw.as_bytes(), Some("sender@example.org"), Some("me@example.com"))
+    ParsedMessage::parse(
+        raw.as_bytes(),
+        Some("sender@example.org"),
+        Some("me@example.com"),
+    )
 }
 
 pub fn options() -> EvalOptions {
@@ -92,15 +96,24 @@ pub fn eval_with(src: &str, msg: &str, host: &TestHost) -> Vec<Action> {
 }
 
 pub fn implicit_keep() -> Action {
-    Action::Keep { flags: vec![], implicit: true }
+    Action::Keep {
+        flags: vec![],
+        implicit: true,
+    }
 }
 
 pub fn keep_flags(flags: &[&str]) -> Action {
-    Action::Keep { flags: flags.iter().map(|s| s.to_string()).collect(), implicit: true }
+    Action::Keep {
+        flags: flags.iter().map(|s| s.to_string()).collect(),
+        implicit: true,
+    }
 }
 
 pub fn explicit_keep() -> Action {
-    Action::Keep { flags: vec![], implicit: false }
+    Action::Keep {
+        flags: vec![],
+        implicit: false,
+    }
 }
 
 pub fn fileinto(mb: &str) -> Action {
@@ -119,7 +132,10 @@ pub fn fileinto_flags(mb: &str, flags: &[&str]) -> Action {
 }
 
 pub fn redirect(a: &str) -> Action {
-    Action::Redirect { address: a.into(), copy: false }
+    Action::Redirect {
+        address: a.into(),
+        copy: false,
+    }
 }
 
 /// A plain test message.
