@@ -58,7 +58,16 @@ impl DateTime {
         s: u32,
         offset_minutes: i32,
     ) -> Option<Self> {
-        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        // Four-digit years only (RFC 5322 §3.3), which also keeps every
+        // computation below far from overflow.
+        if !(0..=9999).contains(&y)
+            || !(1..=12).contains(&mo)
+            || !(1..=31).contains(&d)
+            || h > 23
+            || mi > 59
+            || s > 60
+            || offset_minutes.abs() > 99 * 60 + 59
+        {
             return None;
         }
         let days = days_from_civil(y, mo, d);
@@ -79,12 +88,16 @@ impl DateTime {
 
     /// Extracts an RFC 5260 §4.2 date-part; `None` for an unknown part.
     pub fn part(&self, part: &str) -> Option<String> {
-        let local = self.unix + i64::from(self.offset_minutes) * 60;
+        // Saturating: `now` comes from the caller and may be anything.
+        let local = self
+            .unix
+            .clamp(-(1 << 40), 1 << 40)
+            .saturating_add(i64::from(self.offset_minutes.clamp(-6000, 6000)) * 60);
         let days = local.div_euclid(86_400);
         let secs = local.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
         let (h, mi, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-        let off = self.offset_minutes;
+        let off = self.offset_minutes.clamp(-6000, 6000);
         let zone = format!(
             "{}{:02}{:02}",
             if off < 0 { '-' } else { '+' },
@@ -206,6 +219,16 @@ fn strip_comments(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_dates() {
+        assert!(parse_rfc5322("1 Jan 99999999999999 00:00 +0000").is_none());
+        let d = DateTime {
+            unix: i64::MAX,
+            offset_minutes: i32::MIN,
+        };
+        assert!(d.part("std11").is_some());
+    }
 
     #[test]
     fn parts() {

@@ -86,8 +86,29 @@ pub fn match_values(m: Match, values: &[String], keys: &[String]) -> Result<Matc
             captures: None,
         });
     }
+    // Compile each pattern once, not once per value.
+    let compiled: Vec<Option<regex::Regex>> = match m.kind {
+        MatchKind::Matches => keys.iter().map(|k| glob_regex(m.comparator, k)).collect(),
+        MatchKind::Regex => keys
+            .iter()
+            .map(|k| {
+                compile_regex(k, m.comparator)
+                    .map(Some)
+                    .map_err(|e| format!("invalid regex: {e}"))
+            })
+            .collect::<Result<_, _>>()?,
+        _ => Vec::new(),
+    };
+    let folded_keys: Vec<String> = match m.kind {
+        MatchKind::Contains => keys.iter().map(|k| fold(m.comparator, k)).collect(),
+        _ => Vec::new(),
+    };
     for v in values {
-        for k in keys {
+        let folded_value = match m.kind {
+            MatchKind::Contains => fold(m.comparator, v),
+            _ => String::new(),
+        };
+        for (i, k) in keys.iter().enumerate() {
             match m.kind {
                 MatchKind::Is => {
                     if compare(m.comparator, v, k) == Ordering::Equal {
@@ -95,7 +116,10 @@ pub fn match_values(m: Match, values: &[String], keys: &[String]) -> Result<Matc
                     }
                 }
                 MatchKind::Contains => {
-                    if fold(m.comparator, v).contains(&fold(m.comparator, k)) {
+                    if folded_keys
+                        .get(i)
+                        .is_some_and(|k| folded_value.contains(k.as_str()))
+                    {
                         return Ok(matched());
                     }
                 }
@@ -104,24 +128,21 @@ pub fn match_values(m: Match, values: &[String], keys: &[String]) -> Result<Matc
                         return Ok(matched());
                     }
                 }
-                MatchKind::Matches => {
-                    if let Some(caps) = glob(m.comparator, k, v) {
-                        return Ok(MatchResult {
-                            matched: true,
-                            captures: Some(caps),
-                        });
-                    }
-                }
-                MatchKind::Regex => {
-                    let re = compile_regex(k, m.comparator)
-                        .map_err(|e| format!("invalid regex: {e}"))?;
+                MatchKind::Matches | MatchKind::Regex => {
+                    let Some(re) = compiled.get(i).and_then(Option::as_ref) else {
+                        continue;
+                    };
                     if let Some(c) = re.captures(v) {
-                        let caps = (0..c.len().min(10))
-                            .map(|i| c.get(i).map(|g| g.as_str().to_string()).unwrap_or_default())
-                            .collect();
+                        // RFC 5229 §3.2: only ${0}..${9} exist for :regex;
+                        // :matches keeps one per wildcard.
+                        let max = if m.kind == MatchKind::Regex {
+                            10
+                        } else {
+                            usize::MAX
+                        };
                         return Ok(MatchResult {
                             matched: true,
-                            captures: Some(caps),
+                            captures: Some(captures_of(&c, max)),
                         });
                     }
                 }
@@ -139,108 +160,57 @@ fn matched() -> MatchResult {
     }
 }
 
-/// Longest `:matches` pattern (in wildcards and characters) evaluated.
-pub const MAX_GLOB_PATTERN: usize = 2048;
+/// Longest `:matches` pattern (in bytes) evaluated; longer patterns
+/// never match (no reasonable script has one).
+pub const MAX_GLOB_PATTERN: usize = 4096;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Pat {
-    Star,
-    One,
-    Lit(char),
+/// Translates a `:matches` glob into an anchored regex: `*` becomes a
+/// lazy `(.*?)`, `?` becomes `(.)`, `\` escapes the next character.
+/// Lazy groups in leftmost-first order give exactly the RFC 5229 §3.2
+/// captures (each wildcard as short as possible, left to right), and the
+/// regex engine runs in linear time, so hostile patterns cannot make a
+/// delivery quadratic.
+fn glob_regex(c: Comparator, pattern: &str) -> Option<regex::Regex> {
+    if pattern.len() > MAX_GLOB_PATTERN {
+        return None;
+    }
+    let mut re = String::with_capacity(pattern.len() * 2 + 8);
+    re.push_str("(?s)^");
+    let mut it = pattern.chars();
+    while let Some(ch) = it.next() {
+        match ch {
+            '*' => re.push_str("(.*?)"),
+            '?' => re.push_str("(.)"),
+            '\\' => {
+                let lit = it.next().unwrap_or('\\');
+                re.push_str(&regex::escape(lit.encode_utf8(&mut [0u8; 4])));
+            }
+            x => re.push_str(&regex::escape(x.encode_utf8(&mut [0u8; 4]))),
+        }
+    }
+    re.push('$');
+    regex::RegexBuilder::new(&re)
+        // i;ascii-casemap folds ASCII only; the regex engine folds Unicode
+        // simple case too, a harmless superset for real scripts.
+        .case_insensitive(c == Comparator::AsciiCasemap)
+        .size_limit(1 << 22)
+        .build()
+        .ok()
+}
+
+fn captures_of(c: &regex::Captures<'_>, max: usize) -> Vec<String> {
+    (0..c.len().min(max))
+        .map(|i| c.get(i).map(|g| g.as_str().to_string()).unwrap_or_default())
+        .collect()
 }
 
 /// `:matches` glob: `*` any sequence, `?` one character, `\` escapes.
-/// Wildcards match shortest-first, left to right (RFC 5229 §3.2), and
-/// each wildcard's text becomes a capture; `${0}` is the whole value.
+/// Returns the match variables (`${0}` the whole value, then one per
+/// wildcard) on success.
 pub fn glob(c: Comparator, pattern: &str, value: &str) -> Option<Vec<String>> {
-    let mut pat = Vec::new();
-    let mut it = pattern.chars();
-    while let Some(ch) = it.next() {
-        pat.push(match ch {
-            '*' => Pat::Star,
-            '?' => Pat::One,
-            '\\' => Pat::Lit(it.next().unwrap_or('\\')),
-            x => Pat::Lit(x),
-        });
-    }
-    // Recursion depth is bounded by the pattern length; refuse patterns
-    // long enough to threaten the stack (they cannot come from a
-    // reasonable script).
-    if pat.len() > MAX_GLOB_PATTERN {
-        return None;
-    }
-    let s: Vec<char> = value.chars().collect();
-    let mut failed = vec![false; (pat.len() + 1).saturating_mul(s.len() + 1).min(1 << 22)];
-    let width = s.len() + 1;
-    let mut caps = vec![value.to_string()];
-    if glob_at(c, &pat, 0, &s, 0, &mut caps, &mut failed, width) {
-        Some(caps)
-    } else {
-        None
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn glob_at(
-    c: Comparator,
-    pat: &[Pat],
-    pi: usize,
-    s: &[char],
-    si: usize,
-    caps: &mut Vec<String>,
-    failed: &mut [bool],
-    width: usize,
-) -> bool {
-    let memo = pi.saturating_mul(width).saturating_add(si);
-    if failed.get(memo).copied().unwrap_or(false) {
-        return false;
-    }
-    let ok = match pat.get(pi) {
-        None => si == s.len(),
-        Some(Pat::Lit(p)) => match s.get(si) {
-            Some(ch) if eq_char(c, *p, *ch) => {
-                glob_at(c, pat, pi + 1, s, si + 1, caps, failed, width)
-            }
-            _ => false,
-        },
-        Some(Pat::One) => {
-            if si < s.len() {
-                caps.push(s[si].to_string());
-                let r = glob_at(c, pat, pi + 1, s, si + 1, caps, failed, width);
-                if !r {
-                    caps.pop();
-                }
-                r
-            } else {
-                false
-            }
-        }
-        Some(Pat::Star) => {
-            let mut found = false;
-            for end in si..=s.len() {
-                caps.push(s[si..end].iter().collect());
-                if glob_at(c, pat, pi + 1, s, end, caps, failed, width) {
-                    found = true;
-                    break;
-                }
-                caps.pop();
-            }
-            found
-        }
-    };
-    if !ok {
-        if let Some(f) = failed.get_mut(memo) {
-            *f = true;
-        }
-    }
-    ok
-}
-
-fn eq_char(c: Comparator, a: char, b: char) -> bool {
-    match c {
-        Comparator::AsciiCasemap => a.eq_ignore_ascii_case(&b),
-        _ => a == b,
-    }
+    let re = glob_regex(c, pattern)?;
+    re.captures(value)
+        .map(|caps| captures_of(&caps, usize::MAX))
 }
 
 #[cfg(test)]
@@ -268,6 +238,10 @@ mod tests {
         assert!(glob(Comparator::Octet, "a\\*", "a*").is_some());
         assert!(glob(Comparator::Octet, "a?c", "abc").is_some());
         assert!(glob(Comparator::Octet, &"*a".repeat(30), &"a".repeat(20)).is_none());
+        // Linear time even on a hostile pattern and a long value.
+        let long = "ab".repeat(100_000);
+        assert!(glob(Comparator::AsciiCasemap, "*a*c*a*c*", &long).is_none());
+        assert!(glob(Comparator::Octet, "a.c", "abc").is_none());
     }
 
     #[test]
