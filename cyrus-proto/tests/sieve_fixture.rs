@@ -142,3 +142,31 @@ fn fixture_script_rejected_without_imap4flags() {
     let e = Script::compile(&src, &opts).expect_err("should fail");
     assert_eq!(e.to_string(), "1:9: unsupported extension \"imap4flags\"");
 }
+
+/// Our SIEVE capability lists a subset of Cyrus 3.6's, in Cyrus's order.
+#[test]
+fn capability_order_matches_cyrus() {
+    let Ok(session) = std::fs::read_to_string(fixtures().join("expected/managesieve/session.txt"))
+    else {
+        return;
+    };
+    let Some(line) = session.lines().find(|l| l.starts_with("\"SIEVE\"")) else {
+        return;
+    };
+    let cyrus: Vec<&str> = line
+        .trim_start_matches("\"SIEVE\"")
+        .trim()
+        .trim_matches('"')
+        .split(' ')
+        .collect();
+    let ours = cyrus_proto::sieve::supported_extensions().capability_string();
+    let mut at = 0;
+    for name in ours.split(' ') {
+        let pos = cyrus
+            .iter()
+            .position(|c| *c == name)
+            .unwrap_or_else(|| panic!("{name} not advertised by Cyrus"));
+        assert!(pos >= at, "{name} out of Cyrus's order");
+        at = pos;
+    }
+}

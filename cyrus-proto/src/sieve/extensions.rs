@@ -37,32 +37,36 @@ macro_rules! extensions {
     };
 }
 
+// Order: as Cyrus 3.6 lists them in the ManageSieve SIEVE capability.
+// The discriminants are stored (informationally) in the compiled form;
+// append new extensions at the end of the "comparators" tail only with a
+// format version bump.
 extensions! {
+    EncodedCharacter => "encoded-character",
+    ComparatorAsciiNumeric => "comparator-i;ascii-numeric",
     FileInto => "fileinto",
     Reject => "reject",
     Ereject => "ereject",
     Vacation => "vacation",
     VacationSeconds => "vacation-seconds",
     Include => "include",
+    EditHeader => "editheader",
     Envelope => "envelope",
     Environment => "environment",
     Body => "body",
+    Imap4Flags => "imap4flags",
+    Date => "date",
+    Ihave => "ihave",
+    Mailbox => "mailbox",
+    Duplicate => "duplicate",
     Relational => "relational",
     Regex => "regex",
     Subaddress => "subaddress",
     Copy => "copy",
-    Date => "date",
     Index => "index",
-    Imap4Flags => "imap4flags",
-    Mailbox => "mailbox",
     Variables => "variables",
-    EditHeader => "editheader",
-    Duplicate => "duplicate",
-    Ihave => "ihave",
     SpecialUse => "special-use",
     MailboxId => "mailboxid",
-    EncodedCharacter => "encoded-character",
-    ComparatorAsciiNumeric => "comparator-i;ascii-numeric",
     ComparatorAsciiCasemap => "comparator-i;ascii-casemap",
     ComparatorOctet => "comparator-i;octet",
 }
@@ -168,6 +172,6 @@ mod tests {
         );
         assert!(supported_extensions()
             .capability_string()
-            .contains("fileinto reject"));
+            .contains("fileinto reject ereject"));
     }
 }
