@@ -127,10 +127,18 @@ impl ExtensionSet {
             .filter(move |e| self.contains(*e))
     }
 
-    /// Space-separated names, as in the ManageSieve `SIEVE` capability
-    /// (RFC 5804 §1.7).
+    /// Space-separated names for the ManageSieve `SIEVE` capability
+    /// (RFC 5804 §1.7), in Cyrus's order. Like Cyrus, it leaves out
+    /// `comparator-i;octet` and `comparator-i;ascii-casemap`, which every
+    /// implementation has (RFC 5228 §2.7.3); scripts may still require them.
     pub fn capability_string(self) -> String {
         self.iter()
+            .filter(|e| {
+                !matches!(
+                    e,
+                    Extension::ComparatorOctet | Extension::ComparatorAsciiCasemap
+                )
+            })
             .map(Extension::name)
             .collect::<Vec<_>>()
             .join(" ")

@@ -207,7 +207,8 @@ fn captures_of(c: &regex::Captures<'_>, max: usize) -> Vec<String> {
 /// `:matches` glob: `*` any sequence, `?` one character, `\` escapes.
 /// Returns the match variables (`${0}` the whole value, then one per
 /// wildcard) on success.
-pub fn glob(c: Comparator, pattern: &str, value: &str) -> Option<Vec<String>> {
+#[cfg(test)]
+fn glob(c: Comparator, pattern: &str, value: &str) -> Option<Vec<String>> {
     let re = glob_regex(c, pattern)?;
     re.captures(value)
         .map(|caps| captures_of(&caps, usize::MAX))
