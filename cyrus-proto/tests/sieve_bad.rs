@@ -34,6 +34,12 @@ fn every_bad_script_is_rejected_with_a_position() {
             Err(e) => e,
         };
         let shown = err.to_string();
+        if std::env::var_os("SIEVE_SHOW").is_some() {
+            eprintln!(
+                "{}: {shown}",
+                path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+            );
+        }
         let (pos, _) = shown.split_once(": ").expect("position prefix");
         let (line, col) = pos.split_once(':').expect("line:col");
         let line: usize = line.parse().expect("line number");
@@ -43,6 +49,10 @@ fn every_bad_script_is_rejected_with_a_position() {
             "{}: bad line in {shown}",
             path.display()
         );
+        // ManageSieve sends the message on one line.
+        if shown.contains('\n') {
+            failures.push(format!("{}: multi-line message {shown:?}", path.display()));
+        }
         if !shown.contains(want) {
             failures.push(format!("{}: got {shown:?}, want {want:?}", path.display()));
         }

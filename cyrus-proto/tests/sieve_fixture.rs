@@ -66,7 +66,6 @@ fn fixture_script_compiles_like_cyrus() {
             names: vec!["subject".into()],
             keys: vec!["[list]".into()],
             index: None,
-            mime: false,
         }
     );
     assert_eq!(

@@ -66,8 +66,7 @@ impl Validator {
                 }
             }
             "header" => {
-                const MIME: &[TagSpec] = &[];
-                let a = self.read_test(t, &[MATCH_TAGS, INDEX_TAGS, MIME])?;
+                let a = self.read_test(t, &[MATCH_TAGS, INDEX_TAGS])?;
                 a.expect(&[Param::List, Param::List])?;
                 let m = self.matcher_checked(&a)?;
                 Test::Header {
@@ -75,7 +74,6 @@ impl Validator {
                     names: a.pos_list(0),
                     keys: a.pos_list(1),
                     index: a.index()?,
-                    mime: false,
                 }
             }
             "address" => {
@@ -308,8 +306,9 @@ impl Validator {
             if let Some(super::ast::Argument::Strings { values, span, .. }) = a.positional.last() {
                 for k in values {
                     if !(self.required.contains(E::Variables) && k.contains("${")) {
-                        super::matching::compile_regex(k, m.comparator)
-                            .map_err(|e| ScriptError::new(*span, format!("invalid regex: {e}")))?;
+                        super::matching::compile_regex(k, m.comparator).map_err(|e| {
+                            ScriptError::new(*span, super::matching::regex_error(&e))
+                        })?;
                     }
                 }
             }

@@ -135,7 +135,6 @@ pub enum Test {
         names: Vec<String>,
         keys: Vec<String>,
         index: Option<Index>,
-        mime: bool,
     },
     Address {
         m: Match,

@@ -16,6 +16,19 @@ pub fn compile_regex(pat: &str, c: Comparator) -> Result<regex::Regex, regex::Er
         .build()
 }
 
+/// A one-line description of a regex error (the `regex` crate's own
+/// message spans several lines, which ManageSieve cannot send).
+pub fn regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let detail = text
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error:"))
+        .map(str::trim)
+        .unwrap_or("unsupported pattern");
+    format!("invalid regex: {detail}")
+}
+
 fn fold(c: Comparator, s: &str) -> String {
     match c {
         Comparator::AsciiCasemap => s.to_ascii_lowercase(),
@@ -94,7 +107,7 @@ pub fn match_values(m: Match, values: &[String], keys: &[String]) -> Result<Matc
             .map(|k| {
                 compile_regex(k, m.comparator)
                     .map(Some)
-                    .map_err(|e| format!("invalid regex: {e}"))
+                    .map_err(|e| regex_error(&e))
             })
             .collect::<Result<_, _>>()?,
         _ => Vec::new(),
