@@ -169,3 +169,47 @@ fn capability_order_matches_cyrus() {
         at = pos;
     }
 }
+
+/// The path LMTP takes: load the stored compiled form, evaluate, and on
+/// a runtime error fall back to an implicit keep.
+#[test]
+fn lmtp_flow_from_stored_bytes() {
+    let Some(src) = fixture_script() else {
+        return;
+    };
+    let stored = Script::compile(&src, &CompileOptions::default())
+        .expect("compiles")
+        .to_bytes();
+    let script = Script::from_bytes(&stored, &CompileOptions::default()).expect("loads");
+    let out = script
+        .evaluate(
+            &alice_message("41-lmtp-alice-sieve-list.eml"),
+            &TestHost::default(),
+            &options(),
+        )
+        .expect("runs");
+    assert_eq!(out.actions, vec![fileinto("Archive")]);
+
+    // A script that fails at run time yields exactly one implicit keep.
+    let bad = Script::compile(
+        r#"require "ihave"; if header :contains "subject" "[list]" { error "boom"; }"#,
+        &CompileOptions::default(),
+    )
+    .expect("compiles");
+    let actions = match bad.evaluate(
+        &alice_message("41-lmtp-alice-sieve-list.eml"),
+        &TestHost::default(),
+        &options(),
+    ) {
+        Ok(o) => o.actions,
+        Err(e) => vec![e.fallback()],
+    };
+    assert_eq!(actions, vec![implicit_keep()]);
+
+    // Damaged bytes are refused, never trusted.
+    let mut damaged = stored.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    assert!(Script::from_bytes(&damaged, &CompileOptions::default()).is_err());
+    assert!(Script::from_bytes(b"CyrSBytecode\0\0\0\x1f", &CompileOptions::default()).is_err());
+}

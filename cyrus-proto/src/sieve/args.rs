@@ -265,6 +265,14 @@ impl Args {
         self.pos_list(i).into_iter().next().unwrap_or_default()
     }
 
+    /// Where positional argument `i` is (the command's position if absent).
+    pub fn pos_span(&self, i: usize) -> Span {
+        self.positional
+            .get(i)
+            .map(Argument::span)
+            .unwrap_or(self.span)
+    }
+
     /// Positional number `i` (after [`Args::expect`]).
     pub fn pos_num(&self, i: usize) -> u64 {
         match self.positional.get(i) {

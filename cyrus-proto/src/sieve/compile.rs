@@ -65,7 +65,7 @@ impl Validator {
                 Some(e) if self.supported.contains(e) => self.required.insert(e),
                 _ => {
                     return Err(ScriptError::new(
-                        a.positional[0].span(),
+                        a.pos_span(0),
                         format!("unsupported extension \"{name}\""),
                     ))
                 }
@@ -237,7 +237,7 @@ impl Validator {
                 let address = a.pos_str(0);
                 if !address.contains("${") && !super::address::is_valid_mailbox(&address) {
                     return Err(ScriptError::new(
-                        a.positional[0].span(),
+                        a.pos_span(0),
                         format!("invalid redirect address \"{address}\""),
                     ));
                 }
@@ -277,7 +277,7 @@ impl Validator {
                     a.expect(&[Param::Str, Param::List])?;
                     self.need(E::Variables, "variable-name argument", c.span)?;
                     let v = a.pos_str(0);
-                    check_var_name(&v, a.positional[0].span())?;
+                    check_var_name(&v, a.pos_span(0))?;
                     Some(v)
                 } else {
                     a.expect(&[Param::List])?;
@@ -300,7 +300,7 @@ impl Validator {
                 let a = self.read(c, &[MODS])?;
                 a.expect(&[Param::Str, Param::Str])?;
                 let var = a.pos_str(0);
-                check_var_name(&var, a.positional[0].span())?;
+                check_var_name(&var, a.pos_span(0))?;
                 let mut modifiers: Vec<Modifier> = a
                     .tags
                     .iter()
@@ -328,7 +328,7 @@ impl Validator {
                 a.expect(&[Param::List])?;
                 let names = a.pos_list(0);
                 for n in &names {
-                    check_var_name(n, a.positional[0].span())?;
+                    check_var_name(n, a.pos_span(0))?;
                 }
                 Command::Global(names.iter().map(|n| n.to_ascii_lowercase()).collect())
             }
@@ -345,7 +345,7 @@ impl Validator {
                 let script = a.pos_str(0);
                 if script.is_empty() || script.contains('/') {
                     return Err(ScriptError::new(
-                        a.positional[0].span(),
+                        a.pos_span(0),
                         format!("invalid script name \"{script}\""),
                     ));
                 }

@@ -101,7 +101,7 @@ impl Validator {
                 for n in &names {
                     if n != "from" && n != "to" && !n.contains("${") {
                         return Err(ScriptError::new(
-                            a.positional[0].span(),
+                            a.pos_span(0),
                             format!("unknown envelope part \"{n}\""),
                         ));
                     }
@@ -195,7 +195,7 @@ impl Validator {
                     a.expect(&[Param::List, Param::List])?;
                     self.need(E::Variables, "hasflag variable list", t.span)?;
                     for v in a.pos_list(0) {
-                        check_var_name(&v, a.positional[0].span())?;
+                        check_var_name(&v, a.pos_span(0))?;
                     }
                     (a.pos_list(0), a.pos_list(1))
                 } else {

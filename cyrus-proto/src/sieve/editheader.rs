@@ -44,7 +44,7 @@ pub fn compile(v: &mut Validator, c: &CommandNode) -> Result<Command, ScriptErro
         let name = a.pos_str(0);
         if !name.contains("${") && !valid_name(&name) {
             return Err(ScriptError::new(
-                a.positional[0].span(),
+                a.pos_span(0),
                 format!("invalid header field name \"{name}\""),
             ));
         }
@@ -80,7 +80,7 @@ pub fn compile(v: &mut Validator, c: &CommandNode) -> Result<Command, ScriptErro
     let name = a.pos_str(0);
     if !name.contains("${") && !valid_name(&name) {
         return Err(ScriptError::new(
-            a.positional[0].span(),
+            a.pos_span(0),
             format!("invalid header field name \"{name}\""),
         ));
     }

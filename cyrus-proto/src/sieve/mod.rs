@@ -1,9 +1,19 @@
 //! Sieve (RFC 5228 and extensions): a pure leaf module that parses,
 //! validates and compiles scripts, stores the compiled form, and
 //! evaluates a script against a message to a list of [`Action`]s. It
-//! performs nothing itself: LMTP carries the actions out, ManageSieve
-//! uses [`Script::compile`] to check scripts and [`supported_extensions`]
-//! for its `SIEVE` capability.
+//! performs nothing itself. ManageSieve checks a script with
+//! [`Script::compile`] (the error prints as `line:column: message`),
+//! stores [`Script::to_bytes`] next to the source, and advertises
+//! [`ExtensionSet::capability_string`] of its configured set (default
+//! [`supported_extensions`]). LMTP loads the active script with
+//! [`Script::from_bytes`] (recompiling from source on a [`LoadError`]),
+//! wraps the message in a [`MessageView`] such as [`ParsedMessage`],
+//! answers lookups through its [`Host`], and calls [`Script::evaluate`]
+//! with [`EvalOptions`] (user, addresses, the current time, limits): on
+//! `Ok` it carries out [`Outcome::actions`] in order (the last one is the
+//! implicit keep when it applies) and records `TrackDuplicate` ids after
+//! delivery; on `Err` it discards them all and files into INBOX, as
+//! [`RuntimeError::fallback`] says (RFC 5228 §2.10.6).
 
 mod action;
 mod address;
