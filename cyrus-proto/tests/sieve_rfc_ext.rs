@@ -554,3 +554,135 @@ fn rfc_regex_extension() {
     )
     .is_err());
 }
+
+fn notify(method: &str, importance: &str, message: Option<&str>) -> Action {
+    Action::Notify {
+        method: method.into(),
+        from: None,
+        importance: importance.into(),
+        options: vec![],
+        message: message.map(str::to_string),
+    }
+}
+
+#[test]
+fn rfc5435_enotify_examples() {
+    let s = r#"require ["enotify", "fileinto", "variables"];
+        if header :contains "from" "boss@example.org" {
+            notify :importance "1"
+                :message "This is probably very important"
+                            "mailto:alm@example.com";
+            # Don't send any further notifications
+            stop;
+        }
+        if header :contains "to" "sievemailinglist@example.org" {
+            # :matches is used to get the value of the Subject header
+            if header :matches "Subject" "*" {
+                set "subject" "${1}";
+            }
+            # :matches is used to get the value of the From header
+            if header :matches "From" "*" {
+                set "from" "${1}";
+            }
+            notify :importance "3"
+                :message "[SIEVE] ${from}: ${subject}"
+                "mailto:alm@example.com";
+            fileinto "INBOX.sieve";
+        }"#;
+    let m = "From: boss@example.org\nSubject: x\n\nb\n";
+    assert_eq!(
+        eval(s, m),
+        vec![
+            notify(
+                "mailto:alm@example.com",
+                "1",
+                Some("This is probably very important")
+            ),
+            implicit_keep()
+        ]
+    );
+    let m = "From: ann@example.net\nTo: sievemailinglist@example.org\nSubject: Is it ready?\n\nb\n";
+    assert_eq!(
+        eval(s, m),
+        vec![
+            notify(
+                "mailto:alm@example.com",
+                "3",
+                Some("[SIEVE] ann@example.net: Is it ready?")
+            ),
+            fileinto("INBOX.sieve")
+        ]
+    );
+    let s = r#"require ["enotify", "variables"];
+        set :encodeurl "body_param" "Safe body&evil=evilbody";
+        notify "mailto:tim@example.com?body=${body_param}";"#;
+    assert_eq!(
+        eval(s, MSG)[0],
+        notify(
+            "mailto:tim@example.com?body=Safe%20body%26evil%3Devilbody",
+            "2",
+            None
+        )
+    );
+    let s = r#"require ["enotify"];
+        if allof (valid_notify_method "mailto:tim@example.com",
+                  not valid_notify_method "xmpp:tim@example.com",
+                  notify_method_capability "mailto:tim@example.com" "Online" ["yes", "maybe"]) {
+            discard;
+        }"#;
+    assert_eq!(eval(s, MSG), vec![Action::Discard]);
+    assert!(Script::compile(
+        r#"require "enotify"; notify "xmpp:a@b.c";"#,
+        &Default::default()
+    )
+    .is_err());
+    assert!(Script::compile(
+        r#"require "enotify"; notify :importance "5" "mailto:a@b.c";"#,
+        &Default::default()
+    )
+    .is_err());
+}
+
+#[test]
+fn rfc5490_metadata() {
+    let mut host = TestHost::default();
+    host.metadata.insert(
+        (
+            "INBOX".into(),
+            "/private/vendor/vendor.isode/auto-replies".into(),
+        ),
+        "on".into(),
+    );
+    host.metadata.insert(
+        (
+            "".into(),
+            "/private/vendor/vendor.isode/notification-uri".into(),
+        ),
+        "mailto:ken@example.com".into(),
+    );
+    let s = r#"require ["mboxmetadata", "vacation"];
+        if metadata :is "INBOX" "/private/vendor/vendor.isode/auto-replies" "on" {
+            vacation text:
+I'm away on holidays till March 2009.
+Expect a delay.
+.
+;
+        }"#;
+    assert!(vacation(&eval_with(s, MSG, &host)).is_some());
+    assert!(vacation(&eval(s, MSG)).is_none());
+    let s = r#"require ["servermetadata", "variables", "enotify"];
+        if servermetadata :matches "/private/vendor/vendor.isode/notification-uri" "*" {
+            set "notif_uri" "${0}";
+        }
+        if not string :is "${notif_uri}" "none" {
+            notify "${notif_uri}";
+        }
+        if allof (servermetadataexists "/private/vendor/vendor.isode/notification-uri",
+                  not servermetadataexists "/shared/nope") { keep; }"#;
+    assert_eq!(
+        eval_with(s, MSG, &host),
+        vec![notify("mailto:ken@example.com", "2", None), explicit_keep()]
+    );
+    let s = r#"require "mboxmetadata"; if metadataexists "INBOX" "/private/vendor/vendor.isode/auto-replies" { discard; }"#;
+    assert_eq!(eval_with(s, MSG, &host), vec![Action::Discard]);
+}

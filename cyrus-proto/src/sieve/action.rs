@@ -48,6 +48,19 @@ pub enum Action {
     Discard,
     /// Send an auto-reply (RFC 5230); response tracking is the caller's.
     Vacation(Vacation),
+    /// Send a notification (RFC 5435 enotify; `mailto:` per RFC 5436).
+    Notify {
+        /// Notification URI (`mailto:...`).
+        method: String,
+        /// `:from` address.
+        from: Option<String>,
+        /// `:importance`, "1" (high) to "3" (low); "2" by default.
+        importance: String,
+        /// `:options`.
+        options: Vec<String>,
+        /// `:message`; the caller builds a default when absent.
+        message: Option<String>,
+    },
     /// Header edit: add a field (RFC 5293 §4).
     AddHeader {
         /// Field name.

@@ -296,6 +296,7 @@ impl Validator {
                     ("quotewildcard", Param::None, None, 0),
                     ("quoteregex", Param::None, Some(E::Regex), 0),
                     ("length", Param::None, None, 0),
+                    ("encodeurl", Param::None, Some(E::Enotify), 0),
                 ];
                 let a = self.read(c, &[MODS])?;
                 a.expect(&[Param::Str, Param::Str])?;
@@ -311,6 +312,7 @@ impl Validator {
                         "upperfirst" => Modifier::UpperFirst,
                         "quotewildcard" => Modifier::QuoteWildcard,
                         "quoteregex" => Modifier::QuoteRegex,
+                        "encodeurl" => Modifier::EncodeUrl,
                         _ => Modifier::Length,
                     })
                     .collect();
@@ -361,6 +363,7 @@ impl Validator {
                 }
             }
             "addheader" | "deleteheader" => super::editheader::compile(self, c)?,
+            "notify" => super::notify::compile(self, c)?,
             "error" => {
                 self.need(E::Ihave, name, c.span)?;
                 let a = self.read(c, &[])?;

@@ -255,6 +255,12 @@ impl Validator {
                 a.expect(&[Param::List])?;
                 Test::MailboxIdExists(a.pos_list(0))
             }
+            "valid_notify_method" | "notify_method_capability" => {
+                super::notify::compile_test(self, t)?
+            }
+            "metadata" | "metadataexists" | "servermetadata" | "servermetadataexists" => {
+                super::notify::compile_metadata(self, t)?
+            }
             "duplicate" => {
                 self.need(E::Duplicate, name, t.span)?;
                 const DUP: &[TagSpec] = &[

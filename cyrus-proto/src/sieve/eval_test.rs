@@ -235,6 +235,42 @@ impl Interp<'_> {
                 .ex_list(p, frame, ids)
                 .iter()
                 .all(|i| self.host.mailbox_id_exists(i)),
+            Test::ValidNotifyMethod(uris) => self
+                .ex_list(p, frame, uris)
+                .iter()
+                .all(|u| super::notify::valid_method(u)),
+            Test::NotifyMethodCapability {
+                m,
+                uri,
+                capability,
+                keys,
+            } => {
+                let uri = self.ex(p, frame, uri);
+                let cap = self.ex(p, frame, capability);
+                match super::notify::method_capability(&uri, &cap) {
+                    Some(v) => self.matched(p, frame, *m, &[v], keys)?,
+                    None => false,
+                }
+            }
+            Test::Metadata {
+                m,
+                mailbox,
+                name,
+                keys,
+            } => {
+                let mb = mailbox.as_ref().map(|s| self.ex(p, frame, s));
+                let name = self.ex(p, frame, name);
+                match self.host.metadata(mb.as_deref(), &name) {
+                    Some(v) => self.matched(p, frame, *m, &[v], keys)?,
+                    None => false,
+                }
+            }
+            Test::MetadataExists { mailbox, names } => {
+                let mb = mailbox.as_ref().map(|s| self.ex(p, frame, s));
+                self.ex_list(p, frame, names)
+                    .iter()
+                    .all(|n| self.host.metadata(mb.as_deref(), n).is_some())
+            }
             Test::Duplicate {
                 handle,
                 key,

@@ -35,6 +35,11 @@ pub trait Host {
     fn environment(&self, _name: &str) -> Option<String> {
         None
     }
+    /// A mailbox annotation (`mailbox = Some`) or server annotation
+    /// (`None`), e.g. `/private/comment` (RFC 5490 §3–4).
+    fn metadata(&self, _mailbox: Option<&str>, _name: &str) -> Option<String> {
+        None
+    }
     /// Loop protection: whether redirecting to `address` would loop
     /// (for instance the message already carries our own trace header
     /// for it). A looping redirect is a runtime error.

@@ -251,6 +251,33 @@ impl Interp<'_> {
                     self.push(Action::Vacation(a))?;
                 }
             }
+            Command::Notify {
+                method,
+                from,
+                importance,
+                options,
+                message,
+            } => {
+                let method = self.ex(p, frame, method);
+                if !super::notify::valid_method(&method) {
+                    return Err(RuntimeError::new(format!(
+                        "invalid notification method \"{method}\""
+                    )));
+                }
+                let a = Action::Notify {
+                    method,
+                    from: from.as_ref().map(|s| self.ex(p, frame, s)),
+                    importance: importance
+                        .as_ref()
+                        .map(|s| self.ex(p, frame, s))
+                        .unwrap_or_else(|| "2".into()),
+                    options: self.ex_list(p, frame, options),
+                    message: message.as_ref().map(|s| self.ex(p, frame, s)),
+                };
+                if !self.actions.contains(&a) {
+                    self.push(a)?;
+                }
+            }
             Command::Flags {
                 op,
                 var,

@@ -189,6 +189,28 @@ pub enum Test {
         uses: Vec<String>,
     },
     MailboxIdExists(Vec<String>),
+    /// `valid_notify_method` (RFC 5435 §5).
+    ValidNotifyMethod(Vec<String>),
+    /// `notify_method_capability` (RFC 5435 §6).
+    NotifyMethodCapability {
+        m: Match,
+        uri: String,
+        capability: String,
+        keys: Vec<String>,
+    },
+    /// `metadata` / `servermetadata` (RFC 5490 §3–4); `mailbox` is `None`
+    /// for server annotations.
+    Metadata {
+        m: Match,
+        mailbox: Option<String>,
+        name: String,
+        keys: Vec<String>,
+    },
+    /// `metadataexists` / `servermetadataexists`.
+    MetadataExists {
+        mailbox: Option<String>,
+        names: Vec<String>,
+    },
     Duplicate {
         handle: Option<String>,
         key: DuplicateKey,
@@ -213,6 +235,7 @@ pub enum FlagOp {
 #[allow(missing_docs)]
 pub enum Modifier {
     Length,
+    EncodeUrl,
     QuoteWildcard,
     QuoteRegex,
     LowerFirst,
@@ -228,6 +251,7 @@ impl Modifier {
             Modifier::Lower | Modifier::Upper => 40,
             Modifier::LowerFirst | Modifier::UpperFirst => 30,
             Modifier::QuoteWildcard | Modifier::QuoteRegex => 20,
+            Modifier::EncodeUrl => 15,
             Modifier::Length => 10,
         }
     }
@@ -285,6 +309,14 @@ pub enum Command {
     Reject(String),
     Ereject(String),
     Vacation(Box<VacationArgs>),
+    /// `notify` (RFC 5435 §3).
+    Notify {
+        method: String,
+        from: Option<String>,
+        importance: Option<String>,
+        options: Vec<String>,
+        message: Option<String>,
+    },
     Flags {
         op: FlagOp,
         var: Option<String>,

@@ -36,6 +36,7 @@ mod lexer;
 mod matching;
 mod message;
 mod mime;
+mod notify;
 mod parser;
 mod script;
 mod vacation;

@@ -110,9 +110,24 @@ pub fn apply_modifiers(value: String, mods: &[Modifier]) -> String {
             Modifier::QuoteWildcard => quote(&v, "*?\\"),
             Modifier::QuoteRegex => quote(&v, "\\^$.[]|()*+?{}"),
             Modifier::Length => v.chars().count().to_string(),
+            Modifier::EncodeUrl => encode_url(&v),
         };
     }
     v
+}
+
+/// RFC 5435 §4.1 `:encodeurl`: percent-encode all but RFC 3986
+/// unreserved characters.
+fn encode_url(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn first_with(v: &str, f: impl Fn(char) -> String) -> String {

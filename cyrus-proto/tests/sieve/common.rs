@@ -18,6 +18,8 @@ pub struct TestHost {
     pub personal: HashMap<String, String>,
     pub global: HashMap<String, String>,
     pub env: HashMap<String, String>,
+    /// (mailbox or "" for server, annotation) -> value
+    pub metadata: HashMap<(String, String), String>,
 }
 
 impl Host for TestHost {
@@ -48,6 +50,11 @@ impl Host for TestHost {
                 .map(Some)
                 .map_err(|e| e.to_string()),
         }
+    }
+    fn metadata(&self, mailbox: Option<&str>, name: &str) -> Option<String> {
+        self.metadata
+            .get(&(mailbox.unwrap_or("").to_string(), name.to_string()))
+            .cloned()
     }
     fn environment(&self, name: &str) -> Option<String> {
         self.env.get(name).cloned()
