@@ -562,6 +562,7 @@ fn notify(method: &str, importance: &str, message: Option<&str>) -> Action {
         importance: importance.into(),
         options: vec![],
         message: message.map(str::to_string),
+        fcc: None,
     }
 }
 
@@ -685,4 +686,26 @@ Expect a delay.
     );
     let s = r#"require "mboxmetadata"; if metadataexists "INBOX" "/private/vendor/vendor.isode/auto-replies" { discard; }"#;
     assert_eq!(eval_with(s, MSG, &host), vec![Action::Discard]);
+}
+
+#[test]
+fn rfc8580_fcc() {
+    let s = r#"require ["enotify", "fcc", "imap4flags"];
+        notify :fcc "INBOX.Sent" :flags "\\Seen" :message "You got mail!" "mailto:ken@example.com";"#;
+    let a = eval(s, MSG);
+    let Action::Notify { fcc: Some(f), .. } = &a[0] else {
+        panic!("expected notify with fcc: {a:?}");
+    };
+    assert_eq!(f.mailbox, "INBOX.Sent");
+    assert_eq!(f.flags, vec!["\\Seen".to_string()]);
+    let s = r#"require ["vacation", "fcc"];
+        vacation :days 7 :from "hemingway@example.com" :fcc "INBOX.Sent" "Gone Fishin'";"#;
+    let v = vacation(&eval(s, MSG)).expect("reply").clone();
+    assert_eq!(v.fcc.map(|f| f.mailbox).as_deref(), Some("INBOX.Sent"));
+    let e = Script::compile(
+        r#"require ["vacation", "fcc", "mailbox"]; vacation :create "x";"#,
+        &Default::default(),
+    )
+    .expect_err("companion without :fcc");
+    assert!(e.to_string().contains("requires :fcc"));
 }

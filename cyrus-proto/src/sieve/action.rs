@@ -60,6 +60,8 @@ pub enum Action {
         options: Vec<String>,
         /// `:message`; the caller builds a default when absent.
         message: Option<String>,
+        /// `:fcc`: file a copy of the notification (RFC 8580).
+        fcc: Option<Fcc>,
     },
     /// Header edit: add a field (RFC 5293 §4).
     AddHeader {
@@ -119,6 +121,23 @@ pub struct Vacation {
     pub addresses: Vec<String>,
     /// Message-ID of the message replied to, for In-Reply-To.
     pub in_reply_to: Option<String>,
+    /// `:fcc`: file a copy of the reply (RFC 8580).
+    pub fcc: Option<Fcc>,
+}
+
+/// Where to file a copy of a generated message (RFC 8580).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fcc {
+    /// Target mailbox.
+    pub mailbox: String,
+    /// Flags for the copy.
+    pub flags: Vec<String>,
+    /// `:create`.
+    pub create: bool,
+    /// `:specialuse`.
+    pub special_use: Option<String>,
+    /// `:mailboxid`.
+    pub mailbox_id: Option<String>,
 }
 
 /// The result of a successful run.

@@ -392,7 +392,7 @@ impl Validator {
             ("mime", Param::None, None, 0),
             ("handle", Param::Str, None, 0),
         ];
-        let a = self.read(c, &[VAC])?;
+        let a = self.read(c, &[VAC, super::fcc::TAGS])?;
         a.expect(&[Param::Str])?;
         if let Some(from) = a.string("from") {
             if !from.contains("${") && super::address::parse_list(&from).is_empty() {
@@ -413,6 +413,7 @@ impl Validator {
             mime: a.flag("mime"),
             handle: a.string("handle"),
             reason: a.pos_str(0),
+            fcc: super::fcc::read(&a)?,
         })))
     }
 

@@ -69,6 +69,7 @@ extensions! {
     Index => "index",
     Variables => "variables",
     SpecialUse => "special-use",
+    Fcc => "fcc",
     MailboxId => "mailboxid",
     ComparatorAsciiCasemap => "comparator-i;ascii-casemap",
     ComparatorOctet => "comparator-i;octet",

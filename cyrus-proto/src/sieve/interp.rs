@@ -257,6 +257,7 @@ impl Interp<'_> {
                 importance,
                 options,
                 message,
+                fcc,
             } => {
                 let method = self.ex(p, frame, method);
                 if !super::notify::valid_method(&method) {
@@ -273,6 +274,7 @@ impl Interp<'_> {
                         .unwrap_or_else(|| "2".into()),
                     options: self.ex_list(p, frame, options),
                     message: message.as_ref().map(|s| self.ex(p, frame, s)),
+                    fcc: fcc.as_ref().map(|f| super::fcc::expand(self, p, frame, f)),
                 };
                 if !self.actions.contains(&a) {
                     self.push(a)?;

@@ -257,6 +257,18 @@ impl Modifier {
     }
 }
 
+/// `:fcc` and its companions (RFC 8580): where to file a copy of a
+/// generated message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct FccArgs {
+    pub mailbox: String,
+    pub flags: Option<Vec<String>>,
+    pub create: bool,
+    pub special_use: Option<String>,
+    pub mailbox_id: Option<String>,
+}
+
 /// Arguments of `vacation` (RFC 5230, RFC 6131 `:seconds`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[allow(missing_docs)]
@@ -269,6 +281,7 @@ pub struct VacationArgs {
     pub mime: bool,
     pub handle: Option<String>,
     pub reason: String,
+    pub fcc: Option<FccArgs>,
 }
 
 /// `include` location (RFC 6609).
@@ -316,6 +329,7 @@ pub enum Command {
         importance: Option<String>,
         options: Vec<String>,
         message: Option<String>,
+        fcc: Option<FccArgs>,
     },
     Flags {
         op: FlagOp,

@@ -28,6 +28,7 @@ mod encoded;
 mod error;
 mod eval_test;
 mod extensions;
+mod fcc;
 mod flags;
 mod host;
 mod interp;
@@ -42,14 +43,14 @@ mod script;
 mod vacation;
 mod variables;
 
-pub use action::{Action, DuplicateId, Outcome, Vacation};
+pub use action::{Action, DuplicateId, Fcc, Outcome, Vacation};
 pub use date::DateTime;
 pub use error::{LoadError, RuntimeError, ScriptError, Span};
 pub use extensions::{supported_extensions, Extension, ExtensionSet};
 pub use host::{EvalOptions, Host, NoHost};
 pub use ir::{
-    AddressPart, BodyTransform, Command, Comparator, DuplicateKey, FlagOp, IncludeLocation, Index,
-    Match, MatchKind, Modifier, Program, RelOp, Test, VacationArgs, Zone,
+    AddressPart, BodyTransform, Command, Comparator, DuplicateKey, FccArgs, FlagOp,
+    IncludeLocation, Index, Match, MatchKind, Modifier, Program, RelOp, Test, VacationArgs, Zone,
 };
 pub use message::{BodyPart, HeaderField, MessageView, ParsedMessage};
 pub use parser::ParseLimits;

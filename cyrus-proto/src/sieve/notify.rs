@@ -66,7 +66,13 @@ pub fn compile(v: &mut Validator, c: &CommandNode) -> Result<Command, ScriptErro
         ("options", Param::List, None, 0),
         ("message", Param::Str, None, 0),
     ];
-    let a = super::args::read(&c.name, c.span, &c.args, &[TAGS], v.required)?;
+    let a = super::args::read(
+        &c.name,
+        c.span,
+        &c.args,
+        &[TAGS, super::fcc::TAGS],
+        v.required,
+    )?;
     a.expect(&[Param::Str])?;
     let method = a.pos_str(0);
     if !method.contains("${") && !valid_method(&method) {
@@ -90,6 +96,7 @@ pub fn compile(v: &mut Validator, c: &CommandNode) -> Result<Command, ScriptErro
         importance,
         options: a.list("options").unwrap_or_default(),
         message: a.string("message"),
+        fcc: super::fcc::read(&a)?,
     })
 }
 

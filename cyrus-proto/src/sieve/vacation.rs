@@ -128,6 +128,7 @@ pub(crate) fn build(
         handle,
         addresses: own,
         in_reply_to: it.header_values("message-id", None).into_iter().next(),
+        fcc: v.fcc.as_ref().map(|f| super::fcc::expand(it, p, frame, f)),
     })
 }
 
