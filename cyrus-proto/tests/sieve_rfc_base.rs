@@ -162,7 +162,8 @@ fn rfc3894_copy() {
             f,
             Action::Redirect {
                 address: "a@example.com".into(),
-                copy: true
+                copy: true,
+                options: Default::default()
             },
             implicit_keep()
         ]
@@ -331,4 +332,38 @@ fn rfc5173_body() {
     assert_eq!(eval(s, BODY_MSG), vec![implicit_keep()]);
     let s = r#"require "body"; if body :raw :contains "--XX--" { discard; }"#;
     assert_eq!(eval(s, BODY_MSG), vec![Action::Discard]);
+}
+
+#[test]
+fn rfc6009_redirect_dsn_and_deliverby() {
+    use cyrus_proto::sieve::{ByTime, DeliverBy, RedirectOptions, Script};
+    let s = r#"require ["redirect-dsn", "redirect-deliverby"];
+        redirect :notify "success,failure" :ret "hdrs" :bytimerelative 600 :bymode "notify" :bytrace "a@example.com";"#;
+    assert_eq!(
+        eval(s, MSG),
+        vec![Action::Redirect {
+            address: "a@example.com".into(),
+            copy: false,
+            options: RedirectOptions {
+                notify: Some("SUCCESS,FAILURE".into()),
+                ret: Some("HDRS".into()),
+                deliver_by: Some(DeliverBy {
+                    time: ByTime::Relative(600),
+                    mode: Some("notify".into()),
+                    trace: true
+                }),
+            },
+        }]
+    );
+    let bad = |s: &str| Script::compile(s, &Default::default()).is_err();
+    assert!(bad(r#"redirect :notify "NEVER" "a@example.com";"#));
+    assert!(bad(
+        r#"require "redirect-dsn"; redirect :notify "sometimes" "a@example.com";"#
+    ));
+    assert!(bad(
+        r#"require "redirect-deliverby"; redirect :bytrace "a@example.com";"#
+    ));
+    assert!(bad(
+        r#"require "redirect-deliverby"; redirect :bytimerelative 1 :bytimeabsolute "2030-01-01T00:00:00Z" "a@example.com";"#
+    ));
 }

@@ -33,6 +33,8 @@ pub enum Action {
         address: String,
         /// `:copy` was given.
         copy: bool,
+        /// DSN / DELIVERBY parameters (RFC 6009).
+        options: super::ir::RedirectOptions,
     },
     /// Refuse with an MDN/LMTP error (RFC 5429 §2.2).
     Reject {

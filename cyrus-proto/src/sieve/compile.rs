@@ -182,7 +182,8 @@ impl Validator {
         Ok((test, self.body(c)?))
     }
 
-    fn read(&self, c: &CommandNode, specs: &[&[TagSpec]]) -> Result<args::Args, ScriptError> {
+    /// Reads a command's arguments (no tests, no block allowed).
+    pub fn read(&self, c: &CommandNode, specs: &[&[TagSpec]]) -> Result<args::Args, ScriptError> {
         no_tests(c)?;
         no_block(c)?;
         args::read(&c.name, c.span, &c.args, specs, self.required)
@@ -231,21 +232,7 @@ impl Validator {
                     mailbox_id: a.string("mailboxid"),
                 }
             }
-            "redirect" => {
-                let a = self.read(c, &[COPY])?;
-                a.expect(&[Param::Str])?;
-                let address = a.pos_str(0);
-                if !address.contains("${") && !super::address::is_valid_mailbox(&address) {
-                    return Err(ScriptError::new(
-                        a.pos_span(0),
-                        format!("invalid redirect address \"{address}\""),
-                    ));
-                }
-                Command::Redirect {
-                    address,
-                    copy: a.flag("copy"),
-                }
-            }
+            "redirect" => super::redirect::compile(self, c)?,
             "reject" | "ereject" => {
                 self.need(
                     if name == "reject" {

@@ -68,6 +68,8 @@ extensions! {
     Copy => "copy",
     Index => "index",
     Variables => "variables",
+    RedirectDeliverBy => "redirect-deliverby",
+    RedirectDsn => "redirect-dsn",
     SpecialUse => "special-use",
     Fcc => "fcc",
     MailboxId => "mailboxid",

@@ -195,7 +195,11 @@ impl Interp<'_> {
                     })?;
                 }
             }
-            Command::Redirect { address, copy } => {
+            Command::Redirect {
+                address,
+                copy,
+                options,
+            } => {
                 let address = self.ex(p, frame, address);
                 if !super::address::is_valid_mailbox(&address) {
                     return Err(RuntimeError::new(format!(
@@ -219,9 +223,11 @@ impl Interp<'_> {
                             self.opts.max_redirects
                         )));
                     }
+                    let options = super::redirect::expand(self, p, frame, options);
                     self.push(Action::Redirect {
                         address,
                         copy: *copy,
+                        options,
                     })?;
                 }
             }

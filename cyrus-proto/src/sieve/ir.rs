@@ -284,6 +284,38 @@ pub struct VacationArgs {
     pub fcc: Option<FccArgs>,
 }
 
+/// DSN and DELIVERBY parameters of `redirect` (RFC 6009), passed to the
+/// SMTP submission as `NOTIFY=`, `RET=` and `BY=`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RedirectOptions {
+    /// `:notify` ("NEVER" or a comma list of SUCCESS, FAILURE, DELAY).
+    pub notify: Option<String>,
+    /// `:ret` ("FULL" or "HDRS").
+    pub ret: Option<String>,
+    /// `:bytimerelative` / `:bytimeabsolute` with `:bymode`/`:bytrace`.
+    pub deliver_by: Option<DeliverBy>,
+}
+
+/// RFC 6009 §3 deliver-by request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliverBy {
+    /// The deadline.
+    pub time: ByTime,
+    /// `:bymode` "notify" or "return" (default "return").
+    pub mode: Option<String>,
+    /// `:bytrace`.
+    pub trace: bool,
+}
+
+/// The deliver-by deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ByTime {
+    /// `:bytimerelative` seconds.
+    Relative(u64),
+    /// `:bytimeabsolute` RFC 3339 date-time.
+    Absolute(String),
+}
+
 /// `include` location (RFC 6609).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IncludeLocation {
@@ -318,6 +350,7 @@ pub enum Command {
     Redirect {
         address: String,
         copy: bool,
+        options: RedirectOptions,
     },
     Reject(String),
     Ereject(String),

@@ -39,6 +39,7 @@ mod message;
 mod mime;
 mod notify;
 mod parser;
+mod redirect;
 mod script;
 mod vacation;
 mod variables;
@@ -49,8 +50,9 @@ pub use error::{LoadError, RuntimeError, ScriptError, Span};
 pub use extensions::{supported_extensions, Extension, ExtensionSet};
 pub use host::{EvalOptions, Host, NoHost};
 pub use ir::{
-    AddressPart, BodyTransform, Command, Comparator, DuplicateKey, FccArgs, FlagOp,
-    IncludeLocation, Index, Match, MatchKind, Modifier, Program, RelOp, Test, VacationArgs, Zone,
+    AddressPart, BodyTransform, ByTime, Command, Comparator, DeliverBy, DuplicateKey, FccArgs,
+    FlagOp, IncludeLocation, Index, Match, MatchKind, Modifier, Program, RedirectOptions, RelOp,
+    Test, VacationArgs, Zone,
 };
 pub use message::{BodyPart, HeaderField, MessageView, ParsedMessage};
 pub use parser::ParseLimits;

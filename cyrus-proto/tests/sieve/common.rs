@@ -142,6 +142,7 @@ pub fn redirect(a: &str) -> Action {
     Action::Redirect {
         address: a.into(),
         copy: false,
+        options: Default::default(),
     }
 }
 
