@@ -116,6 +116,16 @@ pub fn is_valid_mailbox(s: &str) -> bool {
     l.len() == 1 && !l[0].local.is_empty() && l[0].domain.as_deref().is_some_and(|d| !d.is_empty())
 }
 
+/// The single `local@domain` in `s`, if it is exactly one valid address.
+pub fn addr_spec(s: &str) -> Option<String> {
+    if !is_valid_mailbox(s) {
+        return None;
+    }
+    parse_list(s)
+        .first()
+        .and_then(|a| part(a, AddressPart::All))
+}
+
 /// The requested part of an address; `None` when the part does not
 /// exist (`:detail` without a `+`), in which case the test does not
 /// match that address (RFC 5233 §4).
@@ -160,6 +170,10 @@ mod tests {
         let b = &parse_list("ken@example.org")[0];
         assert_eq!(part(b, AddressPart::Detail), None);
         assert!(is_valid_mailbox("bart@example.com"));
+        assert_eq!(
+            addr_spec("Bart <bart@example.com>").as_deref(),
+            Some("bart@example.com")
+        );
         assert!(!is_valid_mailbox("bart"));
     }
 }

@@ -200,12 +200,14 @@ impl Interp<'_> {
                 copy,
                 options,
             } => {
-                let address = self.ex(p, frame, address);
-                if !super::address::is_valid_mailbox(&address) {
+                let written = self.ex(p, frame, address);
+                // Hand LMTP the bare addr-spec, even if the script wrote
+                // a display name ("Bart <bart@example.com>").
+                let Some(address) = super::address::addr_spec(&written) else {
                     return Err(RuntimeError::new(format!(
-                        "invalid redirect address \"{address}\""
+                        "invalid redirect address \"{written}\""
                     )));
-                }
+                };
                 if self.host.redirect_loops(&address) {
                     return Err(RuntimeError::new(format!(
                         "redirect to {address} would loop"
