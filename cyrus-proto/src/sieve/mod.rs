@@ -15,6 +15,8 @@
 //! delivery; on `Err` it discards them all and files into INBOX, as
 //! [`RuntimeError::fallback`] says (RFC 5228 §2.10.6).
 
+#![warn(missing_docs)]
+
 mod action;
 mod address;
 mod args;
