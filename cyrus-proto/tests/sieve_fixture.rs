@@ -213,3 +213,20 @@ fn lmtp_flow_from_stored_bytes() {
     assert!(Script::from_bytes(&damaged, &CompileOptions::default()).is_err());
     assert!(Script::from_bytes(b"CyrSBytecode\0\0\0\x1f", &CompileOptions::default()).is_err());
 }
+
+/// The `.bc` real Cyrus wrote is recognised as Cyrus bytecode (so LMTP
+/// knows to recompile from the `#sieve` source), never misread.
+#[test]
+fn cyrus_bytecode_is_recognised_not_run() {
+    let path = fixtures().join("sieve/uuid/1/h/1h27n4nb8groy211tvj675ss/fixture.bc");
+    let Ok(bc) = std::fs::read(&path) else {
+        return;
+    };
+    match Script::from_bytes(&bc, &CompileOptions::default()) {
+        Err(cyrus_proto::sieve::LoadError::CyrusBytecode { version }) => assert_eq!(version, 0x1f),
+        other => panic!("unexpected {other:?}"),
+    }
+    for n in 0..bc.len() {
+        let _ = Script::from_bytes(&bc[..n], &CompileOptions::default());
+    }
+}

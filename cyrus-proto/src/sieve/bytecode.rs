@@ -32,6 +32,8 @@ use super::error::{LoadError, Span};
 
 /// Magic at the start of the compiled form.
 pub const MAGIC: &[u8; 8] = b"RsSieve\0";
+/// Magic of Cyrus's own `.bc` files (recognised only to say so).
+const CYRUS_MAGIC: &[u8; 12] = b"CyrSBytecode";
 /// Current format version.
 pub const VERSION: u32 = 1;
 const MAX_DEPTH: usize = 64;
@@ -133,6 +135,13 @@ fn args(o: &mut Vec<u8>, a: &[Argument]) {
 
 /// Decodes the header and tree; returns the tree and required bits.
 pub fn decode(bytes: &[u8]) -> Result<(Vec<CommandNode>, u64), LoadError> {
+    if let Some(rest) = bytes.strip_prefix(CYRUS_MAGIC.as_slice()) {
+        let version = rest
+            .get(..4)
+            .map(|v| u32::from_be_bytes([v[0], v[1], v[2], v[3]]))
+            .unwrap_or(0);
+        return Err(LoadError::CyrusBytecode { version });
+    }
     if bytes.len() < 8 || &bytes[..8] != MAGIC {
         return Err(LoadError::BadMagic);
     }

@@ -51,6 +51,13 @@ pub enum LoadError {
     /// The bytes do not start with the compiled-form magic.
     #[error("not a compiled sieve script (bad magic)")]
     BadMagic,
+    /// The bytes are Cyrus's own bytecode (`CyrSBytecode`, version 0x1F in
+    /// 3.6), which we do not execute: recompile from the script source.
+    #[error("Cyrus sieve bytecode (version {version}); recompile from source")]
+    CyrusBytecode {
+        /// Cyrus bytecode version.
+        version: u32,
+    },
     /// The format version is not one this build reads.
     #[error("unsupported compiled sieve version {0}")]
     Version(u32),
