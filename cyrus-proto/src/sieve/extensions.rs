@@ -125,6 +125,39 @@ impl ExtensionSet {
         ExtensionSet(bits & ExtensionSet::all().0)
     }
 
+    /// The set an `imapd.conf` `sieve_extensions` value enables (a
+    /// space-separated list in Cyrus's spelling), plus what Cyrus always
+    /// has: `encoded-character` and the comparators. Cyrus's `reject`
+    /// also enables `ereject`, and its `notify` enables `enotify`.
+    /// Returns the set and the names this implementation does not have
+    /// (for the caller to log).
+    pub fn from_cyrus_option(value: &str) -> (ExtensionSet, Vec<String>) {
+        let mut set: ExtensionSet = [
+            Extension::EncodedCharacter,
+            Extension::ComparatorAsciiNumeric,
+            Extension::ComparatorAsciiCasemap,
+            Extension::ComparatorOctet,
+        ]
+        .into_iter()
+        .collect();
+        let mut unknown = Vec::new();
+        for name in value.split([' ', ',', '\t']).filter(|n| !n.is_empty()) {
+            let lower = name.to_ascii_lowercase();
+            match lower.as_str() {
+                "reject" => {
+                    set.insert(Extension::Reject);
+                    set.insert(Extension::Ereject);
+                }
+                "notify" => set.insert(Extension::Enotify),
+                other => match Extension::from_name(other) {
+                    Some(e) => set.insert(e),
+                    None => unknown.push(name.to_string()),
+                },
+            }
+        }
+        (set, unknown)
+    }
+
     /// The members, in capability order.
     pub fn iter(self) -> impl Iterator<Item = Extension> {
         Extension::ALL
@@ -187,5 +220,12 @@ mod tests {
         assert!(supported_extensions()
             .capability_string()
             .contains("fileinto reject ereject"));
+        let (set, unknown) =
+            ExtensionSet::from_cyrus_option("fileinto reject vacation imapflags snooze");
+        assert!(set.contains(Extension::Ereject));
+        assert!(set.contains(Extension::Imap4Flags));
+        assert!(set.contains(Extension::EncodedCharacter));
+        assert!(!set.contains(Extension::VacationSeconds));
+        assert_eq!(unknown, vec!["snooze"]);
     }
 }
