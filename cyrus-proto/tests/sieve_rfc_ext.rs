@@ -709,3 +709,44 @@ fn rfc8580_fcc() {
     .expect_err("companion without :fcc");
     assert!(e.to_string().contains("requires :fcc"));
 }
+
+#[test]
+fn rfc6134_extlists() {
+    let mut host = TestHost::default();
+    host.lists.insert(
+        ":addrbook:default".into(),
+        vec![
+            "coyote@desert.example.org".into(),
+            "sender@example.org".into(),
+        ],
+    );
+    host.lists.insert(
+        "tag:example.com,2010-05-28:mylist".into(),
+        vec!["a@example.com".into(), "B <b@example.com>".into()],
+    );
+    let s = r#"require ["envelope", "extlists", "fileinto"];
+        if envelope :list "from" ":addrbook:default" { fileinto "known"; }
+        if address :all :list "from" ":addrbook:default" { addr_ok; }"#;
+    // `addr_ok` is not a command: this must fail to compile.
+    assert!(Script::compile(s, &Default::default()).is_err());
+    let s = r#"require ["envelope", "extlists", "fileinto"];
+        if envelope :list "from" ":addrbook:default" { fileinto "known"; }
+        if address :all :list "from" ":addrbook:default" { fileinto "known-header"; }
+        if address :all :list "from" ":addrbook:nope" { fileinto "never"; }
+        if allof (valid_ext_list ":addrbook:default", not valid_ext_list ":addrbook:nope") { keep; }"#;
+    assert_eq!(
+        eval_with(s, MSG, &host),
+        vec![fileinto("known"), fileinto("known-header"), explicit_keep()]
+    );
+    let s = r#"require ["extlists"]; redirect :list "tag:example.com,2010-05-28:mylist";"#;
+    assert_eq!(
+        eval_with(s, MSG, &host),
+        vec![redirect("a@example.com"), redirect("b@example.com")]
+    );
+    assert!(eval_full(
+        r#"require "extlists"; redirect :list "missing";"#,
+        MSG,
+        &host
+    )
+    .is_err());
+}

@@ -32,6 +32,7 @@ pub const MATCH_TAGS: &[TagSpec] = &[
     ("regex", Param::None, Some(Extension::Regex), 1),
     ("value", Param::Str, Some(Extension::Relational), 1),
     ("count", Param::Str, Some(Extension::Relational), 1),
+    ("list", Param::None, Some(Extension::Extlists), 1),
     ("comparator", Param::Str, None, 0),
 ];
 
@@ -339,6 +340,8 @@ impl Args {
             MatchKind::Contains
         } else if self.flag("matches") {
             MatchKind::Matches
+        } else if self.flag("list") {
+            MatchKind::List
         } else if self.flag("regex") {
             MatchKind::Regex
         } else if self.string("value").is_some() {

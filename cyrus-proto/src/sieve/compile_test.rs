@@ -261,6 +261,12 @@ impl Validator {
             "metadata" | "metadataexists" | "servermetadata" | "servermetadataexists" => {
                 super::notify::compile_metadata(self, t)?
             }
+            "valid_ext_list" => {
+                self.need(E::Extlists, name, t.span)?;
+                let a = self.read_test(t, &[])?;
+                a.expect(&[Param::List])?;
+                Test::ValidExtList(a.pos_list(0))
+            }
             "duplicate" => {
                 self.need(E::Duplicate, name, t.span)?;
                 const DUP: &[TagSpec] = &[

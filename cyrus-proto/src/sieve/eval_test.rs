@@ -34,6 +34,12 @@ impl Interp<'_> {
         keys: &[String],
     ) -> Result<bool, RuntimeError> {
         let keys = self.ex_list(p, frame, keys);
+        if m.kind == MatchKind::List {
+            // RFC 6134 §2.2: true if any value is in any named list.
+            return Ok(values
+                .iter()
+                .any(|v| keys.iter().any(|l| self.host.ext_list_contains(l, v))));
+        }
         let MatchResult { matched, captures } =
             matching::match_values(m, values, &keys).map_err(RuntimeError::new)?;
         if let (true, Some(c)) = (matched, captures) {
@@ -271,6 +277,10 @@ impl Interp<'_> {
                     .iter()
                     .all(|n| self.host.metadata(mb.as_deref(), n).is_some())
             }
+            Test::ValidExtList(names) => self
+                .ex_list(p, frame, names)
+                .iter()
+                .all(|n| self.host.ext_list_members(n).is_some()),
             Test::Duplicate {
                 handle,
                 key,

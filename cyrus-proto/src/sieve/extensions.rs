@@ -64,6 +64,7 @@ extensions! {
     Duplicate => "duplicate",
     Relational => "relational",
     Regex => "regex",
+    Extlists => "extlists",
     Subaddress => "subaddress",
     Copy => "copy",
     Index => "index",

@@ -40,6 +40,17 @@ pub trait Host {
     fn metadata(&self, _mailbox: Option<&str>, _name: &str) -> Option<String> {
         None
     }
+    /// Members of an external list such as `:addrbook:default`
+    /// (RFC 6134); `None` if the list does not exist.
+    fn ext_list_members(&self, _list: &str) -> Option<Vec<String>> {
+        None
+    }
+    /// Whether `value` is in the external list (RFC 6134 §2.2); by
+    /// default a case-insensitive look-up in [`Host::ext_list_members`].
+    fn ext_list_contains(&self, list: &str, value: &str) -> bool {
+        self.ext_list_members(list)
+            .is_some_and(|m| m.iter().any(|x| x.eq_ignore_ascii_case(value)))
+    }
     /// Loop protection: whether redirecting to `address` would loop
     /// (for instance the message already carries our own trace header
     /// for it). A looping redirect is a runtime error.

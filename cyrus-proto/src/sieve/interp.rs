@@ -43,7 +43,7 @@ pub struct Interp<'a> {
     /// Variables shared through `global` (RFC 6609 §3.3).
     pub(crate) shared: HashMap<String, String>,
     steps: usize,
-    redirects: usize,
+    pub(crate) redirects: usize,
     include_stack: Vec<(IncludeLocation, String)>,
     included_once: HashSet<(IncludeLocation, String)>,
     vacation_done: bool,
@@ -197,42 +197,10 @@ impl Interp<'_> {
             }
             Command::Redirect {
                 address,
+                list,
                 copy,
                 options,
-            } => {
-                let written = self.ex(p, frame, address);
-                // Hand LMTP the bare addr-spec, even if the script wrote
-                // a display name ("Bart <bart@example.com>").
-                let Some(address) = super::address::addr_spec(&written) else {
-                    return Err(RuntimeError::new(format!(
-                        "invalid redirect address \"{written}\""
-                    )));
-                };
-                if self.host.redirect_loops(&address) {
-                    return Err(RuntimeError::new(format!(
-                        "redirect to {address} would loop"
-                    )));
-                }
-                if !copy {
-                    self.implicit_keep = false;
-                }
-                let dup = self.actions.iter().any(|a| matches!(a, Action::Redirect { address: x, .. } if x.eq_ignore_ascii_case(&address)));
-                if !dup {
-                    self.redirects += 1;
-                    if self.redirects > self.opts.max_redirects {
-                        return Err(RuntimeError::new(format!(
-                            "too many redirect actions (limit {})",
-                            self.opts.max_redirects
-                        )));
-                    }
-                    let options = super::redirect::expand(self, p, frame, options);
-                    self.push(Action::Redirect {
-                        address,
-                        copy: *copy,
-                        options,
-                    })?;
-                }
-            }
+            } => super::redirect::run(self, p, frame, address, *list, *copy, options)?,
             Command::Reject(r) | Command::Ereject(r) => {
                 let reason = self.ex(p, frame, r);
                 self.implicit_keep = false;

@@ -47,6 +47,8 @@ pub enum MatchKind {
     Value(RelOp),
     /// `:count "op"`
     Count(RelOp),
+    /// `:list` (RFC 6134): keys name external lists.
+    List,
 }
 
 /// Comparator plus match type of a test.
@@ -279,6 +281,8 @@ pub enum Test {
         /// Names (headers, envelope parts or annotations).
         names: Vec<String>,
     },
+    /// `valid_ext_list` (RFC 6134 §2.5).
+    ValidExtList(Vec<String>),
     /// `duplicate` (RFC 7352).
     Duplicate {
         /// `:handle`.
@@ -453,8 +457,10 @@ pub enum Command {
     },
     /// `redirect` (RFC 5228 §4.2, RFC 3894, RFC 6009).
     Redirect {
-        /// Destination address.
+        /// Destination address (a list name with `:list`).
         address: String,
+        /// `:list` (RFC 6134 §2.6): redirect to every member of the list.
+        list: bool,
         /// `:copy`.
         copy: bool,
         /// `:options`, or the DSN/DELIVERBY options.

@@ -1,10 +1,11 @@
 //! `redirect` validation with `:copy` (RFC 3894) and the DSN/DELIVERBY
 //! tags of redirect-dsn and redirect-deliverby (RFC 6009).
 
+use super::action::Action;
 use super::args::{Param, TagSpec};
 use super::ast::CommandNode;
 use super::compile::Validator;
-use super::error::ScriptError;
+use super::error::{RuntimeError, ScriptError};
 use super::extensions::Extension as E;
 use super::interp::Interp;
 use super::ir::{ByTime, Command, DeliverBy, Program, RedirectOptions};
@@ -12,6 +13,7 @@ use super::variables::Frame;
 
 const TAGS: &[TagSpec] = &[
     ("copy", Param::None, Some(E::Copy), 0),
+    ("list", Param::None, Some(E::Extlists), 0),
     ("notify", Param::Str, Some(E::RedirectDsn), 0),
     ("ret", Param::Str, Some(E::RedirectDsn), 0),
     ("bytimerelative", Param::Num, Some(E::RedirectDeliverBy), 6),
@@ -25,7 +27,8 @@ pub fn compile(v: &mut Validator, c: &CommandNode) -> Result<Command, ScriptErro
     let a = v.read(c, &[TAGS])?;
     a.expect(&[Param::Str])?;
     let address = a.pos_str(0);
-    if !address.contains("${") && !super::address::is_valid_mailbox(&address) {
+    let list = a.flag("list");
+    if !list && !address.contains("${") && !super::address::is_valid_mailbox(&address) {
         return Err(ScriptError::new(
             a.pos_span(0),
             format!("invalid redirect address \"{address}\""),
@@ -87,6 +90,7 @@ pub fn compile(v: &mut Validator, c: &CommandNode) -> Result<Command, ScriptErro
     };
     Ok(Command::Redirect {
         address,
+        list,
         copy: a.flag("copy"),
         options: RedirectOptions {
             notify,
@@ -124,4 +128,62 @@ pub(crate) fn expand(
             trace: d.trace,
         }),
     }
+}
+
+/// Runs `redirect`: validates the address (or expands the `:list`),
+/// applies loop protection, de-duplicates and counts against the limit.
+pub(crate) fn run(
+    it: &mut Interp<'_>,
+    p: &Program,
+    frame: &Frame,
+    address: &str,
+    list: bool,
+    copy: bool,
+    options: &RedirectOptions,
+) -> Result<(), RuntimeError> {
+    let written = it.ex(p, frame, address);
+    let targets = if list {
+        it.host
+            .ext_list_members(&written)
+            .ok_or_else(|| RuntimeError::new(format!("unknown list \"{written}\"")))?
+    } else {
+        vec![written]
+    };
+    let options = expand(it, p, frame, options);
+    if !copy {
+        it.implicit_keep = false;
+    }
+    for t in targets {
+        // Hand LMTP the bare addr-spec, even if the script wrote a
+        // display name ("Bart <bart@example.com>").
+        let Some(address) = super::address::addr_spec(&t) else {
+            return Err(RuntimeError::new(format!(
+                "invalid redirect address \"{t}\""
+            )));
+        };
+        if it.host.redirect_loops(&address) {
+            return Err(RuntimeError::new(format!(
+                "redirect to {address} would loop"
+            )));
+        }
+        let dup = it.actions.iter().any(
+            |a| matches!(a, Action::Redirect { address: x, .. } if x.eq_ignore_ascii_case(&address)),
+        );
+        if dup {
+            continue;
+        }
+        it.redirects += 1;
+        if it.redirects > it.opts.max_redirects {
+            return Err(RuntimeError::new(format!(
+                "too many redirect actions (limit {})",
+                it.opts.max_redirects
+            )));
+        }
+        it.push(Action::Redirect {
+            address,
+            copy,
+            options: options.clone(),
+        })?;
+    }
+    Ok(())
 }

@@ -20,6 +20,7 @@ pub struct TestHost {
     pub env: HashMap<String, String>,
     /// (mailbox or "" for server, annotation) -> value
     pub metadata: HashMap<(String, String), String>,
+    pub lists: HashMap<String, Vec<String>>,
 }
 
 impl Host for TestHost {
@@ -55,6 +56,9 @@ impl Host for TestHost {
         self.metadata
             .get(&(mailbox.unwrap_or("").to_string(), name.to_string()))
             .cloned()
+    }
+    fn ext_list_members(&self, list: &str) -> Option<Vec<String>> {
+        self.lists.get(list).cloned()
     }
     fn environment(&self, name: &str) -> Option<String> {
         self.env.get(name).cloned()
