@@ -750,3 +750,32 @@ fn rfc6134_extlists() {
     )
     .is_err());
 }
+
+#[test]
+fn cyrus_snooze() {
+    use cyrus_proto::sieve::SnoozeArgs;
+    let s = r#"require ["vnd.cyrus.snooze", "imap4flags", "mailbox"];
+        if header :contains "subject" "present" {
+            snooze :mailbox "Later" :create :addflags "$Snoozed" :weekdays ["5", "1"] :tzid "Europe/Paris" ["17:00", "08:30"];
+        }"#;
+    assert_eq!(
+        eval(s, MSG),
+        vec![Action::Snooze(SnoozeArgs {
+            mailbox: Some("Later".into()),
+            mailbox_id: None,
+            create: true,
+            special_use: None,
+            add_flags: vec!["$Snoozed".into()],
+            remove_flags: vec![],
+            weekdays: vec!["1".into(), "5".into()],
+            tzid: Some("Europe/Paris".into()),
+            times: vec!["08:30:00".into(), "17:00:00".into()],
+        })]
+    );
+    assert!(Script::compile(r#"require "snooze"; snooze "25:00";"#, &Default::default()).is_err());
+    assert!(Script::compile(
+        r#"require "snooze"; snooze :weekdays "7" "10:00";"#,
+        &Default::default()
+    )
+    .is_err());
+}

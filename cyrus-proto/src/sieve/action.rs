@@ -65,6 +65,10 @@ pub enum Action {
         /// `:fcc`: file a copy of the notification (RFC 8580).
         fcc: Option<Fcc>,
     },
+    /// Park the message until a wake-up time (Cyrus `vnd.cyrus.snooze`);
+    /// the fields are those of the command, variables expanded, times
+    /// normalised to "HH:MM:SS" and sorted.
+    Snooze(super::ir::SnoozeArgs),
     /// Header edit: add a field (RFC 5293 §4).
     AddHeader {
         /// Field name.

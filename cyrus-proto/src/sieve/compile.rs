@@ -351,6 +351,7 @@ impl Validator {
             }
             "addheader" | "deleteheader" => super::editheader::compile(self, c)?,
             "notify" => super::notify::compile(self, c)?,
+            "snooze" => super::snooze::compile(self, c)?,
             "error" => {
                 self.need(E::Ihave, name, c.span)?;
                 let a = self.read(c, &[])?;

@@ -30,6 +30,8 @@ macro_rules! extensions {
                     $($name => Some(Extension::$var),)*
                     // Cyrus accepts the pre-RFC 5232 name.
                     "imapflags" => Some(Extension::Imap4Flags),
+                    // Cyrus's other spellings of its snooze extension.
+                    "snooze" | "x-cyrus-snooze" => Some(Extension::Snooze),
                     _ => None,
                 }
             }
@@ -52,6 +54,7 @@ extensions! {
     Enotify => "enotify",
     Include => "include",
     EditHeader => "editheader",
+    Snooze => "vnd.cyrus.snooze",
     Envelope => "envelope",
     Environment => "environment",
     Body => "body",

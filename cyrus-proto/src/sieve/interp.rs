@@ -256,6 +256,11 @@ impl Interp<'_> {
                     self.push(a)?;
                 }
             }
+            Command::Snooze(args) => {
+                let a = super::snooze::expand(self, p, frame, args)?;
+                self.implicit_keep = false;
+                self.push(Action::Snooze(a))?;
+            }
             Command::Flags {
                 op,
                 var,

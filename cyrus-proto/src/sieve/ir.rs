@@ -378,6 +378,30 @@ pub struct VacationArgs {
     pub fcc: Option<FccArgs>,
 }
 
+/// Arguments of Cyrus's `snooze`: park the message and bring it back
+/// to `mailbox` (INBOX by default) at the next of `times` on `weekdays`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SnoozeArgs {
+    /// `:mailbox` to wake up into.
+    pub mailbox: Option<String>,
+    /// `:mailboxid` to wake up into.
+    pub mailbox_id: Option<String>,
+    /// `:create`.
+    pub create: bool,
+    /// `:specialuse`.
+    pub special_use: Option<String>,
+    /// `:addflags` on wake-up.
+    pub add_flags: Vec<String>,
+    /// `:removeflags` on wake-up.
+    pub remove_flags: Vec<String>,
+    /// `:weekdays` ("0" = Sunday .. "6"), empty for every day.
+    pub weekdays: Vec<String>,
+    /// `:tzid` time zone, `None` for the server's.
+    pub tzid: Option<String>,
+    /// Wake-up times "HH:MM" or "HH:MM:SS".
+    pub times: Vec<String>,
+}
+
 /// DSN and DELIVERBY parameters of `redirect` (RFC 6009), passed to the
 /// SMTP submission as `NOTIFY=`, `RET=` and `BY=`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -472,6 +496,8 @@ pub enum Command {
     Ereject(String),
     /// `vacation` (RFC 5230).
     Vacation(Box<VacationArgs>),
+    /// `snooze` (Cyrus `vnd.cyrus.snooze`).
+    Snooze(Box<SnoozeArgs>),
     /// `notify` (RFC 5435 §3).
     Notify {
         /// Notification URI.

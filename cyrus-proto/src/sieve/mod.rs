@@ -43,6 +43,7 @@ mod notify;
 mod parser;
 mod redirect;
 mod script;
+mod snooze;
 mod vacation;
 mod variables;
 
@@ -54,7 +55,7 @@ pub use host::{EvalOptions, Host, NoHost};
 pub use ir::{
     AddressPart, BodyTransform, ByTime, Command, Comparator, DeliverBy, DuplicateKey, FccArgs,
     FlagOp, IncludeLocation, Index, Match, MatchKind, Modifier, Program, RedirectOptions, RelOp,
-    Test, VacationArgs, Zone,
+    SnoozeArgs, Test, VacationArgs, Zone,
 };
 pub use message::{BodyPart, HeaderField, MessageView, ParsedMessage};
 pub use parser::ParseLimits;
