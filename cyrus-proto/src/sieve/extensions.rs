@@ -224,12 +224,13 @@ mod tests {
         assert!(supported_extensions()
             .capability_string()
             .contains("fileinto reject ereject"));
-        let (set, unknown) =
-            ExtensionSet::from_cyrus_option("fileinto reject vacation imapflags snooze");
+        let (set, unknown) = ExtensionSet::from_cyrus_option(
+            "fileinto reject vacation imapflags vnd.cyrus.jmapquery",
+        );
         assert!(set.contains(Extension::Ereject));
         assert!(set.contains(Extension::Imap4Flags));
         assert!(set.contains(Extension::EncodedCharacter));
         assert!(!set.contains(Extension::VacationSeconds));
-        assert_eq!(unknown, vec!["snooze"]);
+        assert_eq!(unknown, vec!["vnd.cyrus.jmapquery"]);
     }
 }
