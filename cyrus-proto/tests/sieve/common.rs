@@ -163,3 +163,11 @@ cliff.  I want to try to make it up to you.  I've got some\n\
 great birdseed over here at my place--top of the line\n\
 stuff--and if you come by, I'll have it all wrapped\n\
 up for you.  I'm really sorry for all the problems.\n";
+
+/// The vacation action among `actions`, if any.
+pub fn vacation(actions: &[Action]) -> Option<&cyrus_proto::sieve::Vacation> {
+    actions.iter().find_map(|a| match a {
+        Action::Vacation(v) => Some(v),
+        _ => None,
+    })
+}
