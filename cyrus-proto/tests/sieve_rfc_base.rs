@@ -367,3 +367,18 @@ fn rfc6009_redirect_dsn_and_deliverby() {
         r#"require "redirect-deliverby"; redirect :bytimerelative 1 :bytimeabsolute "2030-01-01T00:00:00Z" "a@example.com";"#
     ));
 }
+
+#[test]
+fn rfc5173_body_charsets_are_decoded() {
+    let raw = b"Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\nUn caf\xe9 cr\xe8me.\r\n";
+    let msg = cyrus_proto::sieve::ParsedMessage::parse(
+        raw,
+        Some("a@example.org"),
+        Some("me@example.com"),
+    );
+    let s = compile(r#"require "body"; if body :text :contains "café crème" { discard; }"#);
+    let out = s
+        .evaluate(&msg, &TestHost::default(), &options())
+        .expect("runs");
+    assert_eq!(out.actions, vec![Action::Discard]);
+}

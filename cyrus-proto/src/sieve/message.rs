@@ -41,7 +41,7 @@ pub trait MessageView {
 #[derive(Debug, Clone)]
 pub struct ParsedMessage {
     headers: Vec<HeaderField>,
-    body: String,
+    body: Vec<u8>,
     size: u64,
     envelope_from: Option<String>,
     envelope_to: Option<String>,
@@ -51,16 +51,75 @@ impl ParsedMessage {
     /// Parses `raw` (CRLF or LF line ends). Never fails: a message
     /// without a blank line is all header.
     pub fn parse(raw: &[u8], envelope_from: Option<&str>, envelope_to: Option<&str>) -> Self {
-        let text = String::from_utf8_lossy(raw);
-        let (headers, body) = split_header(&text);
+        let (headers, body) = split_header_bytes(raw);
         ParsedMessage {
             headers,
-            body: body.to_string(),
+            body: body.to_vec(),
             size: raw.len() as u64,
             envelope_from: envelope_from.map(str::to_string),
             envelope_to: envelope_to.map(str::to_string),
         }
     }
+}
+
+/// Splits raw bytes at the first empty line; the header is read as
+/// (lossy) UTF-8, the body is returned untouched.
+pub fn split_header_bytes(raw: &[u8]) -> (Vec<HeaderField>, &[u8]) {
+    let mut pos = 0;
+    let end = loop {
+        let line_end = raw[pos..].iter().position(|&b| b == b'\n').map(|i| pos + i);
+        let line = &raw[pos..line_end.unwrap_or(raw.len())];
+        if line.is_empty() || line == b"\r" {
+            break (pos, line_end.map_or(raw.len(), |e| e + 1));
+        }
+        match line_end {
+            Some(e) => pos = e + 1,
+            None => break (raw.len(), raw.len()),
+        }
+    };
+    let text = String::from_utf8_lossy(&raw[..end.0]);
+    let (headers, _) = split_header(&text);
+    (headers, &raw[end.1..])
+}
+
+/// Splits `body` into the parts between `--boundary` delimiter lines,
+/// stopping at the closing `--boundary--`.
+fn multipart_sections<'a>(body: &'a [u8], boundary: &str) -> Vec<&'a [u8]> {
+    let delim = format!("--{boundary}").into_bytes();
+    let mut starts = Vec::new();
+    let mut pos = 0;
+    let mut closed = None;
+    while pos < body.len() {
+        let line_end = body[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(body.len(), |i| pos + i);
+        let line = &body[pos..line_end];
+        if line.starts_with(&delim) {
+            let rest = &line[delim.len()..];
+            if rest.starts_with(b"--") {
+                closed = Some(pos);
+                break;
+            }
+            starts.push((pos, (line_end + 1).min(body.len())));
+        }
+        pos = line_end + 1;
+    }
+    let mut out = Vec::new();
+    for (i, &(_, content_start)) in starts.iter().enumerate() {
+        let end = starts
+            .get(i + 1)
+            .map(|s| s.0)
+            .or(closed)
+            .unwrap_or(body.len());
+        let mut sec = &body[content_start..end.max(content_start)];
+        // The CRLF before a delimiter belongs to the delimiter.
+        if let Some(s) = sec.strip_suffix(b"\n") {
+            sec = s.strip_suffix(b"\r").unwrap_or(s);
+        }
+        out.push(sec);
+    }
+    out
 }
 
 /// Splits a header block from its body and unfolds the fields.
@@ -99,49 +158,38 @@ fn header<'a>(h: &'a [HeaderField], name: &str) -> Option<&'a str> {
         .map(|f| f.value.as_str())
 }
 
-/// `type/subtype` and the `boundary` parameter of a Content-Type value.
-fn content_type(h: &[HeaderField]) -> (String, Option<String>) {
+/// `type/subtype` and a named parameter of a Content-Type value.
+fn content_type(h: &[HeaderField], param: &str) -> (String, Option<String>) {
     let Some(v) = header(h, "content-type") else {
         return ("text/plain".into(), None);
     };
     let mut parts = v.split(';');
     let ty = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-    let boundary = parts.find_map(|p| {
+    let value = parts.find_map(|p| {
         let (k, v) = p.split_once('=')?;
         k.trim()
-            .eq_ignore_ascii_case("boundary")
+            .eq_ignore_ascii_case(param)
             .then(|| v.trim().trim_matches('"').to_string())
     });
-    (
-        if ty.contains('/') {
-            ty
-        } else {
-            "text/plain".into()
-        },
-        boundary,
-    )
+    let ty = if ty.contains('/') {
+        ty
+    } else {
+        "text/plain".into()
+    };
+    (ty, value)
 }
 
-fn collect_parts(headers: &[HeaderField], body: &str, depth: usize, out: &mut Vec<BodyPart>) {
-    let (ty, boundary) = content_type(headers);
+fn collect_parts(headers: &[HeaderField], body: &[u8], depth: usize, out: &mut Vec<BodyPart>) {
+    let (ty, boundary) = content_type(headers, "boundary");
     if let (true, Some(b)) = (ty.starts_with("multipart/") && depth < 20, boundary) {
-        let delim = format!("--{b}");
-        let mut sections = body.split(delim.as_str()).skip(1);
-        for sec in sections.by_ref() {
-            if sec.starts_with("--") {
-                break;
-            }
-            let sec = sec
-                .strip_prefix("\r\n")
-                .or_else(|| sec.strip_prefix('\n'))
-                .unwrap_or(sec);
-            let (h, b) = split_header(sec);
+        for sec in multipart_sections(body, &b) {
+            let (h, b) = split_header_bytes(sec);
             collect_parts(&h, b, depth + 1, out);
         }
         return;
     }
     if ty == "message/rfc822" && depth < 20 {
-        let (h, b) = split_header(body);
+        let (h, b) = split_header_bytes(body);
         collect_parts(&h, b, depth + 1, out);
         return;
     }
@@ -149,11 +197,13 @@ fn collect_parts(headers: &[HeaderField], body: &str, depth: usize, out: &mut Ve
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    let text = match cte.as_str() {
-        "base64" => String::from_utf8_lossy(&super::mime::base64_decode(body)).into_owned(),
-        "quoted-printable" => String::from_utf8_lossy(&super::mime::qp_decode(body)).into_owned(),
-        _ => body.to_string(),
+    let bytes = match cte.as_str() {
+        "base64" => super::mime::base64_decode(body),
+        "quoted-printable" => super::mime::qp_decode(body),
+        _ => body.to_vec(),
     };
+    let (_, charset) = content_type(headers, "charset");
+    let text = super::mime::decode_charset(&bytes, charset.as_deref());
     out.push(BodyPart {
         content_type: ty,
         text,
@@ -165,7 +215,7 @@ impl MessageView for ParsedMessage {
         self.headers.clone()
     }
     fn raw_body(&self) -> String {
-        self.body.clone()
+        String::from_utf8_lossy(&self.body).into_owned()
     }
     fn body_parts(&self) -> Vec<BodyPart> {
         let mut out = Vec::new();

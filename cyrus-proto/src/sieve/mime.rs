@@ -54,8 +54,8 @@ fn encoded_word(s: &str) -> Option<(String, usize)> {
         return None;
     }
     let bytes = match enc.as_str() {
-        "b" => base64_decode(body),
-        "q" => qp_decode(&body.replace('_', " ")),
+        "b" => base64_decode(body.as_bytes()),
+        "q" => qp_decode(body.replace('_', " ").as_bytes()),
         _ => return None,
     };
     let text = if charset == "utf-8" || charset == "us-ascii" {
@@ -66,12 +66,28 @@ fn encoded_word(s: &str) -> Option<(String, usize)> {
     Some((text, end + 2))
 }
 
+/// Text of `bytes` in `charset`: UTF-8 (lossy) for UTF-8, US-ASCII and
+/// unknown charsets; byte-to-code-point for the ISO-8859-1 family and
+/// windows-1252 (close enough for matching).
+pub fn decode_charset(bytes: &[u8], charset: Option<&str>) -> String {
+    let cs = charset.unwrap_or("us-ascii").to_ascii_lowercase();
+    let latin = matches!(
+        cs.as_str(),
+        "iso-8859-1" | "latin1" | "iso_8859-1" | "iso-8859-15" | "windows-1252" | "cp1252"
+    );
+    if latin && std::str::from_utf8(bytes).is_err() {
+        bytes.iter().map(|&b| char::from(b)).collect()
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
 /// Lenient base64 decoding (ignores anything outside the alphabet).
-pub fn base64_decode(s: &str) -> Vec<u8> {
+pub fn base64_decode(s: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut acc: u32 = 0;
     let mut bits = 0;
-    for b in s.bytes() {
+    for &b in s {
         let v = match b {
             b'A'..=b'Z' => b - b'A',
             b'a'..=b'z' => b - b'a' + 26,
@@ -93,8 +109,7 @@ pub fn base64_decode(s: &str) -> Vec<u8> {
 }
 
 /// Quoted-printable decoding (soft line breaks removed).
-pub fn qp_decode(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
+pub fn qp_decode(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
@@ -125,6 +140,12 @@ pub fn qp_decode(s: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn charsets() {
+        assert_eq!(decode_charset(b"caf\xe9", Some("ISO-8859-1")), "café");
+        assert_eq!(decode_charset("café".as_bytes(), Some("utf-8")), "café");
+    }
 
     #[test]
     fn rfc2047() {
