@@ -437,3 +437,34 @@ fn cyrus_snooze() {
     )
     .is_err());
 }
+
+#[test]
+fn cyrus_legacy_notify_and_denotify() {
+    let legacy = |id: Option<&str>, priority: &str| Action::LegacyNotify {
+        id: id.map(str::to_string),
+        method: "mailto".into(),
+        options: vec!["alm@example.com".into()],
+        priority: priority.into(),
+        message: Some("boss mail: $subject$".into()),
+    };
+    let s = r#"require ["notify"];
+        notify :id "boss" :high :method "mailto" :options ["alm@example.com"] :message "boss mail: $subject$";
+        notify :id "other" :method "mailto" :options "alm@example.com" :message "boss mail: $subject$";
+        if header :contains "subject" "present" { denotify :is "other"; }"#;
+    assert_eq!(
+        eval(s, MSG),
+        vec![legacy(Some("boss"), "1"), implicit_keep()]
+    );
+    let s = r#"require ["notify"];
+        notify :id "a" :low :method "mailto" :options "alm@example.com" :message "boss mail: $subject$";
+        notify :id "b" :high :method "mailto" :options "alm@example.com" :message "boss mail: $subject$";
+        denotify :low;"#;
+    assert_eq!(eval(s, MSG), vec![legacy(Some("b"), "1"), implicit_keep()]);
+    // With "enotify" required, `notify` is RFC 5435's.
+    assert!(Script::compile(
+        r#"require ["notify", "enotify"]; notify :id "x";"#,
+        &Default::default()
+    )
+    .is_err());
+    assert!(Script::compile(r#"require "notify"; denotify :is;"#, &Default::default()).is_err());
+}

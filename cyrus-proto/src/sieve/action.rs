@@ -65,6 +65,19 @@ pub enum Action {
         /// `:fcc`: file a copy of the notification (RFC 8580).
         fcc: Option<Fcc>,
     },
+    /// A notification of Cyrus's legacy `notify` extension.
+    LegacyNotify {
+        /// `:id`.
+        id: Option<String>,
+        /// Method name ("default", "mailto", ...).
+        method: String,
+        /// `:options`.
+        options: Vec<String>,
+        /// "1" high, "2" normal, "3" low.
+        priority: String,
+        /// `:message`; Cyrus's default is "$from$: $subject$".
+        message: Option<String>,
+    },
     /// Park the message until a wake-up time (Cyrus `vnd.cyrus.snooze`);
     /// the fields are those of the command, variables expanded, times
     /// normalised to "HH:MM:SS" and sorted.

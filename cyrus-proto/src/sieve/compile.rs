@@ -350,7 +350,15 @@ impl Validator {
                 }
             }
             "addheader" | "deleteheader" => super::editheader::compile(self, c)?,
+            // RFC 5435 notify when "enotify" is required, else Cyrus's
+            // legacy one.
+            "notify"
+                if !self.required.contains(E::Enotify) && self.required.contains(E::Notify) =>
+            {
+                super::legacy_notify::compile_notify(self, c)?
+            }
             "notify" => super::notify::compile(self, c)?,
+            "denotify" => super::legacy_notify::compile_denotify(self, c)?,
             "snooze" => super::snooze::compile(self, c)?,
             "error" => {
                 self.need(E::Ihave, name, c.span)?;

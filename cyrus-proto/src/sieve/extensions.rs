@@ -51,6 +51,7 @@ extensions! {
     Ereject => "ereject",
     Vacation => "vacation",
     VacationSeconds => "vacation-seconds",
+    Notify => "notify",
     Enotify => "enotify",
     Include => "include",
     EditHeader => "editheader",
@@ -132,7 +133,8 @@ impl ExtensionSet {
     /// The set an `imapd.conf` `sieve_extensions` value enables (a
     /// space-separated list in Cyrus's spelling), plus what Cyrus always
     /// has: `encoded-character` and the comparators. Cyrus's `reject`
-    /// also enables `ereject`, and its `notify` enables `enotify`.
+    /// also enables `ereject`, and its `notify` enables both the legacy
+    /// `notify` and `enotify`.
     /// Returns the set and the names this implementation does not have
     /// (for the caller to log).
     pub fn from_cyrus_option(value: &str) -> (ExtensionSet, Vec<String>) {
@@ -152,7 +154,10 @@ impl ExtensionSet {
                     set.insert(Extension::Reject);
                     set.insert(Extension::Ereject);
                 }
-                "notify" => set.insert(Extension::Enotify),
+                "notify" => {
+                    set.insert(Extension::Notify);
+                    set.insert(Extension::Enotify);
+                }
                 other => match Extension::from_name(other) {
                     Some(e) => set.insert(e),
                     None => unknown.push(name.to_string()),

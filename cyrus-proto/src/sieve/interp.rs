@@ -256,6 +256,9 @@ impl Interp<'_> {
                     self.push(a)?;
                 }
             }
+            Command::LegacyNotify { .. } | Command::Denotify { .. } => {
+                super::legacy_notify::run(self, p, frame, c)?;
+            }
             Command::Snooze(args) => {
                 let a = super::snooze::expand(self, p, frame, args)?;
                 self.implicit_keep = false;

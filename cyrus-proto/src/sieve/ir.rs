@@ -498,6 +498,26 @@ pub enum Command {
     Vacation(Box<VacationArgs>),
     /// `snooze` (Cyrus `vnd.cyrus.snooze`).
     Snooze(Box<SnoozeArgs>),
+    /// Legacy `notify` (draft-martin-sieve-notify, Cyrus's "notify").
+    LegacyNotify {
+        /// `:id`.
+        id: Option<String>,
+        /// `:method` ("default" when absent).
+        method: String,
+        /// `:options` (for "mailto", the recipients).
+        options: Vec<String>,
+        /// `:high`/`:normal`/`:low` as "1"/"2"/"3".
+        priority: String,
+        /// `:message`.
+        message: Option<String>,
+    },
+    /// Legacy `denotify`: cancel earlier legacy notifications.
+    Denotify {
+        /// `:is/:contains/:matches/:regex "id"` pattern, if any.
+        pattern: Option<(Match, String)>,
+        /// Only those of this priority ("1"–"3"), if given.
+        priority: Option<String>,
+    },
     /// `notify` (RFC 5435 §3).
     Notify {
         /// Notification URI.

@@ -35,6 +35,7 @@ mod flags;
 mod host;
 mod interp;
 mod ir;
+mod legacy_notify;
 mod lexer;
 mod matching;
 mod message;
