@@ -6,3 +6,4 @@
 
 pub mod runtime;
 pub mod sasl;
+pub mod sieve;

@@ -1,0 +1,2 @@
+# error: unterminated quoted string
+require "fileinto;

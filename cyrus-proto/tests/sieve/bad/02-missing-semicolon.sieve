@@ -1,0 +1,3 @@
+# error: does not take a test (missing ';' before 'discard'?)
+keep
+discard;

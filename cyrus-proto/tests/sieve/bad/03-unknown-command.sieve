@@ -1,0 +1,2 @@
+# error: unknown command 'frobnicate'
+frobnicate "x";

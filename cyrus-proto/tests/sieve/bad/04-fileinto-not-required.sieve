@@ -1,0 +1,2 @@
+# error: requires extension "fileinto"
+fileinto "x";

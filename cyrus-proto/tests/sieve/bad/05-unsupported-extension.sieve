@@ -1,0 +1,2 @@
+# error: unsupported extension "x-unknown"
+require ["fileinto", "x-unknown"];

@@ -1,0 +1,3 @@
+# error: require must come before
+keep;
+require "fileinto";

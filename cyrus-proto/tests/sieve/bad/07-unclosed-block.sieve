@@ -1,0 +1,3 @@
+# error: not closed
+if true {
+  keep;

@@ -1,0 +1,2 @@
+# error: without a preceding
+elsif true { keep; }

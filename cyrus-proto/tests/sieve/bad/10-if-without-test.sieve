@@ -1,0 +1,2 @@
+# error: needs exactly one test
+if { keep; }

@@ -1,0 +1,2 @@
+# error: parenthesised test list
+if anyof true { keep; }

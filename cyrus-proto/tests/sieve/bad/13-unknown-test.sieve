@@ -1,0 +1,2 @@
+# error: unknown test
+if sizeish :over 1 { keep; }

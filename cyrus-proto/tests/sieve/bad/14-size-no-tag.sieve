@@ -1,0 +1,2 @@
+# error: needs :over or :under
+if size 100 { keep; }

@@ -1,0 +1,2 @@
+# error: cannot be combined
+if size :over :under 100 { keep; }

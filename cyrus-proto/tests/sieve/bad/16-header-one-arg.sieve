@@ -1,0 +1,2 @@
+# error: positional argument
+if header "subject" { keep; }

@@ -1,0 +1,2 @@
+# error: unknown comparator
+if header :comparator "i;klingon" "subject" "x" { keep; }

@@ -1,0 +1,2 @@
+# error: comparator-i;ascii-numeric
+if header :comparator "i;ascii-numeric" "x" "1" { keep; }

@@ -1,0 +1,2 @@
+# error: cannot be combined
+if header :is :contains "subject" "x" { keep; }

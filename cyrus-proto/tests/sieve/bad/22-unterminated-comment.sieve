@@ -1,0 +1,2 @@
+# error: unterminated /* comment
+keep; /* never closed

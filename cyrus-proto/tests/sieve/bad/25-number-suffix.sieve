@@ -1,0 +1,2 @@
+# error: invalid number
+if size :over 10X { keep; }

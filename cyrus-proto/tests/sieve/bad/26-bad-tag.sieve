@@ -1,0 +1,2 @@
+# error: unknown tag
+keep :forever;

@@ -1,0 +1,2 @@
+# error: requires extension "copy"
+redirect :copy "a@example.com";

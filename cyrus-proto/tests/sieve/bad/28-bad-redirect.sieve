@@ -1,0 +1,2 @@
+# error: invalid redirect address
+redirect "not an address";

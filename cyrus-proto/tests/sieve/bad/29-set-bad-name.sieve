@@ -1,0 +1,3 @@
+# error: invalid variable name
+require "variables";
+set "1abc" "v";

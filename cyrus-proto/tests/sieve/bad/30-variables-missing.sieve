@@ -1,0 +1,2 @@
+# error: requires extension "variables"
+set "a" "b";

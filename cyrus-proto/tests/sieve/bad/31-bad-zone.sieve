@@ -1,0 +1,3 @@
+# error: invalid :zone
+require "date";
+if currentdate :zone "EST" "hour" "1" { keep; }

@@ -1,0 +1,3 @@
+# error: unknown date-part
+require "date";
+if currentdate "fortnight" "1" { keep; }

@@ -1,0 +1,3 @@
+# error: invalid regex
+require "regex";
+if header :regex "subject" "([a-" { keep; }

@@ -1,0 +1,3 @@
+# error: invalid header field name
+require "editheader";
+addheader "X Bad" "v";

@@ -1,0 +1,2 @@
+# error: positional argument
+stop "now";

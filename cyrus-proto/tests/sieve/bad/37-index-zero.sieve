@@ -1,0 +1,3 @@
+# error: :index must be at least 1
+require ["index"];
+if header :index 0 "x" "y" { keep; }

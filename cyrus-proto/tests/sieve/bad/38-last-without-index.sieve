@@ -1,0 +1,3 @@
+# error: :last requires :index
+require ["index"];
+if header :last "x" "y" { keep; }

@@ -1,0 +1,2 @@
+# error: in string list
+require ["fileinto", "reject";

@@ -1,0 +1,3 @@
+# error: must come before positional
+require "fileinto";
+fileinto "x" :copy;

@@ -1,0 +1,3 @@
+# error: unknown envelope part
+require "envelope";
+if envelope "cc" "x" { keep; }

@@ -1,0 +1,2 @@
+# error: does not take a block
+keep { discard; }

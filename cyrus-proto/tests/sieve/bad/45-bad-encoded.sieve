@@ -1,0 +1,3 @@
+# error: invalid encoded character
+require ["encoded-character", "fileinto"];
+fileinto "${unicode:D800}";

@@ -1,0 +1,3 @@
+# error: invalid script name
+require "include";
+include "../etc/passwd";
