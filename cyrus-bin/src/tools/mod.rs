@@ -4,6 +4,8 @@
 
 mod common;
 mod mkimap;
+mod passwd;
 
 pub use common::{load_config, ToolError, DEFAULT_CONFIG};
 pub use mkimap::mkimap;
+pub use passwd::{passwd, PasswdAction};
