@@ -96,15 +96,18 @@ impl Store {
             .collect();
         let uids = mbox.append_batch(&new, now)?;
         drop(mbox);
+        // The messages are durable from here on: the append has happened,
+        // whatever the usage update says. A failed update leaves the quota
+        // root short (as in Cyrus, `quota -f` recounts it); reporting the
+        // append as failed would make clients store it twice.
         if let (Some(root), Some(q)) = (&quotaroot, qdb.as_mut()) {
-            adjust_quota(
-                q.as_mut(),
-                root,
-                &[
-                    (QuotaResource::Storage, total),
-                    (QuotaResource::Message, count),
-                ],
-            )?;
+            let deltas = [
+                (QuotaResource::Storage, total),
+                (QuotaResource::Message, count),
+            ];
+            if let Err(e) = adjust_quota(q.as_mut(), root, &deltas) {
+                tracing::warn!(quotaroot = %root, error = %e, "quota usage not updated after append");
+            }
         }
         Ok(uids)
     }
