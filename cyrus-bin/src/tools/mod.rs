@@ -1,9 +1,14 @@
 //! Shared plumbing of the `cyr_*` command-line tools: loading the
-//! configuration named by `-C`, and the tools' own logic, one file each, so
-//! the binaries in `src/bin/` stay thin and the logic is testable.
+//! configuration named by `-C`, opening the site, and the tools' own
+//! logic, one file each, so the binaries in `src/bin/` stay thin and the
+//! logic is testable.
 
 mod common;
+mod dbtool;
 mod mkimap;
+mod site;
 
 pub use common::{load_config, ToolError, DEFAULT_CONFIG};
+pub use dbtool::{dbtool, DbAction, DbOutcome};
 pub use mkimap::mkimap;
+pub use site::{admin_name, db_path, external_name, now, open_store};
