@@ -5,10 +5,12 @@
 
 mod common;
 mod dbtool;
+mod mbexamine;
 mod mkimap;
 mod site;
 
 pub use common::{load_config, ToolError, DEFAULT_CONFIG};
 pub use dbtool::{dbtool, DbAction, DbOutcome};
+pub use mbexamine::{mbexamine, ExamineMode};
 pub use mkimap::mkimap;
-pub use site::{admin_name, db_path, external_name, now, open_store};
+pub use site::{admin_name, db_path, external_name, now, open_store, resolve_mailboxes};

@@ -58,3 +58,33 @@ pub fn db_path(conf: &ImapdConf, name: &str, file: &str) -> Result<PathBuf, Tool
         .ok_or_else(|| ToolError::Usage("configdirectory option not specified".into()))?;
     Ok(Path::new(dir).join(file))
 }
+
+/// The live mailboxes named by admin-namespace arguments. A name with a
+/// `*` or `%` is an IMAP LIST pattern over external names (Cyrus's tools
+/// run `mboxlist_findall` on their arguments); a plain name must exist.
+pub fn resolve_mailboxes(
+    store: &Store,
+    args: &[String],
+) -> Result<Vec<cyrus_store::mboxlist::MbEntry>, ToolError> {
+    let mut out = Vec::new();
+    let sep = store.namespace(Viewer::Admin).separator();
+    for a in args {
+        if a.contains(['*', '%']) {
+            let pat = cyrus_store::mboxlist::Pattern::new("", a, sep);
+            for e in store.all_mailboxes()? {
+                if pat.matches(&external_name(store, &e.name)) {
+                    out.push(e);
+                }
+            }
+        } else {
+            let name = admin_name(store, a)?;
+            match store.lookup(&name)? {
+                Some(e) => out.push(e),
+                None => {
+                    return Err(ToolError::Usage(format!("{a}: Mailbox does not exist")));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
