@@ -6,11 +6,15 @@
 mod common;
 mod dbtool;
 mod mbexamine;
+mod mboxlist;
+mod mbpath;
 mod mkimap;
 mod site;
 
 pub use common::{load_config, ToolError, DEFAULT_CONFIG};
 pub use dbtool::{dbtool, DbAction, DbOutcome};
 pub use mbexamine::{mbexamine, ExamineMode};
+pub use mboxlist::{mboxlist_dump, mboxlist_undump};
+pub use mbpath::{mbpath, mbpath_target, MailboxPaths, PathKind};
 pub use mkimap::mkimap;
 pub use site::{admin_name, db_path, external_name, now, open_store, resolve_mailboxes};
