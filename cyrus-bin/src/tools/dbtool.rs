@@ -181,7 +181,11 @@ mod tests {
     #[test]
     fn actions_print_like_cyrus() {
         let mut db = MemDb::new();
-        go(&mut db, DbAction::Set(b"alpha".to_vec(), b"1".to_vec()), b"");
+        go(
+            &mut db,
+            DbAction::Set(b"alpha".to_vec(), b"1".to_vec()),
+            b"",
+        );
         go(&mut db, DbAction::SetEach, b"beta\ttwo\ngamma\t\n");
         let (_, o) = go(&mut db, DbAction::Show(None), b"");
         assert_eq!(o, b"alpha\t1\nbeta\ttwo\ngamma\t\n");
@@ -194,7 +198,10 @@ mod tests {
         go(&mut db, DbAction::Delete(b"alpha".to_vec()), b"");
         go(&mut db, DbAction::DeleteEach, b"gamma\n");
         let (r, o) = go(&mut db, DbAction::Consistent, b"");
-        assert_eq!((r, o.as_slice()), (DbOutcome::Ok, &b"Yes, consistent\n"[..]));
+        assert_eq!(
+            (r, o.as_slice()),
+            (DbOutcome::Ok, &b"Yes, consistent\n"[..])
+        );
         let (_, o) = go(&mut db, DbAction::Show(None), b"");
         assert_eq!(o, b"beta\ttwo\n");
     }

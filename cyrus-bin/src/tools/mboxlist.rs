@@ -13,7 +13,10 @@ use super::site::db_path;
 use crate::config::{store_options, ImapdConf};
 
 /// Opens mailboxes.db directly (read-only unless `create`).
-pub(crate) fn open_mboxlist(conf: &ImapdConf, create: bool) -> Result<(PathBuf, Box<dyn Db>), ToolError> {
+pub(crate) fn open_mboxlist(
+    conf: &ImapdConf,
+    create: bool,
+) -> Result<(PathBuf, Box<dyn Db>), ToolError> {
     let opts = store_options(conf)?;
     let path = match &opts.databases.mboxlist.path {
         Some(p) => p.clone(),

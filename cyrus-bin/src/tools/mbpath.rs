@@ -134,7 +134,10 @@ pub fn mbpath(
         (Some(lp), None) => {
             let mut p = sievedir.clone();
             if let Some(d) = name.domain() {
-                p = p.join("domain").join(dir_hash_c(d, mode).to_string()).join(d);
+                p = p
+                    .join("domain")
+                    .join(dir_hash_c(d, mode).to_string())
+                    .join(d);
             }
             p.join(dir_hash_c(lp, mode).to_string()).join(lp)
         }

@@ -5,6 +5,7 @@
 
 mod common;
 mod dbtool;
+mod deliver;
 mod mbexamine;
 mod mboxlist;
 mod mbpath;
@@ -14,6 +15,7 @@ mod site;
 
 pub use common::{load_config, ToolError, DEFAULT_CONFIG};
 pub use dbtool::{dbtool, DbAction, DbOutcome};
+pub use deliver::{check_headers, deliver, deliver_dump, to_crlf, DeliverRequest, Delivered};
 pub use mbexamine::{mbexamine, ExamineMode};
 pub use mboxlist::{mboxlist_dump, mboxlist_undump};
 pub use mbpath::{mbpath, mbpath_target, MailboxPaths, PathKind};

@@ -101,8 +101,7 @@ fn fix(
         if entry.mbtype.is_deleted() || entry.partition.is_none() {
             continue;
         }
-        let governing =
-            quota::find_root(qdb, &entry.name).map_err(cyrus_store::Error::from)?;
+        let governing = quota::find_root(qdb, &entry.name).map_err(cyrus_store::Error::from)?;
         let Some(i) = roots
             .iter()
             .position(|q| Some(q.root.as_str()) == governing.as_deref())

@@ -1,0 +1,295 @@
+//! `cyr_deliver`: deliver one message into users' mailboxes through the
+//! store, as Cyrus's `deliver` + `lmtpd` do together: the INBOX (or a
+//! folder the poster may post to, else the INBOX), INBOX auto-creation
+//! under `autocreate_post`, bare LF turned into CRLF, and duplicate
+//! suppression by Message-ID in `deliver.db`.
+
+use std::sync::Arc;
+
+use cyrus_store::acl::{Rights, User};
+use cyrus_store::db::{self, Db, OpenFlags};
+use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
+use cyrus_store::mboxname::{MailboxName, UserId};
+use cyrus_store::message;
+use cyrus_store::os::{FsRef, RealFs};
+use cyrus_store::quota::QuotaResource;
+use cyrus_store::{AppendRequest, NewMailbox, Store};
+
+use super::common::ToolError;
+use super::site::admin_name;
+
+/// What to deliver and where.
+#[derive(Debug, Clone, Default)]
+pub struct DeliverRequest {
+    /// Recipients (userids).
+    pub users: Vec<String>,
+    /// `-m`: folder below the INBOX (admin separator, e.g. `Archive/2024`).
+    pub folder: Option<String>,
+    /// `-a`: whose rights count for posting to the folder (default:
+    /// anonymous, which only `anyone` entries match).
+    pub authid: Option<String>,
+    /// `-q`: ignore quota limits (accepted; see the report of the tool).
+    pub ignore_quota: bool,
+    /// `autocreate_post`: create a missing INBOX.
+    pub autocreate_post: bool,
+}
+
+/// Where one recipient's copy went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Delivered {
+    /// Appended with this UID to this mailbox (internal name).
+    Stored(String, u32),
+    /// Dropped: the same Message-ID was already delivered there.
+    Duplicate(String),
+}
+
+/// Turns every LF not preceded by CR into CRLF (lmtpd does this while
+/// reading DATA).
+pub fn to_crlf(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + data.len() / 40);
+    let mut prev = 0u8;
+    for &b in data {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        prev = b;
+    }
+    out
+}
+
+/// Checks the header block as lmtpd does before accepting a message:
+/// it must start with a header field (not an mbox `From ` line, not a
+/// body) — Cyrus answers "554 5.6.0 Message contains invalid header".
+pub fn check_headers(data: &[u8]) -> Result<(), ToolError> {
+    let bad = || ToolError::Usage("Message contains invalid header".into());
+    let first = data.split(|&b| b == b'\n').next().unwrap_or_default();
+    let colon = first.iter().position(|&b| b == b':').ok_or_else(bad)?;
+    let name = &first[..colon];
+    if name.is_empty() || !name.iter().all(|&b| b.is_ascii_graphic()) {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// A header's value, unfolded and trimmed, from the header block.
+fn header(data: &[u8], name: &str) -> Option<Vec<u8>> {
+    let end = data
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(data.len(), |i| i + 2);
+    message::header_fields(&data[..end])
+        .into_iter()
+        .find(|f| f.name.eq_ignore_ascii_case(name.as_bytes()))
+        .map(|f| {
+            let v: Vec<u8> = f
+                .value
+                .iter()
+                .copied()
+                .filter(|&b| b != b'\r' && b != b'\n')
+                .collect();
+            let s = v
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(v.len());
+            let e = v
+                .iter()
+                .rposition(|b| !b.is_ascii_whitespace())
+                .map_or(s, |i| i + 1);
+            v[s..e].to_vec()
+        })
+}
+
+fn open_duplicate_db(store: &Store) -> Result<Box<dyn Db>, ToolError> {
+    let o = store.options();
+    let path = o
+        .databases
+        .duplicate
+        .path
+        .clone()
+        .unwrap_or_else(|| o.config_dir.join("deliver.db"));
+    let fs: FsRef = Arc::new(RealFs::new());
+    let flags = OpenFlags {
+        create: true,
+        ..OpenFlags::default()
+    };
+    db::open(fs, &path, o.databases.duplicate.backend, flags)
+        .map_err(|e| ToolError::Usage(format!("{}: {e}", path.display())))
+}
+
+/// The user's INBOX, created when missing and `autocreate_post` is on
+/// and `autocreate_quota` is set (Cyrus creates nothing otherwise), with
+/// a quota root when `autocreate_quota` / `autocreate_quota_messages`
+/// are positive.
+fn inbox(
+    store: &Store,
+    req: &DeliverRequest,
+    user: &str,
+    now: u32,
+) -> Result<MailboxName, ToolError> {
+    let uid =
+        UserId::try_from(user).map_err(|e| ToolError::Usage(format!("invalid user ({e})")))?;
+    let name = MailboxName::user_inbox(&uid);
+    if store.lookup(&name)?.is_some() {
+        return Ok(name);
+    }
+    let quota = store.options().autocreate_quota;
+    if !req.autocreate_post || quota.is_none() {
+        return Err(ToolError::Usage("Mailbox does not exist".to_string()));
+    }
+    store.create_mailbox(&name, &NewMailbox::default(), now)?;
+    let storage = quota.filter(|&q| q > 0);
+    let messages = store.options().autocreate_quota_messages.filter(|&q| q > 0);
+    store.set_quota(
+        &name,
+        &[
+            (QuotaResource::Storage, storage),
+            (QuotaResource::Message, messages),
+        ],
+    )?;
+    Ok(name)
+}
+
+/// The folder `-m` names if it exists and the poster has the `p` right
+/// there; otherwise the INBOX (lmtpd's fallback).
+fn target(
+    store: &Store,
+    req: &DeliverRequest,
+    inbox: MailboxName,
+) -> Result<MailboxName, ToolError> {
+    let Some(folder) = &req.folder else {
+        return Ok(inbox);
+    };
+    let sep = store
+        .namespace(cyrus_store::mboxname::Viewer::Admin)
+        .separator();
+    let user = inbox.localpart().unwrap_or_default();
+    let ext = format!("user{sep}{user}{sep}{folder}");
+    let Ok(name) = admin_name(store, &ext) else {
+        return Ok(inbox);
+    };
+    let who = User::new(req.authid.as_deref().unwrap_or("anonymous"));
+    let admin_write = store.options().acl.admin_implies_write;
+    match store.lookup(&name)? {
+        Some(e)
+            if e.acl
+                .as_ref()
+                .is_some_and(|a| a.rights_for(&who, admin_write).contains(Rights::POST)) =>
+        {
+            Ok(name)
+        }
+        _ => Ok(inbox),
+    }
+}
+
+/// Delivers `raw` to every user of `req`. Each recipient succeeds or
+/// fails on its own; the results come back in order.
+pub fn deliver(
+    store: &Store,
+    req: &DeliverRequest,
+    raw: &[u8],
+    now: u32,
+) -> Vec<Result<Delivered, ToolError>> {
+    let data = to_crlf(raw);
+    if let Err(e) = check_headers(&data) {
+        return req
+            .users
+            .iter()
+            .map(|_| Err(ToolError::Usage(e.to_string())))
+            .collect();
+    }
+    let msgid = header(&data, "Message-ID").filter(|m| !m.is_empty());
+    let date = header(&data, "Date").unwrap_or_default();
+    req.users
+        .iter()
+        .map(|u| deliver_one(store, req, u, &data, msgid.as_deref(), &date, now))
+        .collect()
+}
+
+fn deliver_one(
+    store: &Store,
+    req: &DeliverRequest,
+    user: &str,
+    data: &[u8],
+    msgid: Option<&[u8]>,
+    date: &[u8],
+    now: u32,
+) -> Result<Delivered, ToolError> {
+    let inbox = inbox(store, req, user, now)?;
+    let name = target(store, req, inbox)?;
+    let internal = name.to_internal();
+    let entry = store
+        .lookup(&name)?
+        .ok_or_else(|| ToolError::Usage("Mailbox does not exist".to_string()))?;
+    let dup = match (
+        store.options().duplicate_suppression,
+        msgid,
+        &entry.uniqueid,
+    ) {
+        (true, Some(id), Some(mbid)) => {
+            let key = DuplicateKey::new(id, mbid.as_str().as_bytes(), date)
+                .map_err(|e| ToolError::Usage(e.to_string()))?;
+            let mut db = open_duplicate_db(store)?;
+            if duplicate::check(db.as_mut(), &key)
+                .map_err(|e| ToolError::Usage(e.to_string()))?
+                .is_some()
+            {
+                return Ok(Delivered::Duplicate(internal));
+            }
+            Some((db, key))
+        }
+        _ => None,
+    };
+    let uids = store.append(
+        &name,
+        &[AppendRequest {
+            data: data.to_vec(),
+            flags: Vec::new(),
+            internaldate: Some(now),
+        }],
+        now,
+    )?;
+    let uid = uids.first().map_or(0, |u| u.0);
+    if let Some((mut db, key)) = dup {
+        let m = DuplicateMark {
+            mark: i64::from(now),
+            uid: u64::from(uid),
+        };
+        duplicate::mark(db.as_mut(), &key, m).map_err(|e| ToolError::Usage(e.to_string()))?;
+    }
+    Ok(Delivered::Stored(internal, uid))
+}
+
+/// `ctl_deliver -d`: the duplicate database as text at time `now`.
+pub fn deliver_dump(store: &Store, now: u32) -> Result<String, ToolError> {
+    let mut db = open_duplicate_db(store)?;
+    duplicate::dump(db.as_mut(), i64::from(now)).map_err(|e| ToolError::Usage(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_lf_becomes_crlf_and_crlf_stays() {
+        assert_eq!(to_crlf(b"a\nb\r\nc\n"), b"a\r\nb\r\nc\r\n");
+        assert_eq!(to_crlf(b""), b"");
+    }
+
+    #[test]
+    fn header_block_is_checked() {
+        assert!(check_headers(b"Subject: x\r\n\r\nbody").is_ok());
+        assert!(check_headers(b"From alice Mon Jan 1\r\nSubject: x\r\n").is_err());
+        assert!(check_headers(b"just a body\r\n").is_err());
+        assert!(check_headers(b"").is_err());
+    }
+
+    #[test]
+    fn header_values_are_unfolded_and_trimmed() {
+        let m = b"Message-ID:\r\n  <a@b>\r\nDate: Mon, 1 Jan 2024 \r\n\r\nMessage-ID: <no>\r\n";
+        assert_eq!(header(m, "message-id"), Some(b"<a@b>".to_vec()));
+        assert_eq!(header(m, "Date"), Some(b"Mon, 1 Jan 2024".to_vec()));
+        assert_eq!(header(m, "Subject"), None);
+    }
+}
