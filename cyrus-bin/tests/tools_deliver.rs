@@ -65,7 +65,10 @@ fn deliver_stores_crlf_and_suppresses_duplicates() {
     let (_, out, _) = site.run("cyr_mbpath", &["user/alice"], b"");
     let dir = text(&out).trim().to_string();
     let stored = std::fs::read(format!("{dir}/1.")).unwrap();
-    assert_eq!(stored.len(), msg.len() + msg.iter().filter(|&&b| b == b'\n').count());
+    assert_eq!(
+        stored.len(),
+        msg.len() + msg.iter().filter(|&&b| b == b'\n').count()
+    );
     assert!(stored.windows(2).all(|w| w[1] != b'\n' || w[0] == b'\r'));
 
     // The same Message-ID again: dropped for both, and deliver.db says so.
@@ -77,7 +80,11 @@ fn deliver_stores_crlf_and_suppresses_duplicates() {
 
     // -m: alice may post to her Archive; anonymous may not (INBOX).
     let other = message("01-lmtp-alice-plain-ascii.eml");
-    let (rc, _, err) = site.run("cyr_deliver", &["-m", "Archive", "-a", "alice", "alice"], &other);
+    let (rc, _, err) = site.run(
+        "cyr_deliver",
+        &["-m", "Archive", "-a", "alice", "alice"],
+        &other,
+    );
     assert_eq!(rc, 0, "{err}");
     assert_eq!(messages_in(&site, "user/alice/Archive"), 1);
     let third = message("02-lmtp-alice-utf8-8bit.eml");
@@ -92,7 +99,10 @@ fn unknown_user_and_bad_message_fail() {
     let (rc, _, err) = site.run("cyr_deliver", &["nosuch"], &msg);
     assert_ne!(rc, 0);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("nosuch") && err.contains("does not exist"), "{err}");
+    assert!(
+        err.contains("nosuch") && err.contains("does not exist"),
+        "{err}"
+    );
     let (rc, _, err) = site.run("cyr_deliver", &["alice"], b"no header block\n\nbody\n");
     assert_ne!(rc, 0);
     assert!(err.contains("invalid header"), "{err}");
@@ -120,13 +130,21 @@ fn quota_fix_repairs_wrong_usage() {
     site.run("cyr_deliver", &["alice"], &msg);
     let qdb = site.root().join("lib/quotas.db");
     let qdb = qdb.to_str().unwrap();
-    let (_, value, _) = site.run("cyr_dbtool", &[qdb, "quotalegacy", "get", "user.alice"], b"");
+    let (_, value, _) = site.run(
+        "cyr_dbtool",
+        &[qdb, "quotalegacy", "get", "user.alice"],
+        b"",
+    );
     let value = text(&value).trim_end().to_string();
     let i = value.find("S (").unwrap() + 3;
     let j = i + value[i..].find(' ').unwrap();
     let real: i64 = value[i..j].parse().unwrap();
     let broken = format!("{}7{}", &value[..i], &value[j..]);
-    let (rc, _, err) = site.run("cyr_dbtool", &[qdb, "quotalegacy", "set", "user.alice", &broken], b"");
+    let (rc, _, err) = site.run(
+        "cyr_dbtool",
+        &[qdb, "quotalegacy", "set", "user.alice", &broken],
+        b"",
+    );
     assert_eq!(rc, 0, "{err}");
     let (rc, out, _) = site.run("cyr_quota", &["-f", "-n", "-q"], b"");
     assert_eq!(rc, 0);
@@ -153,7 +171,11 @@ fn cyrus_tools_accept_a_site_our_tools_changed() {
         let (rc, _, err) = site.run("cyr_deliver", users, &message(m));
         assert_eq!(rc, 0, "{m}: {err}");
     }
-    let (rc, _, err) = site.run("cyr_deliver", &["-m", "Archive", "-a", "alice", "alice"], &message("02-lmtp-alice-utf8-8bit.eml"));
+    let (rc, _, err) = site.run(
+        "cyr_deliver",
+        &["-m", "Archive", "-a", "alice", "alice"],
+        &message("02-lmtp-alice-utf8-8bit.eml"),
+    );
     assert_eq!(rc, 0, "{err}");
     let (rc, _, err) = site.run("cyr_quota", &["-f", "-q"], b"");
     assert_eq!(rc, 0, "{err}");
@@ -162,7 +184,11 @@ fn cyrus_tools_accept_a_site_our_tools_changed() {
     assert_eq!(rc, 0, "{err}");
     assert_eq!(text(&out), "", "chk_cyrus found missing files; {err}");
 
-    let (rc, out, err) = tools.run(&site, "reconstruct", &["-n", "-r", "-G", "-u", "alice", "bob"]);
+    let (rc, out, err) = tools.run(
+        &site,
+        "reconstruct",
+        &["-n", "-r", "-G", "-u", "alice", "bob"],
+    );
     assert_eq!(rc, 0, "{err}");
     let mut lines: Vec<String> = text(&out)
         .lines()

@@ -146,7 +146,10 @@ fn quota_reports_match_cyrus_and_nothing_to_fix() {
     same(&site, &out, &expected("quota-check.txt"), "quota -f -n -q");
     let (_, out, _) = site.run("cyr_quota", &["-u", "bob"], b"");
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("user/bob") && !text.contains("user/alice"), "{text}");
+    assert!(
+        text.contains("user/bob") && !text.contains("user/alice"),
+        "{text}"
+    );
 }
 
 #[test]
