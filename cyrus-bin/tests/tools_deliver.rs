@@ -88,8 +88,14 @@ fn deliver_stores_crlf_and_suppresses_duplicates() {
     assert_eq!(rc, 0, "{err}");
     assert_eq!(messages_in(&site, "user/alice/Archive"), 1);
     let third = message("02-lmtp-alice-utf8-8bit.eml");
-    site.run("cyr_deliver", &["-m", "Archive", "alice"], &third);
+    site.run(
+        "cyr_deliver",
+        &["-m", "Archive", "-r", "x@example.org", "alice"],
+        &third,
+    );
     assert_eq!(messages_in(&site, "user/alice"), 2);
+    let stored = std::fs::read(format!("{dir}/2.")).unwrap();
+    assert!(stored.starts_with(b"Return-Path: <x@example.org>\r\n"));
 }
 
 #[test]
@@ -110,6 +116,25 @@ fn unknown_user_and_bad_message_fail() {
     let (rc, _, _) = site.run("cyr_deliver", &["nosuch", "bob"], &msg);
     assert_ne!(rc, 0);
     assert_eq!(messages_in(&site, "user/bob"), 1);
+}
+
+#[test]
+fn missing_configdirectory_is_reported_not_created() {
+    let site = Site::empty();
+    let lib = site.root().join("nowhere");
+    std::fs::write(
+        site.conf(),
+        format!(
+            "configdirectory: {}\npartition-default: {}/spool\n",
+            lib.display(),
+            lib.display()
+        ),
+    )
+    .unwrap();
+    let (rc, _, err) = site.run("cyr_quota", &[], b"");
+    assert_ne!(rc, 0);
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(!lib.exists());
 }
 
 #[test]

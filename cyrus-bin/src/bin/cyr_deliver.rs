@@ -27,7 +27,7 @@ struct Args {
     /// Ignore quota (accepted for compatibility; quota is still enforced).
     #[arg(short = 'q')]
     ignore_quota: bool,
-    /// Return path (accepted for compatibility; not recorded).
+    /// Envelope sender, written as a Return-Path: header.
     #[arg(short = 'r', short_alias = 'f', value_name = "address")]
     return_path: Option<String>,
     /// Read the message from this file instead of stdin.
@@ -88,6 +88,7 @@ fn main() -> ExitCode {
         authid: args.authid,
         ignore_quota: args.ignore_quota,
         autocreate_post,
+        return_path: args.return_path,
     };
     let mut failed = false;
     for (user, r) in args.users.iter().zip(deliver(&store, &req, &data, now())) {

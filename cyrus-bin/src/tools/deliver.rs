@@ -32,6 +32,9 @@ pub struct DeliverRequest {
     pub ignore_quota: bool,
     /// `autocreate_post`: create a missing INBOX.
     pub autocreate_post: bool,
+    /// `-r`/`-f`: the envelope sender, written as a `Return-Path:` header
+    /// on top of the message, as lmtpd does with MAIL FROM.
+    pub return_path: Option<String>,
 }
 
 /// Where one recipient's copy went.
@@ -191,13 +194,19 @@ pub fn deliver(
     raw: &[u8],
     now: u32,
 ) -> Vec<Result<Delivered, ToolError>> {
-    let data = to_crlf(raw);
+    let mut data = to_crlf(raw);
     if let Err(e) = check_headers(&data) {
         return req
             .users
             .iter()
             .map(|_| Err(ToolError::Usage(e.to_string())))
             .collect();
+    }
+    if let Some(rp) = &req.return_path {
+        let addr = rp.trim_start_matches('<').trim_end_matches('>');
+        let mut with = format!("Return-Path: <{addr}>\r\n").into_bytes();
+        with.extend_from_slice(&data);
+        data = with;
     }
     let msgid = header(&data, "Message-ID").filter(|m| !m.is_empty());
     let date = header(&data, "Date").unwrap_or_default();

@@ -16,6 +16,14 @@ use crate::config::{store_options, ImapdConf};
 /// Opens the store named by the configuration, on the real filesystem.
 pub fn open_store(conf: &ImapdConf) -> Result<Store, ToolError> {
     let opts = store_options(conf)?;
+    // Store::open creates what is missing; a tool pointed at a wrong
+    // configuration must not scatter new directories around.
+    if !opts.config_dir.is_dir() {
+        return Err(ToolError::Usage(format!(
+            "configdirectory {} does not exist (run cyr_mkimap)",
+            opts.config_dir.display()
+        )));
+    }
     let fs: FsRef = Arc::new(RealFs::new());
     Ok(Store::open(fs, opts)?)
 }
