@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::{expected, fixture, Site};
+use support::{expected, fixture, CyrusTools, Site};
 
 /// Splits the arguments after `-C @ROOT@/etc/imapd.conf` the way the
 /// shell did (single quotes only occur in the fixture's commands).
@@ -141,9 +141,15 @@ fn quota_reports_match_cyrus_and_nothing_to_fix() {
     same(&site, &out, &expected("quota.txt"), "quota");
     let (_, out, _) = site.run("cyr_quota", &["-J"], b"");
     same(&site, &out, &expected("quota-J.txt"), "quota -J");
-    let (rc, out, _) = site.run("cyr_quota", &["-f", "-n", "-q"], b"");
+    let (rc, out, err) = site.run("cyr_quota", &["-f", "-n", "-q"], b"");
     assert_eq!(rc, 0);
-    same(&site, &out, &expected("quota-check.txt"), "quota -f -n -q");
+    let both = [out, err.into_bytes()].concat();
+    same(
+        &site,
+        &both,
+        &expected("quota-check.txt"),
+        "quota -f -n -q 2>&1",
+    );
     let (_, out, _) = site.run("cyr_quota", &["-u", "bob"], b"");
     let text = String::from_utf8(out).unwrap();
     assert!(
@@ -240,4 +246,41 @@ fn ctl_deliver_dump_matches_cyrus() {
         String::from_utf8_lossy(&skip(&out)),
         String::from_utf8_lossy(&skip(&expected("ctl_deliver-d.txt")))
     );
+}
+
+#[test]
+fn quota_fix_dry_run_prints_what_cyrus_prints() {
+    let Some(tools) = CyrusTools::find() else {
+        return;
+    };
+    let site = Site::fixture_copy();
+    let qdb = site.root().join("lib/quotas.db");
+    let qdb = qdb.to_str().unwrap();
+    let (_, v, _) = site.run(
+        "cyr_dbtool",
+        &[qdb, "quotalegacy", "get", "user.alice"],
+        b"",
+    );
+    let v = String::from_utf8(v).unwrap();
+    let broken = v
+        .trim_end()
+        .replace("S (240230 ", "S (7 ")
+        .replace("M (28 ", "M (3 ");
+    assert_ne!(broken, v.trim_end());
+    let (rc, _, err) = site.run(
+        "cyr_dbtool",
+        &[qdb, "quotalegacy", "set", "user.alice", &broken],
+        b"",
+    );
+    assert_eq!(rc, 0, "{err}");
+    let (rc, ours, our_err) = site.run("cyr_quota", &["-f", "-n"], b"");
+    assert_eq!(rc, 0, "{our_err}");
+    let (rc, theirs, their_err) = tools.run(&site, "quota", &["-f", "-n"]);
+    assert_eq!(rc, 0, "{their_err}");
+    assert_eq!(
+        String::from_utf8_lossy(&ours),
+        String::from_utf8_lossy(&theirs)
+    );
+    assert_eq!(our_err, their_err);
+    assert_eq!(our_err.lines().count(), 2, "{our_err}");
 }

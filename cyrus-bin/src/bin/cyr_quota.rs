@@ -47,7 +47,9 @@ fn main() -> ExitCode {
         .and_then(|store| quota_tool(&store, &req));
     match result {
         Ok(out) => {
-            print!("{out}");
+            // As Cyrus: fixes on stderr, the report on stdout.
+            eprint!("{}", out.fixes);
+            print!("{}", out.report);
             ExitCode::SUCCESS
         }
         Err(e) => {

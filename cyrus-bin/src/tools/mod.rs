@@ -20,5 +20,5 @@ pub use mbexamine::{mbexamine, ExamineMode};
 pub use mboxlist::{mboxlist_dump, mboxlist_undump};
 pub use mbpath::{mbpath, mbpath_target, MailboxPaths, PathKind};
 pub use mkimap::mkimap;
-pub use quota::{quota_tool, QuotaRequest};
+pub use quota::{quota_tool, QuotaOutput, QuotaRequest};
 pub use site::{admin_name, db_path, external_name, now, open_store, resolve_mailboxes};

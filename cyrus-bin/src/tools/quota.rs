@@ -12,7 +12,7 @@ use cyrus_store::quota::{self, Quota, QuotaResource};
 use cyrus_store::Store;
 
 use super::common::ToolError;
-use super::site::{admin_name, external_name};
+use super::site::admin_name;
 
 /// How to run the tool.
 #[derive(Debug, Clone, Default)]
@@ -86,7 +86,8 @@ fn roots(store: &Store, qdb: &mut dyn Db, req: &QuotaRequest) -> Result<Vec<Quot
 }
 
 /// Recounts every root in `roots` from the mailboxes it governs; returns
-/// the fix lines (`<root>: <RESOURCE> usage was X, now Y`, and
+/// the fix lines, with internal names as Cyrus prints them
+/// (`<root>: <RESOURCE> usage was X, now Y`, and
 /// `<mailbox>: quota root <old> --> <new>` for headers naming the wrong
 /// root), writing the changes unless `dry_run`.
 fn fix(
@@ -119,7 +120,7 @@ fn fix(
         if mbox.header().quotaroot != governing {
             out.push_str(&format!(
                 "{}: quota root {} --> {}\n",
-                external_name(store, &entry.name),
+                entry.name.to_internal(),
                 mbox.header().quotaroot.as_deref().unwrap_or("(none)"),
                 governing.as_deref().unwrap_or("(none)")
             ));
@@ -135,49 +136,57 @@ fn fix(
         c[2] += i64::from(ix.quota_annot_used);
         c[3] += 1;
     }
-    let ns = store.namespace(Viewer::Admin);
     for (q, c) in roots.iter_mut().zip(counted) {
-        let mut changed = false;
+        let mut fixed = q.clone();
         for (r, now) in QuotaResource::ALL.into_iter().zip(c) {
             if q.used(r) != now {
-                let ext = MailboxName::from_internal(&q.root)
-                    .ok()
-                    .and_then(|n| ns.to_external(&n, None))
-                    .unwrap_or_else(|| q.root.clone());
+                // Cyrus names the root by its internal name here.
                 out.push_str(&format!(
-                    "{ext}: {} usage was {}, now {now}\n",
+                    "{}: {} usage was {}, now {now}\n",
+                    q.root,
                     r.name(),
                     q.used(r)
                 ));
-                q.set_used(r, now);
-                changed = true;
+                fixed.set_used(r, now);
             }
         }
-        if changed && !dry_run {
-            q.modseq = q.modseq.next();
-            quota::write(qdb, q).map_err(cyrus_store::Error::from)?;
+        // With -n the report that follows shows the records as they are.
+        if fixed != *q && !dry_run {
+            fixed.modseq = fixed.modseq.next();
+            quota::write(qdb, &fixed).map_err(cyrus_store::Error::from)?;
+            *q = fixed;
         }
     }
     Ok(out)
 }
 
-/// Runs the tool: with `fix`, first the fix lines; then the report
+/// What the tool prints: Cyrus writes the fix lines to stderr and the
+/// report to stdout.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuotaOutput {
+    /// With `fix`: one line per repaired value (stderr).
+    pub fixes: String,
+    /// The report (stdout); empty with `fix` and `quiet`.
+    pub report: String,
+}
+
+/// Runs the tool: with `fix`, first the recount; then the report
 /// (unless `quiet` with `fix`).
-pub fn quota_tool(store: &Store, req: &QuotaRequest) -> Result<String, ToolError> {
+pub fn quota_tool(store: &Store, req: &QuotaRequest) -> Result<QuotaOutput, ToolError> {
     let mut qdb = open_quota_db(store)?;
     let mut list = roots(store, qdb.as_mut(), req)?;
-    let mut out = String::new();
+    let mut out = QuotaOutput::default();
     if req.fix {
-        out.push_str(&fix(store, qdb.as_mut(), &mut list, req.dry_run)?);
+        out.fixes = fix(store, qdb.as_mut(), &mut list, req.dry_run)?;
         if req.quiet {
             return Ok(out);
         }
     }
     let ns = store.namespace(Viewer::Admin);
-    out.push_str(&if req.json {
+    out.report = if req.json {
         quota::report_json(&ns, &list)
     } else {
         quota::report(&ns, &list)
-    });
+    };
     Ok(out)
 }
