@@ -284,3 +284,29 @@ fn quota_fix_dry_run_prints_what_cyrus_prints() {
     assert_eq!(our_err, their_err);
     assert_eq!(our_err.lines().count(), 2, "{our_err}");
 }
+
+#[test]
+fn mbexamine_without_names_walks_users_then_shared_then_deleted() {
+    let site = Site::fixture_copy();
+    let order = [
+        "user.alice",
+        "user.alice.#sieve",
+        "user.alice.Archive",
+        "user.alice.Archive.2024",
+        "user.alice.Drafts",
+        "user.alice.Entw&APw-rfe",
+        "user.alice.Sent",
+        "user.alice.a^b",
+        "user.bob",
+        "user.bob.Work",
+        "shared-news",
+        "DELETED.user.alice.ToDelete.6B02EEA4",
+    ];
+    let want: Vec<u8> = order
+        .iter()
+        .flat_map(|n| expected(&format!("mbexamine/{n}.q.txt")))
+        .collect();
+    let (rc, out, err) = site.run("cyr_mbexamine", &["-q"], b"");
+    assert_eq!(rc, 0, "{err}");
+    same(&site, &out, &want, "mbexamine -q (all)");
+}

@@ -79,11 +79,19 @@ pub fn resolve_mailboxes(
     for a in args {
         if a.contains(['*', '%']) {
             let pat = cyrus_store::mboxlist::Pattern::new("", a, sep);
-            for e in store.all_mailboxes()? {
-                if pat.matches(&external_name(store, &e.name)) {
-                    out.push(e);
-                }
-            }
+            let mut found: Vec<_> = store
+                .all_mailboxes()?
+                .into_iter()
+                .filter(|e| pat.matches(&external_name(store, &e.name)))
+                .collect();
+            // Cyrus's admin findall walks the user hierarchy, then the
+            // shared mailboxes, then the DELETED hierarchy.
+            found.sort_by_key(|e| match (e.name.is_deleted(), e.name.is_user_mailbox()) {
+                (true, _) => 2,
+                (false, true) => 0,
+                (false, false) => 1,
+            });
+            out.extend(found);
         } else {
             let name = admin_name(store, a)?;
             match store.lookup(&name)? {
