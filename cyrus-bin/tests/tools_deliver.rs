@@ -138,6 +138,33 @@ fn missing_configdirectory_is_reported_not_created() {
 }
 
 #[test]
+fn over_quota_fails_unless_q() {
+    // alice's root allows 10 000 KiB; the 200 KiB message fits, so shrink
+    // the limit to 1 KiB first.
+    let site = site("");
+    let conf = ImapdConf::load(&site.conf()).unwrap();
+    let store = open_store(&conf).unwrap();
+    store
+        .set_quota(
+            &MailboxName::from_internal("user.alice").unwrap(),
+            &[(QuotaResource::Storage, Some(1))],
+        )
+        .unwrap();
+    drop(store);
+    let msg = message("12-lmtp-alice-200k.eml");
+    let (rc, _, err) = site.run("cyr_deliver", &["alice"], &msg);
+    assert_ne!(rc, 0);
+    assert!(err.contains("Over quota"), "{err}");
+    assert_eq!(messages_in(&site, "user/alice"), 0);
+    let (rc, _, err) = site.run("cyr_deliver", &["-q", "alice"], &msg);
+    assert_eq!(rc, 0, "{err}");
+    assert_eq!(messages_in(&site, "user/alice"), 1);
+    // The usage was counted: nothing for quota -f to fix.
+    let (_, _, err) = site.run("cyr_quota", &["-f", "-n", "-q"], b"");
+    assert_eq!(err, "");
+}
+
+#[test]
 fn autocreate_post_creates_inbox_with_quota() {
     let site = site("autocreate_post: yes\nautocreate_quota: 2000\n");
     let msg = message("01-lmtp-alice-plain-ascii.eml");

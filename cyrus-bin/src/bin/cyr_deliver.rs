@@ -24,7 +24,7 @@ struct Args {
     /// Authorization id whose rights count for posting to the folder.
     #[arg(short = 'a', value_name = "authid")]
     authid: Option<String>,
-    /// Ignore quota (accepted for compatibility; quota is still enforced).
+    /// Deliver even when the user is over quota.
     #[arg(short = 'q')]
     ignore_quota: bool,
     /// Envelope sender, written as a Return-Path: header.

@@ -28,7 +28,7 @@ pub struct DeliverRequest {
     /// `-a`: whose rights count for posting to the folder (default:
     /// anonymous, which only `anyone` entries match).
     pub authid: Option<String>,
-    /// `-q`: ignore quota limits (accepted; see the report of the tool).
+    /// `-q`: deliver even over the quota limits.
     pub ignore_quota: bool,
     /// `autocreate_post`: create a missing INBOX.
     pub autocreate_post: bool,
@@ -250,15 +250,19 @@ fn deliver_one(
         }
         _ => None,
     };
-    let uids = store.append(
-        &name,
-        &[AppendRequest {
-            data: data.to_vec(),
-            flags: Vec::new(),
-            internaldate: Some(now),
-        }],
-        now,
-    )?;
+    let uids = if req.ignore_quota {
+        store.append_ignoring_quota(&name, &[data.to_vec()], now)?
+    } else {
+        store.append(
+            &name,
+            &[AppendRequest {
+                data: data.to_vec(),
+                flags: Vec::new(),
+                internaldate: Some(now),
+            }],
+            now,
+        )?
+    };
     let uid = uids.first().map_or(0, |u| u.0);
     if let Some((mut db, key)) = dup {
         let m = DuplicateMark {
