@@ -130,11 +130,15 @@ fn fix(
             }
         }
         let ix = mbox.index();
-        let c = &mut counted[i];
-        c[0] += i64::try_from(ix.quota_mailbox_used).unwrap_or(i64::MAX);
-        c[1] += i64::from(ix.exists);
-        c[2] += i64::from(ix.quota_annot_used);
-        c[3] += 1;
+        let usage = [
+            i64::try_from(ix.quota_mailbox_used).unwrap_or(i64::MAX),
+            i64::from(ix.exists),
+            i64::from(ix.quota_annot_used),
+            1,
+        ];
+        for (sum, u) in counted[i].iter_mut().zip(usage) {
+            *sum = sum.saturating_add(u);
+        }
     }
     for (q, c) in roots.iter_mut().zip(counted) {
         let mut fixed = q.clone();
