@@ -310,3 +310,38 @@ fn mbexamine_without_names_walks_users_then_shared_then_deleted() {
     assert_eq!(rc, 0, "{err}");
     same(&site, &out, &want, "mbexamine -q (all)");
 }
+
+#[test]
+fn cyrus_reads_what_our_undump_and_dbtool_wrote() {
+    let Some(tools) = CyrusTools::find() else {
+        return;
+    };
+    let site = Site::fixture_copy();
+    let (_, dump, _) = site.run("cyr_mboxlist", &["-d"], b"");
+    std::fs::remove_file(site.root().join("lib/mailboxes.db")).unwrap();
+    let (rc, _, err) = site.run("cyr_mboxlist", &["-u"], &dump);
+    assert_eq!(rc, 0, "{err}");
+    let (rc, ours, _) = site.run("cyr_mboxlist", &["-d"], b"");
+    assert_eq!(rc, 0);
+    let (rc, theirs, err) = tools.run(&site, "ctl_mboxlist", &["-d"]);
+    assert_eq!(rc, 0, "{err}");
+    assert_eq!(
+        String::from_utf8_lossy(&theirs),
+        String::from_utf8_lossy(&ours)
+    );
+
+    let db = site.root().join("lib/tool-test.db");
+    let db = db.to_str().unwrap();
+    site.run("cyr_dbtool", &["-n", db, "twoskip", "set", "k1", "v1"], b"");
+    site.run("cyr_dbtool", &[db, "twoskip", "set"], b"k2\tv2\nk3\t\n");
+    site.run("cyr_dbtool", &[db, "twoskip", "delete", "k1"], b"");
+    site.run("cyr_dbtool", &[db, "twoskip", "repack"], b"");
+    let (rc, out, err) = tools.run(&site, "cyr_dbtool", &[db, "twoskip", "consistent"]);
+    assert_eq!(
+        (rc, out.as_slice()),
+        (0, &b"Yes, consistent\n"[..]),
+        "{err}"
+    );
+    let (_, out, _) = tools.run(&site, "cyr_dbtool", &[db, "twoskip", "show"]);
+    assert_eq!(out, b"k2\tv2\nk3\t\n");
+}

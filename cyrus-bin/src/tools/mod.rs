@@ -2,6 +2,19 @@
 //! configuration named by `-C`, opening the site, and the tools' own
 //! logic, one file each, so the binaries in `src/bin/` stay thin and the
 //! logic is testable.
+//!
+//! | binary | Cyrus tool | file |
+//! |---|---|---|
+//! | `cyr_mkimap` | `tools/mkimap` | `mkimap.rs` |
+//! | `cyr_dbtool` | `cyr_dbtool` | `dbtool.rs` |
+//! | `cyr_mbexamine` | `mbexamine` | `mbexamine.rs` |
+//! | `cyr_mboxlist` | `ctl_mboxlist -d/-u` | `mboxlist.rs` |
+//! | `cyr_mbpath` | `mbpath` | `mbpath.rs` |
+//! | `cyr_quota` | `quota` | `quota.rs` |
+//! | `cyr_deliver`, `cyr_ctl_deliver` | `deliver` + `lmtpd`, `ctl_deliver -d` | `deliver.rs` |
+//!
+//! Mailbox names on the command line are in the admin namespace
+//! (`site.rs`), as Cyrus's tools take them.
 
 mod common;
 mod dbtool;
