@@ -99,6 +99,32 @@ fn deliver_stores_crlf_and_suppresses_duplicates() {
 }
 
 #[test]
+fn recipients_with_detail_downcase_and_shared_folders() {
+    // On a copy of the fixture: lmtp_downcase_rcpt is on; alice's Archive
+    // gives bob only lrs; shared-news gives anyone lr and bob p.
+    let site = Site::fixture_copy();
+    let msg = message("31-lmtp-bob-attachment.eml");
+    let before = messages_in(&site, "user/alice/Archive");
+    let (rc, _, err) = site.run("cyr_deliver", &["-a", "alice", "ALICE+Archive"], &msg);
+    assert_eq!(rc, 0, "{err}");
+    assert_eq!(messages_in(&site, "user/alice/Archive"), before + 1);
+    // As in the fixture scenario: the anonymous poster falls back to INBOX,
+    // and shared-folder delivery without p is refused.
+    let inbox = messages_in(&site, "user/alice");
+    let other = message("36-append-alice-Drafts-draft.eml");
+    let (rc, _, err) = site.run("cyr_deliver", &["alice+Archive"], &other);
+    assert_eq!(rc, 0, "{err}");
+    assert_eq!(messages_in(&site, "user/alice"), inbox + 1);
+    let news = messages_in(&site, "shared-news");
+    let (rc, _, err) = site.run("cyr_deliver", &["+shared-news"], &msg);
+    assert_ne!(rc, 0);
+    assert!(err.contains("Permission denied"), "{err}");
+    let (rc, _, err) = site.run("cyr_deliver", &["-a", "bob", "+shared-news"], &msg);
+    assert_eq!(rc, 0, "{err}");
+    assert_eq!(messages_in(&site, "shared-news"), news + 1);
+}
+
+#[test]
 fn unknown_user_and_bad_message_fail() {
     let site = site("");
     let msg = message("01-lmtp-alice-plain-ascii.eml");

@@ -36,7 +36,7 @@ struct Args {
     /// Print where each copy went.
     #[arg(short = 'v', long)]
     verbose: bool,
-    /// Recipients (userids).
+    /// Recipients: userid, or userid+folder (the folder as with -m).
     #[arg(required = true)]
     users: Vec<String>,
 }
@@ -65,10 +65,13 @@ fn read_message(file: Option<&PathBuf>) -> Result<Vec<u8>, ToolError> {
 fn main() -> ExitCode {
     let args = Args::parse();
     let setup = load_config(args.config.as_deref(), "deliver").and_then(|conf| {
-        let autocreate_post = conf.switch("autocreate_post");
-        open_store(&conf).map(|s| (s, autocreate_post))
+        let switches = (
+            conf.switch("autocreate_post"),
+            conf.switch("lmtp_downcase_rcpt"),
+        );
+        open_store(&conf).map(|s| (s, switches))
     });
-    let (store, autocreate_post) = match setup {
+    let (store, (autocreate_post, downcase)) = match setup {
         Ok(x) => x,
         Err(e) => {
             eprintln!("cyr_deliver: {e}");
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         authid: args.authid,
         ignore_quota: args.ignore_quota,
         autocreate_post,
+        downcase,
         return_path: args.return_path,
     };
     let mut failed = false;

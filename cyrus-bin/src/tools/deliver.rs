@@ -9,19 +9,18 @@ use std::sync::Arc;
 use cyrus_store::acl::{Rights, User};
 use cyrus_store::db::{self, Db, OpenFlags};
 use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
-use cyrus_store::mboxname::{MailboxName, UserId};
+use cyrus_store::mboxname::{MailboxName, Viewer};
 use cyrus_store::message;
 use cyrus_store::os::{FsRef, RealFs};
 use cyrus_store::quota::QuotaResource;
 use cyrus_store::{AppendRequest, NewMailbox, Store};
 
 use super::common::ToolError;
-use super::site::admin_name;
 
 /// What to deliver and where.
 #[derive(Debug, Clone, Default)]
 pub struct DeliverRequest {
-    /// Recipients (userids).
+    /// Recipients: `user[+folder][@domain]`.
     pub users: Vec<String>,
     /// `-m`: folder below the INBOX (admin separator, e.g. `Archive/2024`).
     pub folder: Option<String>,
@@ -32,6 +31,8 @@ pub struct DeliverRequest {
     pub ignore_quota: bool,
     /// `autocreate_post`: create a missing INBOX.
     pub autocreate_post: bool,
+    /// `lmtp_downcase_rcpt`: lowercase the recipient's user part.
+    pub downcase: bool,
     /// `-r`/`-f`: the envelope sender, written as a `Return-Path:` header
     /// on top of the message, as lmtpd does with MAIL FROM.
     pub return_path: Option<String>,
@@ -121,68 +122,97 @@ fn open_duplicate_db(store: &Store) -> Result<Box<dyn Db>, ToolError> {
         .map_err(|e| ToolError::Usage(format!("{}: {e}", path.display())))
 }
 
-/// The user's INBOX, created when missing and `autocreate_post` is on
-/// and `autocreate_quota` is set (Cyrus creates nothing otherwise), with
-/// a quota root when `autocreate_quota` / `autocreate_quota_messages`
-/// are positive.
-fn inbox(
+/// The mailbox a recipient names: `user[+detail][@domain]` as lmtpd reads
+/// it (Cyrus `mbname_from_recipient`), `-m` supplying the detail when the
+/// recipient has none; with `lmtp_downcase_rcpt` the part before `+` is
+/// lowercased.
+fn wanted(store: &Store, req: &DeliverRequest, recipient: &str) -> Result<MailboxName, ToolError> {
+    let (local, domain) = match recipient.rfind('@') {
+        Some(i) => (&recipient[..i], &recipient[i..]),
+        None => (recipient, ""),
+    };
+    let (user, detail) = match local.find('+') {
+        Some(i) => (&local[..i], Some(&local[i + 1..])),
+        None => (local, None),
+    };
+    let user = if req.downcase {
+        user.to_lowercase()
+    } else {
+        user.to_string()
+    };
+    let rcpt = match detail.or(req.folder.as_deref()) {
+        Some(d) => format!("{user}+{d}{domain}"),
+        None => format!("{user}{domain}"),
+    };
+    store
+        .namespace(Viewer::Admin)
+        .from_recipient(&rcpt)
+        .map_err(|e| ToolError::Usage(format!("invalid recipient ({e})")))
+}
+
+/// Makes sure the INBOX `name` exists: when missing it is created if
+/// `autocreate_post` is on and `autocreate_quota` is set (Cyrus creates
+/// nothing otherwise), with a quota root whose limits are
+/// `autocreate_quota` / `autocreate_quota_messages` when positive.
+fn ensure_inbox(
     store: &Store,
     req: &DeliverRequest,
-    user: &str,
+    name: &MailboxName,
     now: u32,
-) -> Result<MailboxName, ToolError> {
-    let uid =
-        UserId::try_from(user).map_err(|e| ToolError::Usage(format!("invalid user ({e})")))?;
-    let name = MailboxName::user_inbox(&uid);
-    if store.lookup(&name)?.is_some() {
-        return Ok(name);
+) -> Result<(), ToolError> {
+    if store.lookup(name)?.is_some() {
+        return Ok(());
     }
     let quota = store.options().autocreate_quota;
     if !req.autocreate_post || quota.is_none() {
         return Err(ToolError::Usage("Mailbox does not exist".to_string()));
     }
-    store.create_mailbox(&name, &NewMailbox::default(), now)?;
+    store.create_mailbox(name, &NewMailbox::default(), now)?;
     let storage = quota.filter(|&q| q > 0);
     let messages = store.options().autocreate_quota_messages.filter(|&q| q > 0);
     store.set_quota(
-        &name,
+        name,
         &[
             (QuotaResource::Storage, storage),
             (QuotaResource::Message, messages),
         ],
     )?;
-    Ok(name)
+    Ok(())
 }
 
-/// The folder `-m` names if it exists and the poster has the `p` right
-/// there; otherwise the INBOX (lmtpd's fallback).
+/// True if `name` exists and the poster (`-a`, else anonymous, which
+/// only `anyone` entries match) has the `p` right there.
+fn may_post(store: &Store, req: &DeliverRequest, name: &MailboxName) -> Result<bool, ToolError> {
+    let who = User::new(req.authid.as_deref().unwrap_or("anonymous"));
+    let admin_write = store.options().acl.admin_implies_write;
+    Ok(store.lookup(name)?.is_some_and(|e| {
+        e.acl
+            .as_ref()
+            .is_some_and(|a| a.rights_for(&who, admin_write).contains(Rights::POST))
+    }))
+}
+
+/// Where a recipient's copy goes: the wanted folder when the poster may
+/// post there, else the INBOX (lmtpd's fallback); a shared mailbox
+/// without the `p` right is refused.
 fn target(
     store: &Store,
     req: &DeliverRequest,
-    inbox: MailboxName,
+    recipient: &str,
+    now: u32,
 ) -> Result<MailboxName, ToolError> {
-    let Some(folder) = &req.folder else {
-        return Ok(inbox);
-    };
-    let sep = store
-        .namespace(cyrus_store::mboxname::Viewer::Admin)
-        .separator();
-    let user = inbox.localpart().unwrap_or_default();
-    let ext = format!("user{sep}{user}{sep}{folder}");
-    let Ok(name) = admin_name(store, &ext) else {
-        return Ok(inbox);
-    };
-    let who = User::new(req.authid.as_deref().unwrap_or("anonymous"));
-    let admin_write = store.options().acl.admin_implies_write;
-    match store.lookup(&name)? {
-        Some(e)
-            if e.acl
-                .as_ref()
-                .is_some_and(|a| a.rights_for(&who, admin_write).contains(Rights::POST)) =>
-        {
-            Ok(name)
+    let wanted = wanted(store, req, recipient)?;
+    match wanted.inbox() {
+        Some(inbox) => {
+            ensure_inbox(store, req, &inbox, now)?;
+            if wanted != inbox && may_post(store, req, &wanted)? {
+                Ok(wanted)
+            } else {
+                Ok(inbox)
+            }
         }
-        _ => Ok(inbox),
+        None if may_post(store, req, &wanted)? => Ok(wanted),
+        None => Err(ToolError::Usage("Permission denied".to_string())),
     }
 }
 
@@ -225,8 +255,7 @@ fn deliver_one(
     date: &[u8],
     now: u32,
 ) -> Result<Delivered, ToolError> {
-    let inbox = inbox(store, req, user, now)?;
-    let name = target(store, req, inbox)?;
+    let name = target(store, req, user, now)?;
     let internal = name.to_internal();
     let entry = store
         .lookup(&name)?
