@@ -122,6 +122,31 @@ fn recipients_with_detail_downcase_and_shared_folders() {
     let (rc, _, err) = site.run("cyr_deliver", &["-a", "bob", "+shared-news"], &msg);
     assert_eq!(rc, 0, "{err}");
     assert_eq!(messages_in(&site, "shared-news"), news + 1);
+
+    // Cyrus's checks on the changed site say what they said on the
+    // original (reconstruct -n reports only the mailboxes it walked).
+    let Some(tools) = CyrusTools::find() else {
+        return;
+    };
+    for (args, file) in [
+        (
+            &["-n", "-r", "-G", "-u", "alice", "bob"][..],
+            "reconstruct-n.txt",
+        ),
+        (
+            &["-n", "-r", "-G", "shared-news"][..],
+            "reconstruct-n-shared.txt",
+        ),
+    ] {
+        let (rc, out, err) = tools.run(&site, "reconstruct", args);
+        assert_eq!(rc, 0, "{err}");
+        let both = [out, err.into_bytes()].concat();
+        assert_eq!(text(&both), text(&support::expected(file)), "{file}");
+    }
+    let (rc, out, err) = tools.run(&site, "chk_cyrus", &[]);
+    assert_eq!((rc, text(&out).as_str()), (0, ""), "{err}");
+    let (rc, out, err) = tools.run(&site, "quota", &["-f", "-n", "-q"]);
+    assert_eq!((rc, text(&out).as_str(), err.as_str()), (0, "", ""));
 }
 
 #[test]
