@@ -13,7 +13,7 @@ use cyrus_store::mboxname::{MailboxName, Viewer};
 use cyrus_store::message;
 use cyrus_store::os::{FsRef, RealFs};
 use cyrus_store::quota::QuotaResource;
-use cyrus_store::{AppendRequest, NewMailbox, Store};
+use cyrus_store::{AppendRequest, NewMailbox, QuotaPolicy, Store};
 
 use super::common::ToolError;
 
@@ -279,19 +279,21 @@ fn deliver_one(
         }
         _ => None,
     };
-    let uids = if req.ignore_quota {
-        store.append_ignoring_quota(&name, &[data.to_vec()], now)?
+    let policy = if req.ignore_quota {
+        QuotaPolicy::Ignore
     } else {
-        store.append(
-            &name,
-            &[AppendRequest {
-                data: data.to_vec(),
-                flags: Vec::new(),
-                internaldate: Some(now),
-            }],
-            now,
-        )?
+        QuotaPolicy::Enforce
     };
+    let uids = store.append_with(
+        &name,
+        &[AppendRequest {
+            data: data.to_vec(),
+            flags: Vec::new(),
+            internaldate: Some(now),
+        }],
+        now,
+        policy,
+    )?;
     let uid = uids.first().map_or(0, |u| u.0);
     if let Some((mut db, key)) = dup {
         let m = DuplicateMark {

@@ -23,6 +23,17 @@ pub struct AppendRequest {
     pub internaldate: Option<u32>,
 }
 
+/// Whether an append must fit in the quota root's limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuotaPolicy {
+    /// Refuse the whole append when it would exceed a limit.
+    #[default]
+    Enforce,
+    /// Append anyway and count the usage (Cyrus `deliver -q`, LMTP
+    /// `IGNOREQUOTA`).
+    Ignore,
+}
+
 /// Splits IMAP flag names into system flag bits and keywords.
 fn split_flags(flags: &[String]) -> (SystemFlags, Vec<String>) {
     let mut sys = SystemFlags::default();
@@ -56,6 +67,17 @@ impl Store {
         msgs: &[AppendRequest],
         now: u32,
     ) -> Result<Vec<Uid>, Error> {
+        self.append_with(name, msgs, now, QuotaPolicy::Enforce)
+    }
+
+    /// [`Store::append`] with an explicit quota policy.
+    pub fn append_with(
+        &self,
+        name: &MailboxName,
+        msgs: &[AppendRequest],
+        now: u32,
+        policy: QuotaPolicy,
+    ) -> Result<Vec<Uid>, Error> {
         if msgs.is_empty() {
             return Ok(Vec::new());
         }
@@ -67,7 +89,7 @@ impl Store {
             Some(_) => Some(self.open_quota_db()?),
             None => None,
         };
-        if let (Some(root), Some(q)) = (&quotaroot, qdb.as_mut()) {
+        if let (Some(root), Some(q), QuotaPolicy::Enforce) = (&quotaroot, qdb.as_mut(), policy) {
             if let Some(quota) = quota::read(q.as_mut(), root)? {
                 quota.check(QuotaResource::Storage, total)?;
                 quota.check(QuotaResource::Message, count)?;

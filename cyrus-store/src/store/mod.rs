@@ -5,11 +5,10 @@
 //! and the spool agree, quota usage follows appends).
 
 mod append;
-mod deliver;
 mod mailboxes;
 mod quota;
 mod site;
 
-pub use append::AppendRequest;
+pub use append::{AppendRequest, QuotaPolicy};
 pub use mailboxes::NewMailbox;
 pub use site::Store;
