@@ -4,5 +4,6 @@
 //! passed in) plus a handler that calls the store; one shared tokio runtime
 //! layer owns sockets, TLS, timeouts and shutdown.
 
+pub mod imap;
 pub mod runtime;
 pub mod sasl;

@@ -1,0 +1,1 @@
+//! IMAP4rev1 as Cyrus 3.6 speaks it.
