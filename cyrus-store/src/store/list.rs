@@ -1,0 +1,49 @@
+//! LIST for protocol front-ends: the live mailboxes whose external names
+//! match a pattern, in Cyrus's LIST order, with whether each has children.
+
+use crate::db::Walk;
+use crate::error::Error;
+use crate::mboxlist::{self, MbEntry, Pattern, Visibility};
+use crate::mboxname::{Namespace, UserId};
+
+use super::site::Store;
+
+/// One LIST hit.
+#[derive(Debug, Clone)]
+pub struct ListHit {
+    /// The name as the viewer sees it.
+    pub external: String,
+    /// The mailbox.
+    pub entry: MbEntry,
+    /// Whether any live mailbox lies below it (`\HasChildren`).
+    pub has_children: bool,
+}
+
+impl Store {
+    /// The live mailboxes whose external names (as `user` sees them through
+    /// `ns`) match `pattern`. Access rights are not checked: the caller
+    /// filters on the `l` right.
+    pub fn list(
+        &self,
+        ns: &Namespace,
+        user: Option<&UserId>,
+        pattern: &Pattern,
+    ) -> Result<Vec<ListHit>, Error> {
+        let all = self.with_mboxlist(|db| Ok(mboxlist::all(db, Visibility::Live)?))?;
+        let mut hits = Vec::new();
+        self.with_mboxlist(|db| {
+            Ok(mboxlist::list_matching(db, ns, user, pattern, &mut |ext, e| {
+                let has_children = all
+                    .iter()
+                    .any(|o| o.name != e.name && e.name.contains(&o.name));
+                hits.push(ListHit {
+                    external: ext.to_string(),
+                    entry: e.clone(),
+                    has_children,
+                });
+                Ok(Walk::Continue)
+            })?)
+        })?;
+        Ok(hits)
+    }
+}
