@@ -30,12 +30,18 @@ impl Store {
         pattern: &Pattern,
     ) -> Result<Vec<ListHit>, Error> {
         let all = self.with_mboxlist(|db| Ok(mboxlist::all(db, Visibility::Live)?))?;
+        // Children as the viewer sees them: under altnamespace INBOX has
+        // none, its internal children being shown at the top level.
+        let externals: Vec<String> = all
+            .iter()
+            .filter_map(|o| ns.to_external(&o.name, user))
+            .collect();
+        let sep = ns.separator();
         let mut hits = Vec::new();
         self.with_mboxlist(|db| {
             Ok(mboxlist::list_matching(db, ns, user, pattern, &mut |ext, e| {
-                let has_children = all
-                    .iter()
-                    .any(|o| o.name != e.name && e.name.contains(&o.name));
+                let prefix = format!("{ext}{sep}");
+                let has_children = externals.iter().any(|x| x.starts_with(&prefix));
                 hits.push(ListHit {
                     external: ext.to_string(),
                     entry: e.clone(),

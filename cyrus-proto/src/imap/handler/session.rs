@@ -219,7 +219,7 @@ impl ImapSession {
         };
         let t = match body {
             C::Capability => self.cmd_capability(),
-            C::Noop | C::Check => Ok(Tagged::ok("Completed")),
+            C::Noop => Ok(Tagged::ok("Completed")),
             C::Logout => self.cmd_logout(),
             C::Id { .. } => self.cmd_id(),
             C::Login { username, password } => {
@@ -272,6 +272,7 @@ impl ImapSession {
             } => self.cmd_append(&mailbox_bytes(&mailbox), &flags, date, message, now),
             C::Idle => return self.cmd_idle(tag, now, out),
             _ if !selected => Err(Failure::Bad("Please select a mailbox first".into())),
+            C::Check => Ok(Tagged::ok("Completed")),
             C::Unselect => {
                 self.state = std::mem::replace(&mut self.state, State::Logout).deselect();
                 Ok(Tagged::ok("Completed"))

@@ -96,6 +96,9 @@ impl ImapSession {
                 }
                 v.set_message(m);
             }
+            // New keywords (FLAGS) must reach the client before the FETCH
+            // responses that use them.
+            lines.splice(0..0, v.update(snap, false).0);
         }
         for l in lines {
             self.untagged(&l);
