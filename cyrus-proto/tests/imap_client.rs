@@ -77,7 +77,9 @@ fn site_sessions(
     store: std::sync::Arc<cyrus_store::Store>,
     notifier: Notifier,
 ) -> impl Fn(&ConnInfo) -> ImapSession + Send + Sync + 'static {
-    use cyrus_proto::sasl::{random_mock_key, AlwaysTrue, AuthzPolicy, PlaintextPolicy, SaslConfig};
+    use cyrus_proto::sasl::{
+        random_mock_key, AlwaysTrue, AuthzPolicy, PlaintextPolicy, SaslConfig,
+    };
     let sasl = std::sync::Arc::new(SaslConfig::new(
         Some("PLAIN LOGIN"),
         PlaintextPolicy::Allowed,

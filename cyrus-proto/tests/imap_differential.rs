@@ -24,12 +24,13 @@ fn expected_tails() -> Vec<Vec<u8>> {
         let bytes = std::fs::read(&p).unwrap();
         // Responses start at line starts "* n FETCH (FLAGS"; each ends
         // where the next line-start response or tagged line begins.
-        let starts: Vec<usize> = (0..bytes.len())
-            .filter(|&i| (i == 0 || bytes[i - 1] == b'\n') && bytes[i..].starts_with(b"* "))
-            .chain((0..bytes.len()).filter(|&i| {
-                (i == 0 || bytes[i - 1] == b'\n') && bytes[i..].starts_with(b"C0")
-            }))
-            .collect();
+        let starts: Vec<usize> =
+            (0..bytes.len())
+                .filter(|&i| (i == 0 || bytes[i - 1] == b'\n') && bytes[i..].starts_with(b"* "))
+                .chain((0..bytes.len()).filter(|&i| {
+                    (i == 0 || bytes[i - 1] == b'\n') && bytes[i..].starts_with(b"C0")
+                }))
+                .collect();
         let mut starts = starts;
         starts.sort_unstable();
         starts.push(bytes.len());
@@ -95,20 +96,30 @@ fn spool_messages() -> Vec<(String, std::path::PathBuf)> {
     let mut out = Vec::new();
     for f in files {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
-        let is_msg = name.ends_with('.') && name[..name.len() - 1].bytes().all(|c| c.is_ascii_digit());
+        let is_msg =
+            name.ends_with('.') && name[..name.len() - 1].bytes().all(|c| c.is_ascii_digit());
         if !is_msg {
             continue;
         }
-        let header = String::from_utf8_lossy(&std::fs::read(f.parent().unwrap().join("cyrus.header")).unwrap_or_default()).into_owned();
-        let Some(mbox) = header.split("%(T e N ").nth(1).and_then(|r| r.split(' ').next()) else {
+        let header = String::from_utf8_lossy(
+            &std::fs::read(f.parent().unwrap().join("cyrus.header")).unwrap_or_default(),
+        )
+        .into_owned();
+        let Some(mbox) = header
+            .split("%(T e N ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+        else {
             continue;
         };
         let capture = fixture_dir().join(format!("expected/imap/{mbox}.txt"));
         // Expunged messages keep their files (delayed expunge) but were
         // not in the capture.
         let uid = &name[..name.len() - 1];
-        let captured = std::fs::read(&capture)
-            .is_ok_and(|c| c.windows(uid.len() + 6).any(|w| w == format!(" UID {uid} ").as_bytes()));
+        let captured = std::fs::read(&capture).is_ok_and(|c| {
+            c.windows(uid.len() + 6)
+                .any(|w| w == format!(" UID {uid} ").as_bytes())
+        });
         if captured {
             out.push((mbox.to_string(), f));
         }
@@ -134,17 +145,28 @@ fn stored_messages_fetch_like_real_cyrus() {
         cmd.extend_from_slice(&data);
         cmd.extend_from_slice(b"\r\n");
         let r = feed(&mut s, &cmd);
-        assert!(r.windows(4).any(|w| w == b"a OK"), "{}", String::from_utf8_lossy(&r));
+        assert!(
+            r.windows(4).any(|w| w == b"a OK"),
+            "{}",
+            String::from_utf8_lossy(&r)
+        );
         feed(&mut s, b"s SELECT INBOX\r\n");
         let r = feed(
             &mut s,
             format!("f UID FETCH {} (ENVELOPE BODYSTRUCTURE BODY)\r\n", n + 1).as_bytes(),
         );
-        let pos = r.windows(9).position(|x| x == b"ENVELOPE ").expect("ENVELOPE");
+        let pos = r
+            .windows(9)
+            .position(|x| x == b"ENVELOPE ")
+            .expect("ENVELOPE");
         let end = r.windows(5).rposition(|x| x == b"\r\nf O").expect("tagged");
         let ours = undo_lmtp(&r[pos..end - 1]);
-        if !tails.iter().any(|t| *t == ours) {
-            mismatches.push(format!("{mbox} {}: {}", path.display(), String::from_utf8_lossy(&ours)));
+        if !tails.contains(&ours) {
+            mismatches.push(format!(
+                "{mbox} {}: {}",
+                path.display(),
+                String::from_utf8_lossy(&ours)
+            ));
         }
     }
     assert!(
@@ -178,7 +200,10 @@ fn envelope_bodystructure_body_match_real_cyrus() {
         // capture; 20-24 were expunged before it. 11 and 25-27 were
         // rewritten by LMTP delivery (line ends, trailing CRLF): their
         // stored copies are checked by `stored_messages_fetch_like_real_cyrus`.
-        const SKIP: &[&str] = &["11-", "20-", "21-", "22-", "23-", "24-", "25-", "26-", "27-", "28-", "33-", "37-", "41-"];
+        const SKIP: &[&str] = &[
+            "11-", "20-", "21-", "22-", "23-", "24-", "25-", "26-", "27-", "28-", "33-", "37-",
+            "41-",
+        ];
         if SKIP.iter().any(|p| name.starts_with(p)) {
             continue;
         }
@@ -187,14 +212,25 @@ fn envelope_bodystructure_body_match_real_cyrus() {
         cmd.extend_from_slice(&data);
         cmd.extend_from_slice(b"\r\n");
         let r = feed(&mut s, &cmd);
-        assert!(r.windows(3).any(|w| w == b"a O"), "{name}: {}", String::from_utf8_lossy(&r));
+        assert!(
+            r.windows(3).any(|w| w == b"a O"),
+            "{name}: {}",
+            String::from_utf8_lossy(&r)
+        );
         let r = feed(&mut s, b"s SELECT INBOX\r\n");
         assert!(r.ends_with(b"Completed\r\n"));
         let r = feed(
             &mut s,
-            format!("f UID FETCH {} (ENVELOPE BODYSTRUCTURE BODY)\r\n", checked + 1).as_bytes(),
+            format!(
+                "f UID FETCH {} (ENVELOPE BODYSTRUCTURE BODY)\r\n",
+                checked + 1
+            )
+            .as_bytes(),
         );
-        let pos = r.windows(9).position(|x| x == b"ENVELOPE ").expect("ENVELOPE");
+        let pos = r
+            .windows(9)
+            .position(|x| x == b"ENVELOPE ")
+            .expect("ENVELOPE");
         let end = r.windows(5).rposition(|x| x == b"\r\nf O").expect("tagged");
         let ours = &r[pos..end - 1];
         checked += 1;
@@ -203,5 +239,10 @@ fn envelope_bodystructure_body_match_real_cyrus() {
         }
     }
     assert!(checked >= 28, "checked {checked}");
-    assert!(mismatches.is_empty(), "{} of {checked} differ:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} differ:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }

@@ -10,10 +10,47 @@ use imap_support::{feed, greet, Site};
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[
-    "a1", "*", "LOGIN", "alice", "x", "SELECT", "INBOX", "FETCH", "1:*", "(", ")", "BODY[]",
-    "BODY.PEEK[1.2.MIME]<0.5>", "STORE", "+FLAGS", "(\\Seen)", "SEARCH", "OR", "NOT", "UID",
-    "APPEND", "{3}", "{2+}", "IDLE", "DONE", "AUTHENTICATE", "PLAIN", "=", "LIST", "\"\"", "%",
-    "CREATE", "DELETE", "EXPUNGE", "CLOSE", "\r\n", " ", "\"", "\\", "{4294967295}", "~{1}",
+    "a1",
+    "*",
+    "LOGIN",
+    "alice",
+    "x",
+    "SELECT",
+    "INBOX",
+    "FETCH",
+    "1:*",
+    "(",
+    ")",
+    "BODY[]",
+    "BODY.PEEK[1.2.MIME]<0.5>",
+    "STORE",
+    "+FLAGS",
+    "(\\Seen)",
+    "SEARCH",
+    "OR",
+    "NOT",
+    "UID",
+    "APPEND",
+    "{3}",
+    "{2+}",
+    "IDLE",
+    "DONE",
+    "AUTHENTICATE",
+    "PLAIN",
+    "=",
+    "LIST",
+    "\"\"",
+    "%",
+    "CREATE",
+    "DELETE",
+    "EXPUNGE",
+    "CLOSE",
+    "\r\n",
+    " ",
+    "\"",
+    "\\",
+    "{4294967295}",
+    "~{1}",
 ];
 
 fn session_with_mail() -> (Site, cyrus_proto::imap::ImapSession) {
@@ -21,7 +58,10 @@ fn session_with_mail() -> (Site, cyrus_proto::imap::ImapSession) {
     let mut s = site.session(Site::config());
     greet(&mut s);
     feed(&mut s, b"a LOGIN alice pass\r\n");
-    feed(&mut s, b"b APPEND INBOX {36+}\r\nSubject: x\r\nContent-Type: text/plain\r\n\r\nhi\r\n");
+    feed(
+        &mut s,
+        b"b APPEND INBOX {36+}\r\nSubject: x\r\nContent-Type: text/plain\r\n\r\nhi\r\n",
+    );
     feed(&mut s, b"c SELECT INBOX\r\n");
     (site, s)
 }

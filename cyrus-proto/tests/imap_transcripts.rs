@@ -23,9 +23,18 @@ fn run(path: &Path) -> Result<(), String> {
         let got: Vec<&str> = actual
             .strip_suffix("\r\n")
             .map(|a| a.split("\r\n").collect())
-            .unwrap_or_else(|| if actual.is_empty() { vec![] } else { vec![actual.as_str()] });
+            .unwrap_or_else(|| {
+                if actual.is_empty() {
+                    vec![]
+                } else {
+                    vec![actual.as_str()]
+                }
+            });
         let ok = got.len() == expected.len()
-            && got.iter().zip(expected.iter()).all(|(g, e)| glob_match(e, g));
+            && got
+                .iter()
+                .zip(expected.iter())
+                .all(|(g, e)| glob_match(e, g));
         let r = if ok {
             Ok(())
         } else {

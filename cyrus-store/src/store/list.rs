@@ -39,16 +39,22 @@ impl Store {
         let sep = ns.separator();
         let mut hits = Vec::new();
         self.with_mboxlist(|db| {
-            Ok(mboxlist::list_matching(db, ns, user, pattern, &mut |ext, e| {
-                let prefix = format!("{ext}{sep}");
-                let has_children = externals.iter().any(|x| x.starts_with(&prefix));
-                hits.push(ListHit {
-                    external: ext.to_string(),
-                    entry: e.clone(),
-                    has_children,
-                });
-                Ok(Walk::Continue)
-            })?)
+            Ok(mboxlist::list_matching(
+                db,
+                ns,
+                user,
+                pattern,
+                &mut |ext, e| {
+                    let prefix = format!("{ext}{sep}");
+                    let has_children = externals.iter().any(|x| x.starts_with(&prefix));
+                    hits.push(ListHit {
+                        external: ext.to_string(),
+                        entry: e.clone(),
+                        has_children,
+                    });
+                    Ok(Walk::Continue)
+                },
+            )?)
         })?;
         Ok(hits)
     }

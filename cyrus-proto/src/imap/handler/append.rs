@@ -50,9 +50,7 @@ impl ImapSession {
                 names.push(n.to_string());
             }
         }
-        let internaldate = date.map(|d| {
-            u32::try_from(d.as_ref().timestamp()).unwrap_or(0)
-        });
+        let internaldate = date.map(|d| u32::try_from(d.as_ref().timestamp()).unwrap_or(0));
         let uids = self.store.append(
             &name,
             &[AppendRequest {
@@ -64,7 +62,6 @@ impl ImapSession {
         )?;
         self.config.notifier.notify();
         let uid = uids.first().map_or(0, |u| u.0);
-        Ok(Tagged::ok("Completed")
-            .with_code(format!("APPENDUID {} {uid}", entry.uidvalidity.0)))
+        Ok(Tagged::ok("Completed").with_code(format!("APPENDUID {} {uid}", entry.uidvalidity.0)))
     }
 }

@@ -7,8 +7,7 @@ use crate::imap::machine::{Login, Pending, State};
 use crate::imap::wire::Tagged;
 use crate::runtime::Output;
 use crate::sasl::{
-    decode_response, encode, Authenticated, Exchange, FinalData, Secret,
-    ServerNonce, Start, Step,
+    decode_response, encode, Authenticated, Exchange, FinalData, Secret, ServerNonce, Start, Step,
 };
 
 use super::error::Failure;
@@ -40,12 +39,9 @@ impl ImapSession {
         initial: Option<Vec<u8>>,
         out: &mut Output,
     ) -> Result<Option<Tagged>, Failure> {
-        let initial_response = match initial {
-            // imap-codec has already base64-decoded SASL-IR (`=` arrives
-            // empty).
-            Some(b) => Some(Secret::new(b)),
-            None => None,
-        };
+        // imap-codec has already base64-decoded SASL-IR (`=` arrives
+        // empty).
+        let initial_response = initial.map(Secret::new);
         let step = self.sasl.start(
             Start {
                 mechanism,
@@ -85,7 +81,7 @@ impl ImapSession {
                 out.send(format!("+ {}\r\n", encode(&challenge)));
                 self.pending = Pending::Authenticate {
                     tag: tag.to_string(),
-                    exchange,
+                    exchange: Box::new(exchange),
                 };
                 Ok(())
             }
@@ -103,11 +99,13 @@ impl ImapSession {
     }
 
     fn logged_in(&mut self, proof: Authenticated) -> Result<Tagged, Failure> {
-        let user = UserId::try_from(proof.userid())
-            .map_err(|_| Failure::No("Invalid user".into()))?;
+        let user =
+            UserId::try_from(proof.userid()).map_err(|_| Failure::No("Invalid user".into()))?;
         tracing::info!(user = %user.as_str(), authcid = proof.authcid(), "login");
         self.state = State::Authenticated(Login { proof, user });
-        Ok(Tagged::ok(format!("User logged in SESSIONID=<{}>", self.session_id))
-            .with_code(format!("CAPABILITY {}", self.capabilities())))
+        Ok(
+            Tagged::ok(format!("User logged in SESSIONID=<{}>", self.session_id))
+                .with_code(format!("CAPABILITY {}", self.capabilities())),
+        )
     }
 }

@@ -58,9 +58,7 @@ pub fn respond(f: &Failure, doing: Doing) -> Tagged {
         Failure::Store(StoreError::HasChildren(_)) => {
             Tagged::no("Mailbox has children").with_code("CANNOT")
         }
-        Failure::Store(StoreError::OverQuota(_)) => {
-            Tagged::no("Over quota").with_code("OVERQUOTA")
-        }
+        Failure::Store(StoreError::OverQuota(_)) => Tagged::no("Over quota").with_code("OVERQUOTA"),
         Failure::Store(StoreError::Name(_)) | Failure::Name(_) => {
             Tagged::no("Invalid mailbox name").with_code("CANNOT")
         }

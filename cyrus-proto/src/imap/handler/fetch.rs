@@ -146,12 +146,20 @@ impl ImapSession {
                     match item {
                         MessageDataItemName::Rfc822Header => {
                             p.extend_from_slice(b"RFC822.HEADER ");
-                            let h = section_bytes(&raw, &parsed, Some(&imap_codec::imap_types::fetch::Section::Header(None)));
+                            let h = section_bytes(
+                                &raw,
+                                &parsed,
+                                Some(&imap_codec::imap_types::fetch::Section::Header(None)),
+                            );
                             literal(&mut p, &h);
                         }
                         MessageDataItemName::Rfc822Text => {
                             p.extend_from_slice(b"RFC822.TEXT ");
-                            let t = section_bytes(&raw, &parsed, Some(&imap_codec::imap_types::fetch::Section::Text(None)));
+                            let t = section_bytes(
+                                &raw,
+                                &parsed,
+                                Some(&imap_codec::imap_types::fetch::Section::Text(None)),
+                            );
                             literal(&mut p, &t);
                         }
                         MessageDataItemName::Rfc822 => {

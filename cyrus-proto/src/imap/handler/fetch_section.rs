@@ -71,7 +71,9 @@ fn filter_fields(
 ) -> Vec<u8> {
     let mut out = Vec::new();
     for f in header_fields(block) {
-        let hit = names.iter().any(|n| n.as_ref().eq_ignore_ascii_case(f.name));
+        let hit = names
+            .iter()
+            .any(|n| n.as_ref().eq_ignore_ascii_case(f.name));
         if hit == keep {
             out.extend_from_slice(f.raw);
         }
@@ -83,7 +85,11 @@ fn filter_fields(
 
 /// The bytes of `section` of the message `raw`; empty if there is no
 /// such part.
-pub(super) fn section_bytes(raw: &[u8], parsed: &ParsedMessage, section: Option<&Section<'_>>) -> Vec<u8> {
+pub(super) fn section_bytes(
+    raw: &[u8],
+    parsed: &ParsedMessage,
+    section: Option<&Section<'_>>,
+) -> Vec<u8> {
     let found = match section {
         None => Some(raw.to_vec()),
         Some(Section::Part(p)) => parsed

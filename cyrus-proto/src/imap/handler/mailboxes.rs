@@ -89,7 +89,11 @@ impl ImapSession {
 
     /// `CREATE`: in the user's own hierarchy, or where `k` is granted on
     /// the nearest existing ancestor.
-    pub(super) fn cmd_create(&mut self, ext: &str, now: std::time::SystemTime) -> Result<Tagged, Failure> {
+    pub(super) fn cmd_create(
+        &mut self,
+        ext: &str,
+        now: std::time::SystemTime,
+    ) -> Result<Tagged, Failure> {
         let name = self.internal_name(ext)?;
         let (_, user, _) = self.user_ns()?;
         if !name.is_owned_by(&user) {
@@ -108,7 +112,11 @@ impl ImapSession {
     }
 
     /// `DELETE`: needs `x`; a user's INBOX is kept (Cyrus: admins only).
-    pub(super) fn cmd_delete(&mut self, ext: &str, now: std::time::SystemTime) -> Result<Tagged, Failure> {
+    pub(super) fn cmd_delete(
+        &mut self,
+        ext: &str,
+        now: std::time::SystemTime,
+    ) -> Result<Tagged, Failure> {
         let name = self.internal_name(ext)?;
         let (entry, rights) = self.visible(&name)?;
         if !rights.contains(Rights::DELETEMBOX) || entry.name.is_user_inbox() {
@@ -116,11 +124,13 @@ impl ImapSession {
         }
         if let crate::imap::machine::State::Selected(_, v) = &self.state {
             if v.name == name {
-                self.state = std::mem::replace(&mut self.state, crate::imap::machine::State::Logout)
-                    .deselect();
+                self.state =
+                    std::mem::replace(&mut self.state, crate::imap::machine::State::Logout)
+                        .deselect();
             }
         }
-        self.store.delete_mailbox(&name, super::session::secs(now))?;
+        self.store
+            .delete_mailbox(&name, super::session::secs(now))?;
         self.config.notifier.notify();
         Ok(Tagged::ok("Completed"))
     }

@@ -51,7 +51,9 @@ fn header_has(c: &mut Candidate<'_>, name: &[u8], needle: &[u8]) -> Result<bool,
     let (raw, parsed) = c.message()?;
     let root = &parsed.root;
     let start = (root.header_offset as usize).min(raw.len());
-    let end = start.saturating_add(root.header_size as usize).min(raw.len());
+    let end = start
+        .saturating_add(root.header_size as usize)
+        .min(raw.len());
     Ok(header_fields(&raw[start..end])
         .iter()
         .filter(|f| f.name.eq_ignore_ascii_case(name))
@@ -112,8 +114,16 @@ fn matches(key: &SearchKey<'_>, c: &mut Candidate<'_>, view: &View) -> Result<bo
         // No message is \Recent in this server yet (see the report).
         K::Recent | K::New => false,
         K::Old => true,
-        K::Keyword(k) => c.state.keywords.iter().any(|w| w.eq_ignore_ascii_case(k.as_ref())),
-        K::Unkeyword(k) => !c.state.keywords.iter().any(|w| w.eq_ignore_ascii_case(k.as_ref())),
+        K::Keyword(k) => c
+            .state
+            .keywords
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(k.as_ref())),
+        K::Unkeyword(k) => !c
+            .state
+            .keywords
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(k.as_ref())),
         K::Larger(n) => c.rec.size > *n,
         K::Smaller(n) => c.rec.size < *n,
         K::Since(d) => day(c.rec.internaldate) >= date_days(d.as_ref()),
@@ -141,7 +151,11 @@ fn matches(key: &SearchKey<'_>, c: &mut Candidate<'_>, view: &View) -> Result<bo
 
 impl ImapSession {
     /// `SEARCH` / `UID SEARCH` (`* SEARCH` lists MSNs or UIDs).
-    pub(super) fn cmd_search(&mut self, criteria: &[SearchKey<'_>], by_uid: bool) -> Result<Tagged, Failure> {
+    pub(super) fn cmd_search(
+        &mut self,
+        criteria: &[SearchKey<'_>],
+        by_uid: bool,
+    ) -> Result<Tagged, Failure> {
         let view = self.view()?;
         let (_, mbox) = self.store.open_mailbox(&view.name, LockKind::Shared)?;
         let mut hits = Vec::new();

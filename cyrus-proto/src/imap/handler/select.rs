@@ -126,7 +126,11 @@ impl ImapSession {
         Ok(Tagged::ok("Completed"))
     }
 
-    fn expunge_deleted(&mut self, uids: Option<&SequenceSet>, now: SystemTime) -> Result<(), Failure> {
+    fn expunge_deleted(
+        &mut self,
+        uids: Option<&SequenceSet>,
+        now: SystemTime,
+    ) -> Result<(), Failure> {
         let view = self.view()?;
         if view.read_only {
             return Err(Failure::NoPerm);
@@ -142,7 +146,11 @@ impl ImapSession {
         if !self.rights(&entry).contains(Rights::EXPUNGE) {
             return Err(Failure::NoPerm);
         }
-        let done = mbox.expunge(wanted.as_deref(), self.store.options().expunge_mode, secs(now))?;
+        let done = mbox.expunge(
+            wanted.as_deref(),
+            self.store.options().expunge_mode,
+            secs(now),
+        )?;
         drop(mbox);
         if !done.is_empty() {
             self.config.notifier.notify();

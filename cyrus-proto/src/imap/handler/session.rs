@@ -137,7 +137,7 @@ impl ImapSession {
     fn message(&mut self, bytes: &[u8], now: SystemTime, out: &mut Output) {
         match std::mem::take(&mut self.pending) {
             Pending::Authenticate { tag, exchange } => {
-                self.auth_continue(&tag, exchange, trim_crlf(bytes), out);
+                self.auth_continue(&tag, *exchange, trim_crlf(bytes), out);
                 return;
             }
             Pending::Idle { tag } => {
@@ -148,7 +148,7 @@ impl ImapSession {
         }
         let codec = CommandCodec::default();
         let cmd = match codec.decode(bytes) {
-            Ok((rest, cmd)) if rest.is_empty() => cmd,
+            Ok((b"", cmd)) => cmd,
             _ => {
                 let tag = first_word(bytes).unwrap_or_else(|| "*".into());
                 let text = if tag == "*" || !is_known_command(bytes) {
@@ -330,7 +330,8 @@ fn first_word(b: &[u8]) -> Option<String> {
     let ok = !w.is_empty()
         && w.len() < 64
         && w.iter().all(|&c| {
-            c.is_ascii_graphic() && !matches!(c, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b'+')
+            c.is_ascii_graphic()
+                && !matches!(c, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b'+')
         });
     ok.then(|| String::from_utf8_lossy(w).into_owned())
 }
@@ -338,18 +339,38 @@ fn first_word(b: &[u8]) -> Option<String> {
 /// Whether the second word names a command we know (for BAD texts).
 fn is_known_command(b: &[u8]) -> bool {
     const KNOWN: &[&str] = &[
-        "CAPABILITY", "NOOP", "LOGOUT", "LOGIN", "AUTHENTICATE", "ID", "ENABLE", "NAMESPACE",
-        "LIST", "LSUB", "CREATE", "DELETE", "STATUS", "SELECT", "EXAMINE", "APPEND", "CHECK",
-        "CLOSE", "UNSELECT", "EXPUNGE", "FETCH", "STORE", "SEARCH", "UID", "IDLE",
+        "CAPABILITY",
+        "NOOP",
+        "LOGOUT",
+        "LOGIN",
+        "AUTHENTICATE",
+        "ID",
+        "ENABLE",
+        "NAMESPACE",
+        "LIST",
+        "LSUB",
+        "CREATE",
+        "DELETE",
+        "STATUS",
+        "SELECT",
+        "EXAMINE",
+        "APPEND",
+        "CHECK",
+        "CLOSE",
+        "UNSELECT",
+        "EXPUNGE",
+        "FETCH",
+        "STORE",
+        "SEARCH",
+        "UID",
+        "IDLE",
     ];
     let line = trim_crlf(b.split(|&c| c == b'\n').next().unwrap_or(b));
     let mut words = line.split(|&c| c == b' ');
     words.next();
-    words.next().is_some_and(|w| {
-        KNOWN
-            .iter()
-            .any(|k| k.as_bytes().eq_ignore_ascii_case(w))
-    })
+    words
+        .next()
+        .is_some_and(|w| KNOWN.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(w)))
 }
 
 impl Session for ImapSession {

@@ -62,7 +62,9 @@ impl ImapSession {
         let (entry, mut mbox) = self.store.open_mailbox(&name, LockKind::Exclusive)?;
         let rights = self.rights(&entry);
         // Cyrus: \Seen needs `s`, \Deleted needs `t`, the others `w`.
-        let needs_write = !sys.without(SystemFlags::SEEN | SystemFlags::DELETED).is_empty()
+        let needs_write = !sys
+            .without(SystemFlags::SEEN | SystemFlags::DELETED)
+            .is_empty()
             || !kw.is_empty()
             || op == FlagOp::Replace;
         if (sys.contains(SystemFlags::SEEN) && !rights.contains(Rights::SETSEEN))
@@ -92,7 +94,11 @@ impl ImapSession {
                     } else {
                         String::new()
                     };
-                    lines.push(format!("* {} FETCH (FLAGS ({}){uid_part})", i + 1, m.flags_text()));
+                    lines.push(format!(
+                        "* {} FETCH (FLAGS ({}){uid_part})",
+                        i + 1,
+                        m.flags_text()
+                    ));
                 }
                 v.set_message(m);
             }

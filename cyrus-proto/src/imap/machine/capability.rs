@@ -73,7 +73,11 @@ impl CapabilitySet {
         if adv.login_disabled {
             v.push(Capability::LoginDisabled);
         }
-        v.extend(adv.mechanisms.iter().map(|m| Capability::Auth(m.name().into())));
+        v.extend(
+            adv.mechanisms
+                .iter()
+                .map(|m| Capability::Auth(m.name().into())),
+        );
         v.push(Capability::SaslIr);
         CapabilitySet(v)
     }

@@ -60,8 +60,8 @@ pub enum Pending {
     Authenticate {
         /// The command's tag.
         tag: String,
-        /// The exchange in progress.
-        exchange: Exchange,
+        /// The exchange in progress (boxed: SCRAM state is large).
+        exchange: Box<Exchange>,
     },
     /// `DONE` ends the `IDLE` tagged `tag` (RFC 2177).
     Idle {

@@ -191,8 +191,7 @@ impl View {
         for (i, m) in self.msgs.iter_mut().enumerate() {
             if let Ok(p) = snap.messages.binary_search_by_key(&m.uid, |n| n.uid) {
                 let new = &snap.messages[p];
-                if new.modseq != m.modseq || new.system != m.system || new.keywords != m.keywords
-                {
+                if new.modseq != m.modseq || new.system != m.system || new.keywords != m.keywords {
                     let changed = new.system != m.system || new.keywords != m.keywords;
                     *m = new.clone();
                     if changed {

@@ -23,7 +23,13 @@ mod tests {
     #[test]
     fn internaldate_is_space_padded() {
         // 2024-01-06T10:00:00Z
-        assert_eq!(format_internaldate(1_704_535_200), " 6-Jan-2024 10:00:00 +0000");
-        assert_eq!(format_internaldate(1_795_354_276), "22-Nov-2026 13:31:16 +0000");
+        assert_eq!(
+            format_internaldate(1_704_535_200),
+            " 6-Jan-2024 10:00:00 +0000"
+        );
+        assert_eq!(
+            format_internaldate(1_795_354_276),
+            "22-Nov-2026 13:31:16 +0000"
+        );
     }
 }

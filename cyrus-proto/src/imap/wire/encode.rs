@@ -64,7 +64,9 @@ impl Tagged {
 /// True when `s` can be sent as a quoted string (Cyrus sends 8-bit and
 /// control characters as literals).
 fn quotable(s: &[u8]) -> bool {
-    s.len() < 1024 && s.iter().all(|&c| c != 0 && c != b'\r' && c != b'\n' && c < 0x80)
+    s.len() < 1024
+        && s.iter()
+            .all(|&c| c != 0 && c != b'\r' && c != b'\n' && c < 0x80)
 }
 
 /// True for an IMAP atom (`ATOM-CHAR`s, RFC 3501 §9).

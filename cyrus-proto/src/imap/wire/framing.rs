@@ -153,26 +153,30 @@ mod tests {
     #[test]
     fn lines_and_literals() {
         let mut f = small();
-        assert_eq!(f.push(b"a NOOP\r\nb LOGIN {3}\r\n"), vec![
-            Event::Message(b"a NOOP\r\n".to_vec()),
-            Event::GoAhead
-        ]);
-        assert_eq!(f.push(b"bob x\r\n"), vec![Event::Message(
-            b"b LOGIN {3}\r\nbob x\r\n".to_vec()
-        )]);
+        assert_eq!(
+            f.push(b"a NOOP\r\nb LOGIN {3}\r\n"),
+            vec![Event::Message(b"a NOOP\r\n".to_vec()), Event::GoAhead]
+        );
+        assert_eq!(
+            f.push(b"bob x\r\n"),
+            vec![Event::Message(b"b LOGIN {3}\r\nbob x\r\n".to_vec())]
+        );
     }
 
     #[test]
     fn too_big_sync_literal_is_refused_unread() {
         let mut f = small();
         let ev = f.push(b"a APPEND x {11}\r\nb NOOP\r\n");
-        assert_eq!(ev, vec![
-            Event::Rejected {
-                tag: Some("a".into()),
-                why: Rejection::LiteralTooBig
-            },
-            Event::Message(b"b NOOP\r\n".to_vec())
-        ]);
+        assert_eq!(
+            ev,
+            vec![
+                Event::Rejected {
+                    tag: Some("a".into()),
+                    why: Rejection::LiteralTooBig
+                },
+                Event::Message(b"b NOOP\r\n".to_vec())
+            ]
+        );
     }
 
     #[test]
@@ -181,13 +185,16 @@ mod tests {
         let mut ev = f.push(b"a APPEND x {20+}\r\n");
         ev.extend(f.push(&[b'x'; 20]));
         ev.extend(f.push(b"\r\nb NOOP\r\n"));
-        assert_eq!(ev, vec![
-            Event::Rejected {
-                tag: Some("a".into()),
-                why: Rejection::LiteralTooBig
-            },
-            Event::Message(b"b NOOP\r\n".to_vec())
-        ]);
+        assert_eq!(
+            ev,
+            vec![
+                Event::Rejected {
+                    tag: Some("a".into()),
+                    why: Rejection::LiteralTooBig
+                },
+                Event::Message(b"b NOOP\r\n".to_vec())
+            ]
+        );
     }
 
     #[test]
