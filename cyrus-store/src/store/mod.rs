@@ -9,6 +9,7 @@ mod list;
 mod mailboxes;
 mod quota;
 mod site;
+mod subscriptions;
 
 pub use append::AppendRequest;
 pub use mailboxes::NewMailbox;

@@ -53,16 +53,11 @@ impl ImapSession {
         Ok((entry, r))
     }
 
-    /// `LIST` / `LSUB` (LSUB lists what LIST would, pending subscriptions).
-    pub(super) fn cmd_list(
-        &mut self,
-        reference: &str,
-        pattern: String,
-        lsub: bool,
-    ) -> Result<Tagged, Failure> {
+    /// `LIST reference pattern`, with `\HasChildren`/`\HasNoChildren`.
+    pub(super) fn cmd_list(&mut self, reference: &str, pattern: String) -> Result<Tagged, Failure> {
         let (ns, user, _) = self.user_ns()?;
         let sep = ns.separator();
-        let word = if lsub { "LSUB" } else { "LIST" };
+        let word = "LIST";
         if pattern.is_empty() {
             // RFC 3501 §6.3.8: the hierarchy delimiter and root.
             self.untagged(&format!("* {word} (\\Noselect) \"{sep}\" \"\""));

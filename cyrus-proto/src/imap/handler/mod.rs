@@ -15,6 +15,7 @@ mod select;
 mod server;
 mod session;
 mod store_flags;
+mod subscriptions;
 
 pub use config::ImapConfig;
 pub use session::ImapSession;

@@ -243,19 +243,13 @@ impl ImapSession {
             C::List {
                 reference,
                 mailbox_wildcard,
-            } => self.cmd_list(
-                &mailbox_bytes(&reference),
-                list_bytes(&mailbox_wildcard),
-                false,
-            ),
+            } => self.cmd_list(&mailbox_bytes(&reference), list_bytes(&mailbox_wildcard)),
             C::Lsub {
                 reference,
                 mailbox_wildcard,
-            } => self.cmd_list(
-                &mailbox_bytes(&reference),
-                list_bytes(&mailbox_wildcard),
-                true,
-            ),
+            } => self.cmd_lsub(&mailbox_bytes(&reference), &list_bytes(&mailbox_wildcard)),
+            C::Subscribe { mailbox } => self.cmd_subscribe(&mailbox_bytes(&mailbox), true),
+            C::Unsubscribe { mailbox } => self.cmd_subscribe(&mailbox_bytes(&mailbox), false),
             C::Create { mailbox } => self.cmd_create(&mailbox_bytes(&mailbox), now),
             C::Delete { mailbox } => self.cmd_delete(&mailbox_bytes(&mailbox), now),
             C::Status {
@@ -349,6 +343,8 @@ fn is_known_command(b: &[u8]) -> bool {
         "NAMESPACE",
         "LIST",
         "LSUB",
+        "SUBSCRIBE",
+        "UNSUBSCRIBE",
         "CREATE",
         "DELETE",
         "STATUS",
