@@ -45,7 +45,7 @@ fn expunge_is_deferred_during_fetch_and_sent_in_idle() {
     let out = text(feed(&mut a, b"u UID FETCH 1:* (FLAGS)\r\n"));
     assert_eq!(
         out,
-        "* 2 FETCH (FLAGS () UID 2)\r\n* 1 EXPUNGE\r\nu OK Completed\r\n"
+        "* 2 FETCH (FLAGS (\\Recent) UID 2)\r\n* 1 EXPUNGE\r\nu OK Completed\r\n"
     );
 
     // IDLE: a new message is reported when the runtime wakes us.
@@ -59,7 +59,7 @@ fn expunge_is_deferred_during_fetch_and_sent_in_idle() {
     a.wake(now(), &mut out);
     assert_eq!(
         text(out.sent_bytes()),
-        "* 1 FETCH (FLAGS (\\Flagged))\r\n* 2 EXISTS\r\n"
+        "* 1 FETCH (FLAGS (\\Recent \\Flagged))\r\n* 2 EXISTS\r\n* 1 RECENT\r\n"
     );
     assert!(a.poll_interval().is_some());
     assert_eq!(text(feed(&mut a, b"DONE\r\n")), "i OK Completed\r\n");

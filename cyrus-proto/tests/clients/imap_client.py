@@ -41,7 +41,7 @@ typ, data = c.append("INBOX", r"(\Flagged)", imaplib.Time2Internaldate(170453520
 assert typ == "OK" and b"APPENDUID" in data[0], data
 c.noop()
 data = ok(c.fetch("1", "(FLAGS RFC822.SIZE INTERNALDATE)"))
-assert b"FLAGS (\\Flagged)" in data[0] and b"RFC822.SIZE %d" % len(msg) in data[0], data
+assert b"FLAGS (\\Recent \\Flagged)" in data[0] and b"RFC822.SIZE %d" % len(msg) in data[0], data
 data = ok(c.fetch("1", "(BODY[])"))
 assert data[0][1] == msg, data
 data = ok(c.fetch("1", "(FLAGS)"))
@@ -67,6 +67,9 @@ ok(c.append("INBOX", None, None, msg))
 d.sock.settimeout(10)
 line = d.readline()
 assert line == b"* 2 EXISTS\r\n", line
+line = d.readline()
+# Only one session sees it as \\Recent: whichever looked first.
+assert line in (b"* 0 RECENT\r\n", b"* 1 RECENT\r\n"), line
 d.send(b"DONE\r\n")
 line = d.readline()
 assert line == b"i1 OK Completed\r\n", line

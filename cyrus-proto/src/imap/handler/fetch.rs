@@ -54,6 +54,13 @@ impl ImapSession {
         }
         let view = self.view()?;
         let name = view.name.clone();
+        let recent_uids: Vec<_> = view
+            .messages()
+            .iter()
+            .map(|m| m.uid)
+            .filter(|u| view.is_recent(*u))
+            .collect();
+        let recent = |u| recent_uids.contains(&u);
         let picked = view.select(set, by_uid);
         let uids: Vec<_> = picked.iter().map(|&i| view.messages()[i].uid).collect();
         let sets_seen = !view.read_only
@@ -89,7 +96,7 @@ impl ImapSession {
             let want = |n: &MessageDataItemName<'_>| items.contains(n);
             let mut parts: Vec<Vec<u8>> = Vec::new();
             if want(&MessageDataItemName::Flags) || newly_seen.contains(&uid) {
-                parts.push(format!("FLAGS ({})", state.flags_text()).into_bytes());
+                parts.push(format!("FLAGS ({})", state.flags_text(recent(uid))).into_bytes());
                 // The client now knows these flags.
                 if let crate::imap::machine::State::Selected(_, v) = &mut self.state {
                     v.set_message(state.clone());

@@ -16,11 +16,11 @@ impl ImapSession {
     pub(super) fn cmd_idle(
         &mut self,
         tag: &str,
-        _now: SystemTime,
+        now: SystemTime,
         out: &mut Output,
     ) -> Result<Option<Tagged>, Failure> {
         if let State::Selected(..) = self.state {
-            self.sync_view(true)?;
+            self.sync_view(true, now)?;
         }
         out.send(std::mem::take(&mut self.out));
         out.send("+ idling\r\n");
@@ -31,12 +31,12 @@ impl ImapSession {
     }
 
     /// A wake-up: while idling, send what changed.
-    pub(super) fn idle_wake(&mut self, _now: SystemTime, out: &mut Output) {
+    pub(super) fn idle_wake(&mut self, now: SystemTime, out: &mut Output) {
         if !matches!(self.pending, Pending::Idle { .. }) {
             return;
         }
         if let State::Selected(..) = self.state {
-            if let Err(e) = self.sync_view(true) {
+            if let Err(e) = self.sync_view(true, now) {
                 tracing::warn!(error = %e, "IDLE update failed");
             }
         }
@@ -44,14 +44,14 @@ impl ImapSession {
     }
 
     /// The line after IDLE: `DONE` ends it.
-    pub(super) fn idle_done(&mut self, tag: &str, line: &[u8], out: &mut Output) {
+    pub(super) fn idle_done(&mut self, tag: &str, line: &[u8], now: SystemTime, out: &mut Output) {
         let t = if line.eq_ignore_ascii_case(b"DONE") {
             Tagged::ok("Completed")
         } else {
             Tagged::bad("Invalid Idle continuation")
         };
         if let State::Selected(..) = self.state {
-            if let Err(e) = self.sync_view(true) {
+            if let Err(e) = self.sync_view(true, now) {
                 tracing::warn!(error = %e, "IDLE update failed");
             }
         }

@@ -111,9 +111,9 @@ fn matches(key: &SearchKey<'_>, c: &mut Candidate<'_>, view: &View) -> Result<bo
         K::Unflagged => !has(SystemFlags::FLAGGED),
         K::Seen => has(SystemFlags::SEEN),
         K::Unseen => !has(SystemFlags::SEEN),
-        // No message is \Recent in this server yet (see the report).
-        K::Recent | K::New => false,
-        K::Old => true,
+        K::Recent => view.is_recent(c.state.uid),
+        K::New => view.is_recent(c.state.uid) && !has(SystemFlags::SEEN),
+        K::Old => !view.is_recent(c.state.uid),
         K::Keyword(k) => c
             .state
             .keywords

@@ -23,6 +23,7 @@ pub(super) fn snapshot(mbox: &Mailbox) -> Snapshot {
         uidvalidity: idx.uidvalidity,
         uidnext: idx.last_uid.0.saturating_add(1),
         highestmodseq: idx.highestmodseq,
+        recentuid: idx.recentuid,
         keywords: header.user_flags.iter().flatten().cloned().collect(),
         messages: mbox
             .records()
@@ -60,7 +61,11 @@ impl ImapSession {
     }
 
     /// Sends the selected mailbox's changes since the last report.
-    pub(super) fn sync_view(&mut self, allow_expunge: bool) -> Result<(), Failure> {
+    pub(super) fn sync_view(
+        &mut self,
+        allow_expunge: bool,
+        now: SystemTime,
+    ) -> Result<(), Failure> {
         let name = self.view()?.name.clone();
         let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
         let snap = snapshot(&mbox);
@@ -69,11 +74,33 @@ impl ImapSession {
         for l in updates.0 {
             self.untagged(&l);
         }
+        self.record_recent(now)
+    }
+
+    /// Advances the mailbox's `recentuid` past the messages this session
+    /// has claimed as \Recent, so no other session sees them so.
+    fn record_recent(&mut self, now: SystemTime) -> Result<(), Failure> {
+        let view = self.view()?;
+        let Some(mark) = view.recent_mark() else {
+            return Ok(());
+        };
+        let name = view.name.clone();
+        let (_, mut mbox) = self.store.open_mailbox(&name, LockKind::Exclusive)?;
+        if mbox.index().recentuid < mark {
+            mbox.set_recent(mark, secs(now))?;
+        }
+        drop(mbox);
+        self.view_mut()?.recent_recorded(mark);
         Ok(())
     }
 
     /// `SELECT` / `EXAMINE`, with Cyrus's untagged sequence.
-    pub(super) fn cmd_select(&mut self, ext: &str, examine: bool) -> Result<Tagged, Failure> {
+    pub(super) fn cmd_select(
+        &mut self,
+        ext: &str,
+        examine: bool,
+        now: SystemTime,
+    ) -> Result<Tagged, Failure> {
         // A failed SELECT still leaves the old mailbox (RFC 3501 §6.3.1).
         self.state = std::mem::replace(&mut self.state, State::Logout).deselect();
         let name: MailboxName = self.internal_name(ext)?;
@@ -85,14 +112,19 @@ impl ImapSession {
         let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
         let snap = snapshot(&mbox);
         drop(mbox);
-        let view = View::new(name, read_only, snap);
+        // The owner keeps seen state (and the \Recent mark) in the index;
+        // other users' marks live in their seen.db (not yet supported).
+        let (_, user, _) = self.user_ns()?;
+        let claims_recent = !read_only && name.is_owned_by(&user);
+        let view = View::new(name, read_only, claims_recent, snap);
+        let recent = view.recent_count();
         let s = view.snapshot().clone();
         let first_unseen = view
             .messages()
             .iter()
             .position(|m| !m.system.contains(SystemFlags::SEEN));
         self.untagged(&format!("* {} EXISTS", s.messages.len()));
-        self.untagged("* 0 RECENT");
+        self.untagged(&format!("* {recent} RECENT"));
         self.untagged(&format!("* FLAGS ({})", view.flags_line()));
         self.untagged(&format!(
             "* OK [PERMANENTFLAGS {}] Ok",
@@ -112,6 +144,7 @@ impl ImapSession {
             State::Authenticated(l) => State::Selected(l, Box::new(view)),
             other => other,
         };
+        self.record_recent(now)?;
         Ok(Tagged::ok("Completed").with_code(if read_only { "READ-ONLY" } else { "READ-WRITE" }))
     }
 

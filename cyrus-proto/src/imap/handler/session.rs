@@ -141,7 +141,7 @@ impl ImapSession {
                 return;
             }
             Pending::Idle { tag } => {
-                self.idle_done(&tag, trim_crlf(bytes), out);
+                self.idle_done(&tag, trim_crlf(bytes), now, out);
                 return;
             }
             Pending::Command => {}
@@ -188,7 +188,7 @@ impl ImapSession {
             Err(f) => respond(&f, doing),
         };
         if let State::Selected(..) = self.state {
-            if let Err(f) = self.sync_view(allow_expunge) {
+            if let Err(f) = self.sync_view(allow_expunge, now) {
                 tracing::warn!(error = %f, "mailbox update failed");
             }
         }
@@ -256,8 +256,8 @@ impl ImapSession {
                 mailbox,
                 item_names,
             } => self.cmd_status(&mailbox_bytes(&mailbox), &item_names),
-            C::Select { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), false),
-            C::Examine { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), true),
+            C::Select { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), false, now),
+            C::Examine { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), true, now),
             C::Append {
                 mailbox,
                 flags,

@@ -97,7 +97,7 @@ impl ImapSession {
                     lines.push(format!(
                         "* {} FETCH (FLAGS ({}){uid_part})",
                         i + 1,
-                        m.flags_text()
+                        m.flags_text(v.is_recent(*uid))
                     ));
                 }
                 v.set_message(m);

@@ -24,10 +24,13 @@ pub struct MessageState {
 }
 
 impl MessageState {
-    /// The FLAGS list contents in Cyrus's order: `\Answered \Flagged
-    /// \Draft \Deleted \Seen`, then keywords (`index_fetchflags`).
-    pub fn flags_text(&self) -> String {
+    /// The FLAGS list contents in Cyrus's order: `\Recent \Answered
+    /// \Flagged \Draft \Deleted \Seen`, then keywords (`index_fetchflags`).
+    pub fn flags_text(&self, recent: bool) -> String {
         let mut v: Vec<&str> = Vec::new();
+        if recent {
+            v.push("\\Recent");
+        }
         for (bit, name) in [
             (SystemFlags::ANSWERED, "\\Answered"),
             (SystemFlags::FLAGGED, "\\Flagged"),
@@ -53,6 +56,9 @@ pub struct Snapshot {
     pub uidnext: u32,
     /// HIGHESTMODSEQ.
     pub highestmodseq: Modseq,
+    /// Messages above this UID are \Recent for the next session to claim
+    /// them (index header `recentuid`).
+    pub recentuid: Uid,
     /// Every defined keyword, in slot order.
     pub keywords: Vec<String>,
     /// Live (not expunged) messages in UID order.
@@ -70,6 +76,12 @@ pub struct View {
     pub name: MailboxName,
     /// EXAMINE, or no write rights.
     pub read_only: bool,
+    /// Whether this session claims \Recent (read-write, internal seen):
+    /// then it advances `recentuid` past what it has seen (Cyrus
+    /// `index_select`/`index_check`).
+    claims_recent: bool,
+    /// UIDs that are \Recent in this session, ascending.
+    recent: Vec<Uid>,
     /// Messages by MSN - 1.
     msgs: Vec<MessageState>,
     /// The state last reported.
@@ -80,14 +92,45 @@ pub struct View {
 pub const SYSTEM_FLAGS: &str = "\\Answered \\Flagged \\Draft \\Deleted \\Seen";
 
 impl View {
-    /// A view of `snap` (at SELECT/EXAMINE).
-    pub fn new(name: MailboxName, read_only: bool, snap: Snapshot) -> Self {
+    /// A view of `snap` (at SELECT/EXAMINE). Messages above the
+    /// snapshot's `recentuid` are \Recent here.
+    pub fn new(name: MailboxName, read_only: bool, claims_recent: bool, snap: Snapshot) -> Self {
+        let recent = snap
+            .messages
+            .iter()
+            .filter(|m| m.uid > snap.recentuid)
+            .map(|m| m.uid)
+            .collect();
         View {
             name,
             read_only,
+            claims_recent,
+            recent,
             msgs: snap.messages.clone(),
             snap,
         }
+    }
+
+    /// Whether `uid` is \Recent in this session.
+    pub fn is_recent(&self, uid: Uid) -> bool {
+        self.recent.binary_search(&uid).is_ok()
+    }
+
+    /// How many messages are \Recent in this session.
+    pub fn recent_count(&self) -> usize {
+        self.recent.len()
+    }
+
+    /// The `recentuid` to record for the mailbox, when this session has
+    /// claimed messages above the recorded one.
+    pub fn recent_mark(&self) -> Option<Uid> {
+        let last = self.msgs.last()?.uid;
+        (self.claims_recent && last > self.snap.recentuid).then_some(last)
+    }
+
+    /// Notes that `recentuid` was recorded as `mark`.
+    pub fn recent_recorded(&mut self, mark: Uid) {
+        self.snap.recentuid = mark;
     }
 
     /// The messages by MSN - 1.
@@ -188,6 +231,7 @@ impl View {
                 }
             }
         }
+        let recent = self.recent.clone();
         for (i, m) in self.msgs.iter_mut().enumerate() {
             if let Ok(p) = snap.messages.binary_search_by_key(&m.uid, |n| n.uid) {
                 let new = &snap.messages[p];
@@ -195,7 +239,11 @@ impl View {
                     let changed = new.system != m.system || new.keywords != m.keywords;
                     *m = new.clone();
                     if changed {
-                        out.push(format!("* {} FETCH (FLAGS ({}))", i + 1, m.flags_text()));
+                        out.push(format!(
+                            "* {} FETCH (FLAGS ({}))",
+                            i + 1,
+                            m.flags_text(recent.binary_search(&m.uid).is_ok())
+                        ));
                     }
                 }
             }
@@ -204,10 +252,28 @@ impl View {
         let before = self.msgs.len();
         self.msgs
             .extend(snap.messages.iter().filter(|m| m.uid.0 > last).cloned());
-        if self.msgs.len() != before {
-            out.push(format!("* {} EXISTS", self.msgs.len()));
+        if allow_expunge {
+            self.recent
+                .retain(|u| snap.messages.binary_search_by_key(u, |m| m.uid).is_ok());
         }
+        if self.msgs.len() != before {
+            // Only one session sees a new message as \Recent: the first
+            // to look after it arrived with the mark below it.
+            let mark = snap.recentuid.max(self.snap.recentuid);
+            if self.claims_recent {
+                self.recent.extend(
+                    self.msgs[before..]
+                        .iter()
+                        .map(|m| m.uid)
+                        .filter(|u| *u > mark),
+                );
+            }
+            out.push(format!("* {} EXISTS", self.msgs.len()));
+            out.push(format!("* {} RECENT", self.recent.len()));
+        }
+        let keep_mark = self.snap.recentuid;
         self.snap = snap;
+        self.snap.recentuid = self.snap.recentuid.max(keep_mark);
         Updates(out)
     }
 }
@@ -244,9 +310,22 @@ mod tests {
     #[test]
     fn expunge_waits_until_allowed() {
         let name = MailboxName::from_internal("user.a").unwrap();
-        let mut v = View::new(name, false, snap(vec![msg(1, 1), msg(2, 2), msg(3, 3)]));
+        let mut v = View::new(
+            name,
+            false,
+            true,
+            snap(vec![msg(1, 1), msg(2, 2), msg(3, 3)]),
+        );
+        assert_eq!(v.recent_count(), 3);
+        assert_eq!(v.recent_mark(), Some(Uid(3)));
+        v.recent_recorded(Uid(3));
         let s = snap(vec![msg(1, 1), msg(3, 3), msg(4, 4)]);
-        assert_eq!(v.update(s.clone(), false).0, vec!["* 4 EXISTS"]);
+        let mut s = s;
+        s.recentuid = Uid(3);
+        assert_eq!(
+            v.update(s.clone(), false).0,
+            vec!["* 4 EXISTS", "* 4 RECENT"]
+        );
         assert_eq!(v.messages().len(), 4);
         assert_eq!(v.update(s, true).0, vec!["* 2 EXPUNGE"]);
         let set: SequenceSet = "2:*".try_into().unwrap();
