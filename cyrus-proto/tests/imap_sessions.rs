@@ -8,6 +8,7 @@ mod imap_support;
 
 use cyrus_proto::imap::ImapSession;
 use cyrus_proto::runtime::{Output, Session};
+use cyrus_proto::sasl::PlaintextPolicy;
 use imap_support::{feed, greet, now, Site};
 
 fn logged_in(site: &Site) -> ImapSession {
@@ -76,5 +77,27 @@ fn logout_closes_and_ignores_the_rest() {
     assert_eq!(
         text(out.sent_bytes()),
         "* BYE LOGOUT received\r\nz OK Completed\r\n"
+    );
+}
+
+#[test]
+fn plaintext_refused_without_tls_under_allowplaintext_no() {
+    let site = Site::new();
+    let mut s = site.session_with(Site::config(), PlaintextPolicy::RequireEncryption);
+    assert_eq!(
+        text(greet(&mut s)),
+        "* OK [CAPABILITY IMAP4rev1 LITERAL+ ID ENABLE LOGINDISABLED SASL-IR] localhost Cyrus IMAP 3.6.1-rs server ready\r\n"
+    );
+    assert_eq!(
+        text(feed(&mut s, b"a LOGIN alice pass\r\n")),
+        "a NO Login only available under a layer\r\n"
+    );
+    assert_eq!(
+        text(feed(&mut s, b"b AUTHENTICATE PLAIN AGFsaWNlAHBhc3M=\r\n")),
+        "b NO Encryption required for requested authentication mechanism\r\n"
+    );
+    assert_eq!(
+        text(feed(&mut s, b"c SELECT INBOX\r\n")),
+        "c BAD Please login first\r\n"
     );
 }

@@ -54,11 +54,11 @@ impl Site {
     }
 
     pub fn session(&self, config: ImapConfig) -> ImapSession {
-        let sasl = SaslConfig::new(
-            Some("PLAIN LOGIN"),
-            PlaintextPolicy::Allowed,
-            random_mock_key(),
-        );
+        self.session_with(config, PlaintextPolicy::Allowed)
+    }
+
+    pub fn session_with(&self, config: ImapConfig, plaintext: PlaintextPolicy) -> ImapSession {
+        let sasl = SaslConfig::new(Some("PLAIN LOGIN"), plaintext, random_mock_key());
         ImapSession::new(
             self.store.clone(),
             Arc::new(sasl),

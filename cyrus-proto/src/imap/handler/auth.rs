@@ -24,6 +24,10 @@ impl ImapSession {
             .check_login(self.transport(), &user, &password, self.auth.as_ref())
         {
             Ok(proof) => self.logged_in(proof),
+            // Cyrus's wording when LOGINDISABLED applies.
+            Err(crate::sasl::Failure::EncryptionRequired) => {
+                Err(Failure::No("Login only available under a layer".into()))
+            }
             Err(f) => {
                 tracing::info!(reason = f.description(), "login failed");
                 Err(Failure::No(format!("Login failed: {}", f.description())))

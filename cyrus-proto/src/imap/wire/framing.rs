@@ -68,10 +68,8 @@ impl Framer {
         // A message holds its lines and literals; capping it bounds memory
         // even when the individual checks below are evaded by many
         // fragments.
-        let cap = limits
-            .max_literal
-            .saturating_add(u32::try_from(limits.max_line).unwrap_or(u32::MAX))
-            .saturating_mul(2);
+        let line = u32::try_from(limits.max_line).unwrap_or(u32::MAX);
+        let cap = limits.max_literal.saturating_add(line.saturating_mul(2));
         Framer {
             frag: Fragmentizer::new(cap),
             limits,
