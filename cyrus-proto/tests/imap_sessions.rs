@@ -101,3 +101,22 @@ fn plaintext_refused_without_tls_under_allowplaintext_no() {
         "c BAD Please login first\r\n"
     );
 }
+
+#[test]
+fn append_refuses_bare_newlines_and_nul() {
+    let site = Site::new();
+    let mut s = logged_in(&site);
+    assert_eq!(
+        text(feed(
+            &mut s,
+            b"a APPEND INBOX {16+}\r\nSubject: x\n\nhi\r\n\r\n"
+        )),
+        "a NO Message contains bare newlines\r\n"
+    );
+    assert_eq!(
+        text(feed(&mut s, b"b APPEND INBOX {5+}\r\nx\0y\r\n\r\n")),
+        // A literal may not carry NUL (RFC 3501 CHAR8): the grammar
+        // refuses it before the message check.
+        "b BAD Invalid arguments\r\n"
+    );
+}

@@ -15,6 +15,25 @@ use super::error::Failure;
 use super::session::{secs, ImapSession};
 use super::store_flags::split_flags;
 
+/// Cyrus's `message_copy_strict` checks: no NUL bytes, no bare LF or CR
+/// (RFC 5322 line ends only), and not empty.
+fn check_message(data: &[u8]) -> Result<(), Failure> {
+    if data.is_empty() {
+        return Err(Failure::No("Message has no header/body separator".into()));
+    }
+    if data.contains(&0) {
+        return Err(Failure::No("Message contains NUL characters".into()));
+    }
+    let bare = data.iter().enumerate().any(|(i, &c)| {
+        (c == b'\n' && (i == 0 || data[i - 1] != b'\r'))
+            || (c == b'\r' && data.get(i + 1) != Some(&b'\n'))
+    });
+    if bare {
+        return Err(Failure::No("Message contains bare newlines".into()));
+    }
+    Ok(())
+}
+
 impl ImapSession {
     /// `APPEND mailbox [(flags)] [date] literal`.
     pub(super) fn cmd_append(
@@ -34,9 +53,7 @@ impl ImapSession {
             LiteralOrLiteral8::Literal(l) => l.as_ref().to_vec(),
             LiteralOrLiteral8::Literal8(l) => l.data.to_vec(),
         };
-        if data.is_empty() {
-            return Err(Failure::No("Message has no header/body separator".into()));
-        }
+        check_message(&data)?;
         let (sys, kw) = split_flags(flags)?;
         let mut names: Vec<String> = kw;
         for (bit, n) in [

@@ -165,7 +165,18 @@ impl ImapSession {
 
     fn command(&mut self, cmd: Command<'_>, now: SystemTime, out: &mut Output) {
         let tag = cmd.tag.as_ref().to_string();
-        let _span = tracing::debug_span!("imap", tag = %tag, cmd = cmd.body.name()).entered();
+        let user = self
+            .state
+            .login()
+            .map(|l| l.user.as_str().to_string())
+            .unwrap_or_default();
+        let mailbox = match &self.state {
+            State::Selected(_, v) => v.name.to_internal(),
+            _ => String::new(),
+        };
+        let _span = tracing::info_span!("imap", tag = %tag, cmd = cmd.body.name(), %user, %mailbox)
+            .entered();
+        let started = std::time::Instant::now();
         let allow_expunge = !matches!(
             cmd.body,
             CommandBody::Fetch { uid: false, .. }
@@ -193,6 +204,11 @@ impl ImapSession {
             }
         }
         self.flush(out);
+        tracing::debug!(
+            status = tagged.status,
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "done"
+        );
         out.send(tagged.line(&tag));
         if matches!(self.state, State::Logout) {
             out.close();
