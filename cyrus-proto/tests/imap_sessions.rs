@@ -120,3 +120,42 @@ fn append_refuses_bare_newlines_and_nul() {
         "b BAD Invalid arguments\r\n"
     );
 }
+
+#[test]
+fn starttls_drops_plaintext_pipelined_after_it() {
+    use cyrus_proto::runtime::Step;
+    let site = Site::new();
+    let mut config = Site::config();
+    config.starttls = true;
+    let mut s = site.session_with(config, PlaintextPolicy::RequireEncryption);
+    assert!(text(greet(&mut s)).contains(" ENABLE STARTTLS LOGINDISABLED SASL-IR]"));
+    let mut out = Output::new();
+    s.input(b"a STARTTLS\r\nb LOGIN alice pass\r\n", now(), &mut out);
+    assert_eq!(
+        out.steps(),
+        &[
+            Step::Send(b"a OK Begin TLS negotiation now\r\n".to_vec()),
+            Step::StartTls
+        ]
+    );
+    s.tls_started();
+    let caps = text(feed(&mut s, b"c CAPABILITY\r\n"));
+    assert!(
+        !caps.contains("STARTTLS") && caps.contains("AUTH=PLAIN"),
+        "{caps}"
+    );
+    assert!(text(feed(&mut s, b"d LOGIN alice pass\r\n")).starts_with("d OK [CAPABILITY"));
+    let mut out = Output::new();
+    s.input(b"e COMPRESS DEFLATE\r\n", now(), &mut out);
+    assert_eq!(
+        out.steps(),
+        &[
+            Step::Send(b"e OK DEFLATE active\r\n".to_vec()),
+            Step::Compress
+        ]
+    );
+    assert_eq!(
+        text(feed(&mut s, b"f COMPRESS DEFLATE\r\n")),
+        "f NO DEFLATE active via COMPRESS\r\n"
+    );
+}

@@ -21,6 +21,9 @@ pub struct ImapConfig {
     pub preauth_timeout: Duration,
     /// `imapidlepoll`: how often IDLE looks for changes.
     pub idle_poll: Duration,
+    /// Whether this service offers STARTTLS (a TLS configuration exists
+    /// and TLS is not implicit).
+    pub starttls: bool,
     /// Woken by every change a session makes, so others in IDLE look.
     pub notifier: Notifier,
 }
@@ -34,6 +37,7 @@ impl Default for ImapConfig {
             timeout: Duration::from_secs(32 * 60),
             preauth_timeout: Duration::from_secs(60),
             idle_poll: Duration::from_secs(60),
+            starttls: false,
             notifier: Notifier::new(),
         }
     }

@@ -9,6 +9,7 @@ mod error;
 mod fetch;
 mod fetch_section;
 mod idle;
+mod layers;
 mod mailboxes;
 mod search;
 mod select;

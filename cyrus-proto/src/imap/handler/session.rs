@@ -33,6 +33,10 @@ pub struct ImapSession {
     /// Untagged lines of the command in progress.
     pub(super) out: Vec<u8>,
     pub(super) session_id: String,
+    /// COMPRESS=DEFLATE is on.
+    pub(super) compressed: bool,
+    /// STARTTLS was accepted: input already buffered must be dropped.
+    pub(super) discard_input: bool,
 }
 
 impl std::fmt::Debug for ImapSession {
@@ -76,6 +80,8 @@ impl ImapSession {
             pending: Pending::Command,
             out: Vec::new(),
             session_id,
+            compressed: false,
+            discard_input: false,
         }
     }
 
@@ -91,10 +97,11 @@ impl ImapSession {
     /// The capabilities for the current state.
     pub(super) fn capabilities(&self) -> CapabilitySet {
         match self.state {
-            State::NotAuthenticated => {
-                CapabilitySet::pre_auth(&self.sasl.advertise(self.transport(), self.auth.as_ref()))
-            }
-            _ => CapabilitySet::post_auth(self.config.limits.max_literal),
+            State::NotAuthenticated => CapabilitySet::pre_auth(
+                &self.sasl.advertise(self.transport(), self.auth.as_ref()),
+                self.config.starttls && !self.conn.tls,
+            ),
+            _ => CapabilitySet::post_auth(self.config.limits.max_literal, !self.compressed),
         }
     }
 
@@ -238,6 +245,7 @@ impl ImapSession {
             C::Noop => Ok(Tagged::ok("Completed")),
             C::Logout => self.cmd_logout(),
             C::Id { .. } => self.cmd_id(),
+            C::StartTLS => return self.cmd_starttls(tag, out),
             C::Login { username, password } => {
                 need(!authed, "Already authenticated")?;
                 self.cmd_login(username.as_ref(), password.declassify().as_ref())
@@ -256,6 +264,7 @@ impl ImapSession {
                 Ok(Tagged::ok("Completed"))
             }
             C::Namespace => self.cmd_namespace(),
+            C::Compress { .. } => return self.cmd_compress(tag, out),
             C::List {
                 reference,
                 mailbox_wildcard,
@@ -376,6 +385,8 @@ fn is_known_command(b: &[u8]) -> bool {
         "SEARCH",
         "UID",
         "IDLE",
+        "STARTTLS",
+        "COMPRESS",
     ];
     let line = trim_crlf(b.split(|&c| c == b'\n').next().unwrap_or(b));
     let mut words = line.split(|&c| c == b' ');
@@ -401,16 +412,26 @@ impl Session for ImapSession {
                 // Nothing after LOGOUT is read.
                 return;
             }
+            if self.discard_input {
+                // Nothing sent before the TLS handshake is trusted (RFC
+                // 3501 §6.2.1).
+                break;
+            }
             match ev {
                 Event::GoAhead => out.send("+ go ahead\r\n"),
                 Event::Rejected { tag, why } => self.rejected(tag, why, out),
                 Event::Message(bytes) => self.message(&bytes, now, out),
             }
         }
+        self.discard_input = false;
     }
 
     fn wake(&mut self, now: SystemTime, out: &mut Output) {
         self.idle_wake(now, out);
+    }
+
+    fn tls_started(&mut self) {
+        self.conn.tls = true;
     }
 
     fn idle_timeout(&self) -> Duration {

@@ -24,8 +24,12 @@ pub enum Capability {
     UidPlus,
     /// `UNSELECT` (RFC 3691).
     Unselect,
+    /// `STARTTLS` (RFC 3501 §6.2.1).
+    StartTls,
     /// `LOGINDISABLED`.
     LoginDisabled,
+    /// `COMPRESS=DEFLATE` (RFC 4978).
+    CompressDeflate,
     /// `AUTH=<mech>`.
     Auth(String),
     /// `SASL-IR` (RFC 4959).
@@ -47,7 +51,9 @@ impl std::fmt::Display for Capability {
             Capability::Namespace => f.write_str("NAMESPACE"),
             Capability::UidPlus => f.write_str("UIDPLUS"),
             Capability::Unselect => f.write_str("UNSELECT"),
+            Capability::StartTls => f.write_str("STARTTLS"),
             Capability::LoginDisabled => f.write_str("LOGINDISABLED"),
+            Capability::CompressDeflate => f.write_str("COMPRESS=DEFLATE"),
             Capability::Auth(m) => write!(f, "AUTH={m}"),
             Capability::SaslIr => f.write_str("SASL-IR"),
             Capability::Idle => f.write_str("IDLE"),
@@ -62,14 +68,18 @@ pub struct CapabilitySet(Vec<Capability>);
 
 impl CapabilitySet {
     /// Before authentication: Cyrus prints `IMAP4rev1 LITERAL+ ID ENABLE`,
-    /// `LOGINDISABLED` when plaintext is refused, the mechanisms, `SASL-IR`.
-    pub fn pre_auth(adv: &Advertisement) -> Self {
+    /// `STARTTLS` while TLS is available and not yet on, `LOGINDISABLED`
+    /// when plaintext is refused, the mechanisms, `SASL-IR`.
+    pub fn pre_auth(adv: &Advertisement, starttls: bool) -> Self {
         let mut v = vec![
             Capability::Imap4Rev1,
             Capability::LiteralPlus,
             Capability::Id,
             Capability::Enable,
         ];
+        if starttls {
+            v.push(Capability::StartTls);
+        }
         if adv.login_disabled {
             v.push(Capability::LoginDisabled);
         }
@@ -82,9 +92,10 @@ impl CapabilitySet {
         CapabilitySet(v)
     }
 
-    /// After authentication (Cyrus prints `LOGINDISABLED` there too).
-    pub fn post_auth(append_limit: u32) -> Self {
-        CapabilitySet(vec![
+    /// After authentication (Cyrus prints `LOGINDISABLED` there too);
+    /// `COMPRESS=DEFLATE` until compression is on.
+    pub fn post_auth(append_limit: u32, compress: bool) -> Self {
+        let mut v = vec![
             Capability::Imap4Rev1,
             Capability::LiteralPlus,
             Capability::Id,
@@ -94,9 +105,12 @@ impl CapabilitySet {
             Capability::UidPlus,
             Capability::Unselect,
             Capability::LoginDisabled,
-            Capability::Idle,
-            Capability::AppendLimit(append_limit),
-        ])
+        ];
+        if compress {
+            v.push(Capability::CompressDeflate);
+        }
+        v.extend([Capability::Idle, Capability::AppendLimit(append_limit)]);
+        CapabilitySet(v)
     }
 
     /// Whether `c` is in the set.

@@ -77,6 +77,11 @@ impl Framer {
         }
     }
 
+    /// Discards everything buffered (after STARTTLS, RFC 3501 §6.2.1).
+    pub fn reset(&mut self) {
+        *self = Framer::new(self.limits);
+    }
+
     fn tag(&self) -> Option<String> {
         self.frag
             .decode_tag()
