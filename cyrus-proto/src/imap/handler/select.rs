@@ -101,7 +101,8 @@ impl ImapSession {
         examine: bool,
         now: SystemTime,
     ) -> Result<Tagged, Failure> {
-        // A failed SELECT still leaves the old mailbox (RFC 3501 §6.3.1).
+        // SELECT first closes the current mailbox: a failed one leaves
+        // none selected (RFC 3501 §6.3.1).
         self.state = std::mem::replace(&mut self.state, State::Logout).deselect();
         let name: MailboxName = self.internal_name(ext)?;
         let (entry, rights) = self.visible(&name)?;
