@@ -5,9 +5,11 @@
 //! and the spool agree, quota usage follows appends).
 
 mod append;
+mod list;
 mod mailboxes;
 mod quota;
 mod site;
+mod subscriptions;
 
 pub use append::{AppendRequest, QuotaPolicy};
 pub use mailboxes::NewMailbox;

@@ -1,0 +1,76 @@
+//! The one place where failures become tagged responses (Cyrus's
+//! `error_message` texts with RFC 5530 response codes).
+
+use cyrus_store::mailbox::MailboxError;
+use cyrus_store::mboxname::NameError;
+use cyrus_store::Error as StoreError;
+
+use crate::imap::wire::Tagged;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A bad mailbox name.
+    #[error(transparent)]
+    Name(#[from] NameError),
+    /// The user lacks a right.
+    #[error("Permission denied")]
+    NoPerm,
+    /// A client error (`BAD`).
+    #[error("{0}")]
+    Bad(String),
+    /// Any other refusal (`NO`).
+    #[error("{0}")]
+    No(String),
+}
+
+impl From<MailboxError> for Failure {
+    fn from(e: MailboxError) -> Self {
+        Failure::Store(StoreError::Mailbox(e))
+    }
+}
+
+/// What the command was doing, where that changes the response code
+/// (RFC 3501 §6.3.11: APPEND to a missing mailbox says `[TRYCREATE]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doing {
+    /// APPEND or COPY.
+    Deliver,
+    /// Anything else.
+    Other,
+}
+
+/// The tagged response for `f`.
+pub fn respond(f: &Failure, doing: Doing) -> Tagged {
+    match f {
+        Failure::Store(StoreError::NonExistent(_)) if doing == Doing::Deliver => {
+            Tagged::no("Mailbox does not exist").with_code("TRYCREATE")
+        }
+        Failure::Store(StoreError::NonExistent(_)) => {
+            Tagged::no("Mailbox does not exist").with_code("NONEXISTENT")
+        }
+        Failure::Store(StoreError::Exists(_)) => {
+            Tagged::no("Mailbox already exists").with_code("ALREADYEXISTS")
+        }
+        Failure::Store(StoreError::HasChildren(_)) => {
+            Tagged::no("Mailbox has children").with_code("CANNOT")
+        }
+        Failure::Store(StoreError::OverQuota(_)) => Tagged::no("Over quota").with_code("OVERQUOTA"),
+        Failure::Store(StoreError::Name(_)) | Failure::Name(_) => {
+            Tagged::no("Invalid mailbox name").with_code("CANNOT")
+        }
+        Failure::Store(StoreError::Mailbox(MailboxError::BadFlagName(_))) => {
+            Tagged::bad("Invalid flag name")
+        }
+        Failure::Store(e) => {
+            tracing::warn!(error = %e, "store failure");
+            Tagged::no("System I/O error").with_code("SERVERBUG")
+        }
+        Failure::NoPerm => Tagged::no("Permission denied").with_code("NOPERM"),
+        Failure::Bad(t) => Tagged::bad(t.clone()),
+        Failure::No(t) => Tagged::no(t.clone()),
+    }
+}

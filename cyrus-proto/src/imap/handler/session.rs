@@ -1,0 +1,455 @@
+//! [`ImapSession`]: the runtime's [`Session`] for IMAP. Frames input,
+//! decodes commands with imap-codec, checks them against the state,
+//! dispatches to the handler files, and sends the selected mailbox's
+//! updates before each tagged completion.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use cyrus_store::mboxname::{Namespace, UserId, Viewer};
+use cyrus_store::Store;
+use imap_codec::decode::Decoder;
+use imap_codec::imap_types::command::{Command, CommandBody};
+use imap_codec::CommandCodec;
+
+use crate::imap::machine::{CapabilitySet, Login, Pending, State};
+use crate::imap::wire::{Event, Framer, Rejection, Tagged};
+use crate::runtime::{ConnInfo, Output, Session};
+use crate::sasl::{Authenticator, SaslConfig, Transport};
+
+use super::config::ImapConfig;
+use super::error::{respond, Doing, Failure};
+
+/// One IMAP connection.
+pub struct ImapSession {
+    pub(super) store: Arc<Store>,
+    pub(super) sasl: Arc<SaslConfig>,
+    pub(super) auth: Arc<dyn Authenticator + Send + Sync>,
+    pub(super) config: ImapConfig,
+    pub(super) conn: ConnInfo,
+    pub(super) framer: Framer,
+    pub(super) state: State,
+    pub(super) pending: Pending,
+    /// Untagged lines of the command in progress.
+    pub(super) out: Vec<u8>,
+    pub(super) session_id: String,
+    /// COMPRESS=DEFLATE is on.
+    pub(super) compressed: bool,
+    /// STARTTLS was accepted: input already buffered must be dropped.
+    pub(super) discard_input: bool,
+}
+
+impl std::fmt::Debug for ImapSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapSession")
+            .field("conn", &self.conn)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Seconds since the epoch, as the store wants them.
+pub(super) fn secs(now: SystemTime) -> u32 {
+    now.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
+}
+
+impl ImapSession {
+    /// A session for one accepted connection.
+    pub fn new(
+        store: Arc<Store>,
+        sasl: Arc<SaslConfig>,
+        auth: Arc<dyn Authenticator + Send + Sync>,
+        config: ImapConfig,
+        conn: ConnInfo,
+    ) -> Self {
+        let session_id = format!(
+            "{}-{}-{}",
+            config.servername,
+            std::process::id(),
+            rand::random::<u64>()
+        );
+        ImapSession {
+            store,
+            sasl,
+            auth,
+            framer: Framer::new(config.limits),
+            config,
+            conn,
+            state: State::NotAuthenticated,
+            pending: Pending::Command,
+            out: Vec::new(),
+            session_id,
+            compressed: false,
+            discard_input: false,
+        }
+    }
+
+    /// Whether the connection is protected.
+    pub(super) fn transport(&self) -> Transport {
+        if self.conn.tls {
+            Transport::Encrypted
+        } else {
+            Transport::Cleartext
+        }
+    }
+
+    /// The capabilities for the current state.
+    pub(super) fn capabilities(&self) -> CapabilitySet {
+        match self.state {
+            State::NotAuthenticated => CapabilitySet::pre_auth(
+                &self.sasl.advertise(self.transport(), self.auth.as_ref()),
+                self.config.starttls && !self.conn.tls,
+            ),
+            _ => CapabilitySet::post_auth(self.config.limits.max_literal, !self.compressed),
+        }
+    }
+
+    /// The logged-in user's namespace and id.
+    pub(super) fn user_ns(&self) -> Result<(Namespace, UserId, &Login), Failure> {
+        let login = self
+            .state
+            .login()
+            .ok_or_else(|| Failure::Bad("Please login first".into()))?;
+        Ok((
+            self.store.namespace(Viewer::User),
+            login.user.clone(),
+            login,
+        ))
+    }
+
+    /// Queues an untagged line (CRLF added).
+    pub(super) fn untagged(&mut self, line: &str) {
+        self.out.extend_from_slice(line.as_bytes());
+        self.out.extend_from_slice(b"\r\n");
+    }
+
+    fn flush(&mut self, out: &mut Output) {
+        out.send(std::mem::take(&mut self.out));
+    }
+
+    fn rejected(&mut self, tag: Option<String>, why: Rejection, out: &mut Output) {
+        let t = match why {
+            Rejection::LiteralTooBig => Tagged::no("Literal too large").with_code("TOOBIG"),
+            Rejection::LineTooLong => Tagged::bad("Line too long"),
+        };
+        // A SASL or IDLE continuation that is refused ends that exchange.
+        let tag = match std::mem::take(&mut self.pending) {
+            Pending::Command => tag,
+            Pending::Authenticate { tag, .. } | Pending::Idle { tag } => Some(tag),
+        };
+        out.send(t.line(tag.as_deref().unwrap_or("*")));
+    }
+
+    fn message(&mut self, bytes: &[u8], now: SystemTime, out: &mut Output) {
+        match std::mem::take(&mut self.pending) {
+            Pending::Authenticate { tag, exchange } => {
+                self.auth_continue(&tag, *exchange, trim_crlf(bytes), out);
+                return;
+            }
+            Pending::Idle { tag } => {
+                self.idle_done(&tag, trim_crlf(bytes), now, out);
+                return;
+            }
+            Pending::Command => {}
+        }
+        let codec = CommandCodec::default();
+        let cmd = match codec.decode(bytes) {
+            Ok((b"", cmd)) => cmd,
+            _ => {
+                let tag = first_word(bytes).unwrap_or_else(|| "*".into());
+                let text = if tag == "*" || !is_known_command(bytes) {
+                    "Unrecognized command"
+                } else {
+                    "Invalid arguments"
+                };
+                out.send(Tagged::bad(text).line(&tag));
+                return;
+            }
+        };
+        self.command(cmd, now, out);
+    }
+
+    fn command(&mut self, cmd: Command<'_>, now: SystemTime, out: &mut Output) {
+        let tag = cmd.tag.as_ref().to_string();
+        let user = self
+            .state
+            .login()
+            .map(|l| l.user.as_str().to_string())
+            .unwrap_or_default();
+        let mailbox = match &self.state {
+            State::Selected(_, v) => v.name.to_internal(),
+            _ => String::new(),
+        };
+        let _span = tracing::info_span!("imap", tag = %tag, cmd = cmd.body.name(), %user, %mailbox)
+            .entered();
+        let started = std::time::Instant::now();
+        let allow_expunge = !matches!(
+            cmd.body,
+            CommandBody::Fetch { uid: false, .. }
+                | CommandBody::Store { uid: false, .. }
+                | CommandBody::Search { uid: false, .. }
+        );
+        let doing = if matches!(cmd.body, CommandBody::Append { .. }) {
+            Doing::Deliver
+        } else {
+            Doing::Other
+        };
+        let result = self.dispatch(&tag, cmd.body, now, out);
+        let tagged = match result {
+            Ok(None) => {
+                // IDLE or AUTHENTICATE continues; nothing tagged yet.
+                self.flush(out);
+                return;
+            }
+            Ok(Some(t)) => t,
+            Err(f) => respond(&f, doing),
+        };
+        if let State::Selected(..) = self.state {
+            if let Err(f) = self.sync_view(allow_expunge, now) {
+                tracing::warn!(error = %f, "mailbox update failed");
+            }
+        }
+        self.flush(out);
+        tracing::debug!(
+            status = tagged.status,
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "done"
+        );
+        out.send(tagged.line(&tag));
+        if matches!(self.state, State::Logout) {
+            out.close();
+        }
+    }
+
+    /// Runs one command; `Ok(None)` when it continues with more input.
+    fn dispatch(
+        &mut self,
+        tag: &str,
+        body: CommandBody<'_>,
+        now: SystemTime,
+        out: &mut Output,
+    ) -> Result<Option<Tagged>, Failure> {
+        use CommandBody as C;
+        let authed = self.state.login().is_some();
+        let selected = matches!(self.state, State::Selected(..));
+        let need = |ok: bool, why: &str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(Failure::Bad(why.to_string()))
+            }
+        };
+        let t = match body {
+            C::Capability => self.cmd_capability(),
+            C::Noop => Ok(Tagged::ok("Completed")),
+            C::Logout => self.cmd_logout(),
+            C::Id { .. } => self.cmd_id(),
+            C::StartTLS => return self.cmd_starttls(tag, out),
+            C::Login { username, password } => {
+                need(!authed, "Already authenticated")?;
+                self.cmd_login(username.as_ref(), password.declassify().as_ref())
+            }
+            C::Authenticate {
+                mechanism,
+                initial_response,
+            } => {
+                need(!authed, "Already authenticated")?;
+                let ir = initial_response.map(|s| s.declassify().to_vec());
+                return self.cmd_authenticate(tag, mechanism.as_ref(), ir, out);
+            }
+            _ if !authed => Err(Failure::Bad("Please login first".into())),
+            C::Enable { .. } => {
+                self.untagged("* ENABLED");
+                Ok(Tagged::ok("Completed"))
+            }
+            C::Namespace => self.cmd_namespace(),
+            C::Compress { .. } => return self.cmd_compress(tag, out),
+            C::List {
+                reference,
+                mailbox_wildcard,
+            } => self.cmd_list(&mailbox_bytes(&reference), list_bytes(&mailbox_wildcard)),
+            C::Lsub {
+                reference,
+                mailbox_wildcard,
+            } => self.cmd_lsub(&mailbox_bytes(&reference), &list_bytes(&mailbox_wildcard)),
+            C::Subscribe { mailbox } => self.cmd_subscribe(&mailbox_bytes(&mailbox), true),
+            C::Unsubscribe { mailbox } => self.cmd_subscribe(&mailbox_bytes(&mailbox), false),
+            C::Create { mailbox } => self.cmd_create(&mailbox_bytes(&mailbox), now),
+            C::Delete { mailbox } => self.cmd_delete(&mailbox_bytes(&mailbox), now),
+            C::Status {
+                mailbox,
+                item_names,
+            } => self.cmd_status(&mailbox_bytes(&mailbox), &item_names),
+            C::Select { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), false, now),
+            C::Examine { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), true, now),
+            C::Append {
+                mailbox,
+                flags,
+                date,
+                message,
+            } => self.cmd_append(&mailbox_bytes(&mailbox), &flags, date, message, now),
+            C::Idle => return self.cmd_idle(tag, now, out),
+            _ if !selected => Err(Failure::Bad("Please select a mailbox first".into())),
+            C::Check => Ok(Tagged::ok("Completed")),
+            C::Unselect => {
+                self.state = std::mem::replace(&mut self.state, State::Logout).deselect();
+                Ok(Tagged::ok("Completed"))
+            }
+            C::Close => self.cmd_close(now),
+            C::Expunge => self.cmd_expunge(None, now),
+            C::ExpungeUid { sequence_set } => self.cmd_expunge(Some(&sequence_set), now),
+            C::Fetch {
+                sequence_set,
+                macro_or_item_names,
+                uid,
+                ..
+            } => self.cmd_fetch(&sequence_set, macro_or_item_names, uid, now),
+            C::Store {
+                sequence_set,
+                kind,
+                response,
+                flags,
+                uid,
+                ..
+            } => self.cmd_store(&sequence_set, kind, response, &flags, uid, now),
+            C::Search { criteria, uid, .. } => self.cmd_search(criteria.as_ref(), uid),
+            _ => Err(Failure::Bad("Unrecognized command".into())),
+        };
+        t.map(Some)
+    }
+}
+
+/// A mailbox argument's bytes (`INBOX` for the INBOX form).
+fn mailbox_bytes(m: &imap_codec::imap_types::mailbox::Mailbox<'_>) -> String {
+    use imap_codec::imap_types::mailbox::Mailbox;
+    match m {
+        Mailbox::Inbox => "INBOX".into(),
+        Mailbox::Other(o) => String::from_utf8_lossy(o.as_ref()).into_owned(),
+    }
+}
+
+fn list_bytes(m: &imap_codec::imap_types::mailbox::ListMailbox<'_>) -> String {
+    use imap_codec::imap_types::mailbox::ListMailbox;
+    match m {
+        ListMailbox::Token(t) => String::from_utf8_lossy(t.as_ref()).into_owned(),
+        ListMailbox::String(s) => String::from_utf8_lossy(s.as_ref()).into_owned(),
+    }
+}
+
+fn trim_crlf(b: &[u8]) -> &[u8] {
+    let b = b.strip_suffix(b"\n").unwrap_or(b);
+    b.strip_suffix(b"\r").unwrap_or(b)
+}
+
+/// The tag of an undecodable command, if it has a usable one.
+fn first_word(b: &[u8]) -> Option<String> {
+    let line = trim_crlf(b.split(|&c| c == b'\n').next().unwrap_or(b));
+    let w = line.split(|&c| c == b' ').next()?;
+    let ok = !w.is_empty()
+        && w.len() < 64
+        && w.iter().all(|&c| {
+            c.is_ascii_graphic()
+                && !matches!(c, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b'+')
+        });
+    ok.then(|| String::from_utf8_lossy(w).into_owned())
+}
+
+/// Whether the second word names a command we know (for BAD texts).
+fn is_known_command(b: &[u8]) -> bool {
+    const KNOWN: &[&str] = &[
+        "CAPABILITY",
+        "NOOP",
+        "LOGOUT",
+        "LOGIN",
+        "AUTHENTICATE",
+        "ID",
+        "ENABLE",
+        "NAMESPACE",
+        "LIST",
+        "LSUB",
+        "SUBSCRIBE",
+        "UNSUBSCRIBE",
+        "CREATE",
+        "DELETE",
+        "STATUS",
+        "SELECT",
+        "EXAMINE",
+        "APPEND",
+        "CHECK",
+        "CLOSE",
+        "UNSELECT",
+        "EXPUNGE",
+        "FETCH",
+        "STORE",
+        "SEARCH",
+        "UID",
+        "IDLE",
+        "STARTTLS",
+        "COMPRESS",
+    ];
+    let line = trim_crlf(b.split(|&c| c == b'\n').next().unwrap_or(b));
+    let mut words = line.split(|&c| c == b' ');
+    words.next();
+    words
+        .next()
+        .is_some_and(|w| KNOWN.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(w)))
+}
+
+impl Session for ImapSession {
+    fn greeting(&mut self, _now: SystemTime, out: &mut Output) {
+        out.send(format!(
+            "* OK [CAPABILITY {}] {} Cyrus IMAP {} server ready\r\n",
+            self.capabilities(),
+            self.config.servername,
+            self.config.version
+        ));
+    }
+
+    fn input(&mut self, data: &[u8], now: SystemTime, out: &mut Output) {
+        for ev in self.framer.push(data) {
+            if matches!(self.state, State::Logout) {
+                // Nothing after LOGOUT is read.
+                return;
+            }
+            if self.discard_input {
+                // Nothing sent before the TLS handshake is trusted (RFC
+                // 3501 §6.2.1).
+                break;
+            }
+            match ev {
+                Event::GoAhead => out.send("+ go ahead\r\n"),
+                Event::Rejected { tag, why } => self.rejected(tag, why, out),
+                Event::Message(bytes) => self.message(&bytes, now, out),
+            }
+        }
+        self.discard_input = false;
+    }
+
+    fn wake(&mut self, now: SystemTime, out: &mut Output) {
+        self.idle_wake(now, out);
+    }
+
+    fn tls_started(&mut self) {
+        self.conn.tls = true;
+    }
+
+    fn idle_timeout(&self) -> Duration {
+        match self.state {
+            State::NotAuthenticated => self.config.preauth_timeout,
+            _ => self.config.timeout,
+        }
+    }
+
+    fn poll_interval(&self) -> Option<Duration> {
+        matches!(self.pending, Pending::Idle { .. }).then_some(self.config.idle_poll)
+    }
+
+    fn timed_out(&mut self, out: &mut Output) {
+        out.send("* BYE Autologout; idle for too long\r\n");
+    }
+
+    fn shutdown(&mut self, out: &mut Output) {
+        out.send("* BYE Server shutting down\r\n");
+    }
+}

@@ -1,0 +1,60 @@
+//! SUBSCRIBE, UNSUBSCRIBE and LSUB over the user's `sub.db`. LSUB marks
+//! `\HasChildren` as Cyrus 3.6 does (nothing else: `()` for a leaf) and
+//! `\Noselect` for a subscription whose mailbox is gone.
+
+use std::collections::HashMap;
+
+use cyrus_store::mboxlist::Pattern;
+
+use crate::imap::wire::{astring, Tagged};
+
+use super::error::Failure;
+use super::session::ImapSession;
+
+impl ImapSession {
+    /// `SUBSCRIBE` (the mailbox must exist) / `UNSUBSCRIBE`.
+    pub(super) fn cmd_subscribe(&mut self, ext: &str, on: bool) -> Result<Tagged, Failure> {
+        let name = self.internal_name(ext)?;
+        if on {
+            self.visible(&name)?;
+        }
+        let (_, user, _) = self.user_ns()?;
+        self.store.set_subscribed(&user, &name, on)?;
+        Ok(Tagged::ok("Completed"))
+    }
+
+    /// `LSUB reference pattern`.
+    pub(super) fn cmd_lsub(&mut self, reference: &str, pattern: &str) -> Result<Tagged, Failure> {
+        let (ns, user, _) = self.user_ns()?;
+        let sep = ns.separator();
+        if pattern.is_empty() {
+            self.untagged(&format!("* LSUB (\\Noselect) \"{sep}\" \"\""));
+            return Ok(Tagged::ok("Completed"));
+        }
+        let existing: HashMap<String, bool> = self
+            .store
+            .list(&ns, Some(&user), &Pattern::new("", "*", sep))?
+            .into_iter()
+            .map(|h| (h.external, h.has_children))
+            .collect();
+        let pat = Pattern::new(reference, pattern, sep);
+        for name in self.store.subscriptions(&user)? {
+            let Some(ext) = ns.to_external(&name, Some(&user)) else {
+                continue;
+            };
+            if !pat.matches(&ext) {
+                continue;
+            }
+            let attr = match existing.get(&ext) {
+                Some(true) => "\\HasChildren",
+                Some(false) => "",
+                None => "\\Noselect",
+            };
+            let mut line = format!("* LSUB ({attr}) \"{sep}\" ").into_bytes();
+            astring(&mut line, ext.as_bytes());
+            line.extend_from_slice(b"\r\n");
+            self.out.extend_from_slice(&line);
+        }
+        Ok(Tagged::ok("Completed"))
+    }
+}

@@ -1,0 +1,13 @@
+//! IMAP4rev1 as Cyrus 3.6 speaks it: `wire` (framing on imap-codec's
+//! Fragmentizer, command decoding, byte-exact response writing), `machine`
+//! (session states, capabilities, the selected-mailbox view; pure, time
+//! passed in) and `handler` (one file per command family, synchronous store
+//! calls, and the one place store errors become responses).
+
+mod handler;
+mod machine;
+mod wire;
+
+pub use handler::{ImapConfig, ImapSession};
+pub use machine::{Capability, CapabilitySet};
+pub use wire::Limits;

@@ -1,0 +1,128 @@
+//! Shared by the IMAP tests: a temporary store with users, and an IMAP
+//! session over it with `alwaystrue` authentication.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use cyrus_proto::imap::{ImapConfig, ImapSession, Limits};
+use cyrus_proto::runtime::{ConnInfo, Output, PeerAddr, Session};
+use cyrus_proto::sasl::{random_mock_key, AlwaysTrue, AuthzPolicy, PlaintextPolicy, SaslConfig};
+use cyrus_store::mboxname::MailboxName;
+use cyrus_store::os::{FsRef, RealFs};
+use cyrus_store::{NewMailbox, Store, StoreOptions};
+
+/// The fixed clock of transcript tests (2026-11-18T20:26:40Z).
+pub const NOW: u64 = 1_795_000_000;
+
+/// A store in a temporary directory with `user.alice` and `user.bob`.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+    pub store: Arc<Store>,
+}
+
+impl Site {
+    pub fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = StoreOptions::new(dir.path().join("lib"), dir.path().join("spool"));
+        let fs: FsRef = Arc::new(RealFs::new());
+        let store = Store::open(fs, opts).unwrap();
+        for u in ["user.alice", "user.bob"] {
+            store
+                .create_mailbox(
+                    &MailboxName::from_internal(u).unwrap(),
+                    &NewMailbox::default(),
+                    NOW as u32,
+                )
+                .unwrap();
+        }
+        Site {
+            dir,
+            store: Arc::new(store),
+        }
+    }
+
+    pub fn config() -> ImapConfig {
+        ImapConfig {
+            limits: Limits {
+                max_line: 8 * 1024,
+                max_literal: 1024 * 1024,
+            },
+            ..ImapConfig::default()
+        }
+    }
+
+    pub fn session(&self, config: ImapConfig) -> ImapSession {
+        self.session_with(config, PlaintextPolicy::Allowed)
+    }
+
+    pub fn session_with(&self, config: ImapConfig, plaintext: PlaintextPolicy) -> ImapSession {
+        let sasl = SaslConfig::new(Some("PLAIN LOGIN"), plaintext, random_mock_key());
+        ImapSession::new(
+            self.store.clone(),
+            Arc::new(sasl),
+            Arc::new(AlwaysTrue::new(AuthzPolicy::new(vec![], vec![]))),
+            config,
+            ConnInfo {
+                service: "imap".into(),
+                peer: PeerAddr::Unix,
+                local: None,
+                tls: false,
+            },
+        )
+    }
+}
+
+pub fn now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(NOW)
+}
+
+/// Feeds `input` and returns what the session sent.
+pub fn feed(s: &mut ImapSession, input: &[u8]) -> Vec<u8> {
+    let mut out = Output::new();
+    s.input(input, now(), &mut out);
+    out.sent_bytes()
+}
+
+/// The greeting.
+pub fn greet(s: &mut ImapSession) -> Vec<u8> {
+    let mut out = Output::new();
+    s.greeting(now(), &mut out);
+    out.sent_bytes()
+}
+
+/// A fixture message written by real Cyrus's test scenario.
+pub fn fixture_message(name: &str) -> Vec<u8> {
+    std::fs::read(fixture_dir().join("messages").join(name)).unwrap()
+}
+
+pub fn fixture_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/cyrus-3.6/basic")
+}
+
+/// Whether `actual` matches `expected`, where `…` in `expected` stands
+/// for any run of characters.
+pub fn glob_match(expected: &str, actual: &str) -> bool {
+    let parts: Vec<&str> = expected.split('…').collect();
+    if parts.len() == 1 {
+        return expected == actual;
+    }
+    let mut rest = actual;
+    for (i, p) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(p) else {
+                return false;
+            };
+            rest = r;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(p);
+        } else {
+            let Some(pos) = rest.find(p) else {
+                return false;
+            };
+            rest = &rest[pos + p.len()..];
+        }
+    }
+    true
+}

@@ -1,0 +1,61 @@
+//! LIST for protocol front-ends: the live mailboxes whose external names
+//! match a pattern, in Cyrus's LIST order, with whether each has children.
+
+use crate::db::Walk;
+use crate::error::Error;
+use crate::mboxlist::{self, MbEntry, Pattern, Visibility};
+use crate::mboxname::{Namespace, UserId};
+
+use super::site::Store;
+
+/// One LIST hit.
+#[derive(Debug, Clone)]
+pub struct ListHit {
+    /// The name as the viewer sees it.
+    pub external: String,
+    /// The mailbox.
+    pub entry: MbEntry,
+    /// Whether any live mailbox lies below it (`\HasChildren`).
+    pub has_children: bool,
+}
+
+impl Store {
+    /// The live mailboxes whose external names (as `user` sees them through
+    /// `ns`) match `pattern`. Access rights are not checked: the caller
+    /// filters on the `l` right.
+    pub fn list(
+        &self,
+        ns: &Namespace,
+        user: Option<&UserId>,
+        pattern: &Pattern,
+    ) -> Result<Vec<ListHit>, Error> {
+        let all = self.with_mboxlist(|db| Ok(mboxlist::all(db, Visibility::Live)?))?;
+        // Children as the viewer sees them: under altnamespace INBOX has
+        // none, its internal children being shown at the top level.
+        let externals: Vec<String> = all
+            .iter()
+            .filter_map(|o| ns.to_external(&o.name, user))
+            .collect();
+        let sep = ns.separator();
+        let mut hits = Vec::new();
+        self.with_mboxlist(|db| {
+            Ok(mboxlist::list_matching(
+                db,
+                ns,
+                user,
+                pattern,
+                &mut |ext, e| {
+                    let prefix = format!("{ext}{sep}");
+                    let has_children = externals.iter().any(|x| x.starts_with(&prefix));
+                    hits.push(ListHit {
+                        external: ext.to_string(),
+                        entry: e.clone(),
+                        has_children,
+                    });
+                    Ok(Walk::Continue)
+                },
+            )?)
+        })?;
+        Ok(hits)
+    }
+}
