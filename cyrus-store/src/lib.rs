@@ -36,4 +36,4 @@ pub mod subs;
 pub use error::Error;
 pub use ids::{Guid, Modseq, Uid, UidValidity, UniqueId};
 pub use options::{AclOptions, DbOptions, DbSpec, DeleteMode, StoreOptions};
-pub use store::{AppendRequest, NewMailbox, QuotaPolicy, Store};
+pub use store::{AppendRequest, ListHit, NewMailbox, QuotaPolicy, Store};

@@ -3,8 +3,9 @@
 use std::path::Path;
 use std::time::Duration;
 
+use cyrus_proto::imap::{ImapConfig, ImapSession};
 use cyrus_proto::runtime::{
-    shutdown_signal, Bridge, ListenAddr, Notifier, Server, ServiceSpec, TlsMode,
+    shutdown_signal, Bridge, ConnInfo, ListenAddr, Notifier, Server, ServiceSpec, TlsMode,
 };
 
 use super::plan::{plan_services, Program, ServicePlan};
@@ -88,18 +89,63 @@ async fn serve(
     } else {
         TlsMode::Plain
     };
-    let _spec = ServiceSpec {
+    let spec = ServiceSpec {
         name: plan.name.clone(),
         listen: plan.listen.clone(),
         tls,
-        starttls: site.tls.clone(),
+        // STARTTLS is offered on plain services when TLS is configured.
+        starttls: if plan.implicit_tls {
+            None
+        } else {
+            site.tls.clone()
+        },
         max_connections: plan.max_connections,
     };
-    let _ = server;
     match plan.program {
-        // The protocol front-ends plug in here as they land.
-        Program::Imapd | Program::Pop3d | Program::Lmtpd | Program::Timsieved | Program::Other => {
-            Ok(None)
+        Program::Imapd => {
+            let conf = site.conf.clone().with_service(&plan.name);
+            let mut config = imap_config(&conf);
+            config.starttls = spec.starttls.is_some();
+            config.notifier = server.notifier().clone();
+            let (store, sasl, auth) = (site.store.clone(), site.sasl.clone(), site.auth.clone());
+            let addr = server
+                .serve(spec, move |info: &ConnInfo| {
+                    ImapSession::new(
+                        store.clone(),
+                        sasl.clone(),
+                        auth.clone(),
+                        config.clone(),
+                        info.clone(),
+                    )
+                })
+                .await
+                .map_err(|source| ToolError::Io {
+                    path: plan.listen.to_string(),
+                    source,
+                })?;
+            Ok(Some(addr))
         }
+        // The other front-ends plug in here as they land.
+        Program::Pop3d | Program::Lmtpd | Program::Timsieved | Program::Other => Ok(None),
     }
+}
+
+/// IMAP settings from `imapd.conf` (service overrides applied).
+fn imap_config(conf: &ImapdConf) -> ImapConfig {
+    let mut c = ImapConfig::default();
+    if let Some(name) = conf.raw("servername") {
+        c.servername = name.to_string();
+    }
+    let max = conf.int("maxmessagesize");
+    if max > 0 {
+        c.limits.max_literal = u32::try_from(max).unwrap_or(u32::MAX);
+    }
+    // `timeout` is in minutes, at least 30 (imapd(8)).
+    let timeout = conf.duration("timeout", 'm').max(30 * 60);
+    c.timeout = Duration::from_secs(u64::try_from(timeout).unwrap_or(32 * 60));
+    let poll = conf.duration("imapidlepoll", 's');
+    if poll > 0 {
+        c.idle_poll = Duration::from_secs(u64::try_from(poll).unwrap_or(60));
+    }
+    c
 }

@@ -17,7 +17,7 @@ pub fn authenticator(
     conf: &ImapdConf,
     config_dir: &Path,
     service: &str,
-) -> Result<Arc<dyn Authenticator>, ConfigError> {
+) -> Result<Arc<dyn Authenticator + Send + Sync>, ConfigError> {
     let policy = AuthzPolicy::new(conf.bitfield("admins"), conf.bitfield("proxyservers"));
     let methods = conf
         .raw("sasl_pwcheck_method")

@@ -17,7 +17,7 @@ pub struct Site {
     /// The store.
     pub store: Arc<Store>,
     /// The password source.
-    pub auth: Arc<dyn Authenticator>,
+    pub auth: Arc<dyn Authenticator + Send + Sync>,
     /// SASL mechanisms and the plaintext policy.
     pub sasl: Arc<SaslConfig>,
     /// TLS, when `tls_server_cert` and `tls_server_key` are set.

@@ -12,5 +12,6 @@ mod site;
 mod subscriptions;
 
 pub use append::{AppendRequest, QuotaPolicy};
+pub use list::ListHit;
 pub use mailboxes::NewMailbox;
 pub use site::Store;
