@@ -5,6 +5,7 @@
 //! and the spool agree, quota usage follows appends).
 
 mod append;
+mod deliver;
 mod mailboxes;
 mod quota;
 mod site;
