@@ -4,6 +4,7 @@
 //! passed in) plus a handler that calls the store; one shared tokio runtime
 //! layer owns sockets, TLS, timeouts and shutdown.
 
+pub mod lmtp;
 pub mod runtime;
 pub mod sasl;
 pub mod sieve;

@@ -37,8 +37,10 @@ pub fn authenticator(
             Arc::new(s)
         }
         "auxprop" | "pwcheck" => Arc::new(PasswordFile::in_configdirectory(config_dir, policy)),
-        other => return Err(ConfigError::Invalid(format!(
+        other => {
+            return Err(ConfigError::Invalid(format!(
             "sasl_pwcheck_method {other:?} is not supported (use auxprop, saslauthd or alwaystrue)"
-        ))),
+        )))
+        }
     })
 }

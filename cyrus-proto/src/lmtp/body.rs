@@ -20,8 +20,7 @@ impl Collected {
             Some(l) => (l + 1).saturating_sub(self.data.len()),
             None => bytes.len(),
         };
-        self.data
-            .extend_from_slice(&bytes[..bytes.len().min(room)]);
+        self.data.extend_from_slice(&bytes[..bytes.len().min(room)]);
     }
 }
 

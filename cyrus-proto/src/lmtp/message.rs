@@ -111,9 +111,7 @@ fn split_fields(msg: &[u8]) -> Result<(Vec<Field<'_>>, &[u8]), Status> {
             last.raw = &msg[last.start..line_end];
         } else {
             let name_len = line.iter().take_while(|&&b| is_ftext(b)).count();
-            let after = line[name_len..]
-                .iter()
-                .find(|&&b| b != b' ' && b != b'\t');
+            let after = line[name_len..].iter().find(|&&b| b != b' ' && b != b'\t');
             if name_len == 0 || after != Some(&b':') {
                 return Err(Status::InvalidHeader);
             }
@@ -278,6 +276,9 @@ mod tests {
             prepare(b"Message-ID:\r\n\r\n", &trace()),
             Err(Status::InvalidHeader)
         );
-        assert_eq!(prepare(b"A: \0\r\n\r\n", &trace()), Err(Status::ContainsNul));
+        assert_eq!(
+            prepare(b"A: \0\r\n\r\n", &trace()),
+            Err(Status::ContainsNul)
+        );
     }
 }

@@ -31,10 +31,12 @@ pub enum Status {
 pub fn status_reply(status: &Status, cfg: &LmtpConfig, session_id: &str) -> String {
     match status {
         Status::Ok => format!("250 2.1.5 Success SESSIONID=<{session_id}>\r\n"),
-        Status::UserUnknown => "550-Mailbox unknown.  Either there is no mailbox associated with this\r\n\
+        Status::UserUnknown => {
+            "550-Mailbox unknown.  Either there is no mailbox associated with this\r\n\
              550-name or you do not have authorization to see it.\r\n\
              550 5.1.1 User unknown\r\n"
-            .to_string(),
+                .to_string()
+        }
         Status::PermissionDenied => format!(
             "550-You do not have permission to post a message to this mailbox.\r\n\
              550-Please contact the owner of this mailbox in order to submit\r\n\
@@ -59,5 +61,16 @@ pub fn status_reply(status: &Status, cfg: &LmtpConfig, session_id: &str) -> Stri
                 .collect();
             format!("550 5.7.1 {}\r\n", r.trim())
         }
+    }
+}
+
+/// The status for a store error (Cyrus `send_lmtp_error`'s switch).
+pub fn status_of(e: &cyrus_store::Error) -> Status {
+    use cyrus_store::Error as E;
+    match e {
+        E::NonExistent(_) => Status::UserUnknown,
+        E::OverQuota(_) => Status::OverQuota,
+        E::Name(_) => Status::UserUnknown,
+        _ => Status::SystemError,
     }
 }

@@ -64,6 +64,8 @@ pub enum WireError {
     BadBody,
     /// `SIZE=` without digits.
     SizeNeedsValue,
+    /// `SIZE=` beyond any limit.
+    SizeTooBig,
 }
 
 /// Parses one command line (no CRLF). Verbs are case-insensitive.
@@ -168,7 +170,7 @@ fn parse_mail(rest: &str) -> Result<MailParams, WireError> {
             if !v.starts_with(|c: char| c.is_ascii_digit()) {
                 return Err(WireError::SizeNeedsValue);
             }
-            params.size = Some(v.parse().map_err(|_| WireError::BadParameters)?);
+            params.size = Some(v.parse().map_err(|_| WireError::SizeTooBig)?);
         } else {
             return Err(WireError::UnknownParameter);
         }

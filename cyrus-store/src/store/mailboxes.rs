@@ -142,8 +142,8 @@ impl Store {
         let mut qdb = self.open_quota_db()?;
         // Lock order: mailboxes.db, then the mailbox's index.
         let (dir, quotaroot, used, exists) = self.with_mboxlist(|db| {
-            let entry =
-                mboxlist::lookup(db, name)?.ok_or_else(|| Error::NonExistent(name.to_internal()))?;
+            let entry = mboxlist::lookup(db, name)?
+                .ok_or_else(|| Error::NonExistent(name.to_internal()))?;
             if name.is_user_inbox() && mboxlist::has_children(db, name)? {
                 return Err(Error::HasChildren(name.to_internal()));
             }
