@@ -3,6 +3,7 @@
 //! delivery after DATA with plus-addressing, duplicate suppression and
 //! Sieve. Synchronous; runs on the runtime's blocking bridge.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -73,8 +74,13 @@ pub struct StoreBackend {
     pub(super) cfg: Arc<LmtpConfig>,
     pub(super) sendmail: Arc<dyn Sendmail>,
     client_host: String,
-    msg_number: u64,
 }
+
+/// Numbers generated Message-IDs across all sessions of the process
+/// (Cyrus's static `msgid_count`); per-session numbering would give two
+/// connections in the same second the same id, and deliver.db would
+/// then drop the second message as a duplicate.
+static MSG_NUMBER: AtomicU64 = AtomicU64::new(0);
 
 impl StoreBackend {
     /// A backend; `client_host` goes into `Received:` (`[1.2.3.4]` or
@@ -90,7 +96,6 @@ impl StoreBackend {
             cfg,
             sendmail,
             client_host,
-            msg_number: 0,
         }
     }
 
@@ -286,7 +291,7 @@ impl Backend for StoreBackend {
     }
 
     fn deliver(&mut self, msg: &Incoming<'_, Recipient>, now: SystemTime) -> Vec<Status> {
-        self.msg_number += 1;
+        let msg_number = MSG_NUMBER.fetch_add(1, Ordering::Relaxed);
         let version = self.cfg.server_info.then_some(self.cfg.version.as_str());
         let trace = Trace {
             return_path: &msg.mail.from,
@@ -299,7 +304,7 @@ impl Backend for StoreBackend {
             authenticated: msg.authenticated,
             session_id: msg.session_id,
             now: i64::from(unix(now)),
-            msg_number: self.msg_number,
+            msg_number,
         };
         let prepared = match prepare(msg.raw, &trace) {
             Ok(p) => p,
