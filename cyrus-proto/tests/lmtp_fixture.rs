@@ -203,3 +203,26 @@ fn sieve_flags_with_imap4flags() {
         .system_flags
         .contains(cyrus_store::mailbox::SystemFlags::FLAGGED));
 }
+
+#[test]
+fn sieve_runtime_error_keeps_the_message() {
+    let site = Site::new();
+    site.user("alice");
+    // Six redirects exceed the limit of five: a runtime error.
+    let many: String = (0..6)
+        .map(|i| format!("redirect \"r{i}@example.net\";"))
+        .collect();
+    site.sieve("alice", &many);
+    let mut s = site.session(LmtpConfig::default(), PeerAddr::Unix);
+    greet(&mut s);
+    let got = feed(
+        &mut s,
+        b"MAIL FROM:<a@b>\r\nRCPT TO:<alice@localhost>\r\nDATA\r\nSubject: e\r\n\r\nx\r\n.\r\n",
+    );
+    assert!(
+        got.ends_with("250 2.1.5 Success SESSIONID=<test-1>\r\n"),
+        "{got}"
+    );
+    assert_eq!(site.messages("user.alice").len(), 1);
+    assert!(site.sendmail.sent.lock().unwrap().is_empty());
+}

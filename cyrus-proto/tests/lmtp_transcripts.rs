@@ -5,7 +5,7 @@
 //! (`@user alice`, `@mailbox user.alice.Archive <acl>`, `@quota <root>
 //! STORAGE|MESSAGE <limit>`, `@fill <mailbox> <n>`, `@sieve <user>
 //! <script>`, `@max-size <n>`, `@tcp` for an untrusted TCP peer,
-//! `@over-quota-perm`), or check the store after it (`@expect <mailbox>
+//! `@over-quota-perm`, `@starttls`), or check the store after it (`@expect <mailbox>
 //! <count>`, `@contains <mailbox> <index> <text>`). Consecutive `C:` lines
 //! are sent as one packet (pipelining) and answered by the `S:` lines
 //! that follow; `C:` lines get CRLF appended. `#` lines are comments.
@@ -52,6 +52,7 @@ fn run(path: &std::path::Path) {
             "max-size" => cfg.max_message_size = Some(w[1].parse().unwrap()),
             "tcp" => peer = tcp_peer(),
             "over-quota-perm" => cfg.over_quota_perm_failure = true,
+            "starttls" => cfg.starttls = true,
             "expect" | "contains" => checks.push(d.to_string()),
             other => panic!("{}: unknown directive {other}", path.display()),
         }

@@ -286,7 +286,7 @@ impl<B: Backend> Machine<B> {
             }
             Command::StartTls => {
                 if self.cfg.starttls && !self.tls && !self.authenticated {
-                    out.send("220 2.0.0 Begin TLS negotiation now\r\n");
+                    out.send("220 Begin TLS negotiation now\r\n");
                     out.start_tls();
                     // RFC 3207 §4.2: nothing sent before the handshake counts.
                     self.input.clear();
