@@ -54,6 +54,10 @@ pub(super) fn load_script(store: &Store, user: &UserId) -> Option<Script> {
     }
 }
 
+/// How long a redirect is remembered (Cyrus keeps its tracking entry
+/// until `cyr_expire` removes it; a day covers loops and retries).
+const REDIRECT_TRACK_SECONDS: u64 = 86_400;
+
 /// Pseudo recipient of Sieve tracking entries in `deliver.db`.
 fn tracking_to(user: &UserId) -> String {
     format!(".{}.sieve.", user.as_str())
@@ -255,15 +259,26 @@ pub(super) fn deliver(
             Action::Reject { reason } | Action::Ereject { reason } => {
                 return Status::SieveReject(reason.clone());
             }
-            Action::Redirect { address, .. } => send(
-                b.sendmail.as_ref(),
-                OutgoingMessage {
-                    kind: OutgoingKind::Redirect,
-                    from: mail.from.clone(),
-                    to: vec![address.clone()],
-                    data: msg.data.clone(),
-                },
-            ),
+            Action::Redirect { address, .. } => {
+                // Cyrus tracks `<message-id>-<address>` so that a message
+                // coming back (a forwarding loop) or delivered again is not
+                // redirected a second time.
+                let id = format!("{}-{address}", msg.message_id);
+                if host.tracked(&id) {
+                    tracing::info!(%address, "redirect already done; skipped");
+                } else {
+                    send(
+                        b.sendmail.as_ref(),
+                        OutgoingMessage {
+                            kind: OutgoingKind::Redirect,
+                            from: mail.from.clone(),
+                            to: vec![address.clone()],
+                            data: msg.data.clone(),
+                        },
+                    );
+                    host.track(&id, REDIRECT_TRACK_SECONDS);
+                }
+            }
             Action::Vacation(v) => {
                 let id = format!("vacation:{}:{}", v.handle, v.to);
                 if !host.tracked(&id) {
