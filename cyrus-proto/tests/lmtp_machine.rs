@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use cyrus_proto::lmtp::{
-    Backend, CountingSessionIds, Incoming, LmtpConfig, Machine, MailParams, Status,
+    Backend, CountingSessionIds, Incoming, LmtpConfig, Machine, MailParams, Peer, Status,
 };
 use cyrus_proto::runtime::Output;
 
@@ -46,8 +46,10 @@ fn machine(cfg: LmtpConfig) -> Machine<Fake> {
         Fake::default(),
         Arc::new(cfg),
         Arc::new(CountingSessionIds::new("m")),
-        true,
-        false,
+        Peer {
+            authenticated: true,
+            tls: false,
+        },
     )
 }
 

@@ -33,6 +33,15 @@ pub struct Incoming<'a, R> {
     pub session_id: &'a str,
 }
 
+/// What the connection says about the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer {
+    /// Trusted without AUTH (unix socket, `lmtpd -a`).
+    pub authenticated: bool,
+    /// TLS from the start.
+    pub tls: bool,
+}
+
 /// The store side of a session.
 pub trait Backend {
     /// An accepted recipient.
@@ -98,15 +107,8 @@ pub struct Machine<B: Backend> {
 }
 
 impl<B: Backend> Machine<B> {
-    /// A machine; `authenticated` for trusted connections (unix socket,
-    /// `lmtpd -a`).
-    pub fn new(
-        backend: B,
-        cfg: Arc<LmtpConfig>,
-        ids: Arc<dyn SessionIds>,
-        authenticated: bool,
-        tls: bool,
-    ) -> Self {
+    /// A machine for a client described by `peer`.
+    pub fn new(backend: B, cfg: Arc<LmtpConfig>, ids: Arc<dyn SessionIds>, peer: Peer) -> Self {
         let session_id = ids.next_id();
         Machine {
             backend,
@@ -114,8 +116,8 @@ impl<B: Backend> Machine<B> {
             ids,
             session_id,
             lhlo: String::new(),
-            authenticated,
-            tls,
+            authenticated: peer.authenticated,
+            tls: peer.tls,
             input: Vec::new(),
             discarding_line: false,
             state: State::Ready,

@@ -23,7 +23,7 @@ pub use config::{
     SessionIds,
 };
 pub use handler::{Recipient, StoreBackend};
-pub use machine::{Backend, Incoming, Machine};
+pub use machine::{Backend, Incoming, Machine, Peer};
 pub use message::{prepare, Prepared, Trace};
 pub use reply::Status;
 pub use session::LmtpSession;

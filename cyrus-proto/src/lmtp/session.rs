@@ -10,7 +10,7 @@ use crate::runtime::{ConnInfo, Output, PeerAddr, Session};
 
 use super::config::{LmtpConfig, Sendmail, SessionIds};
 use super::handler::StoreBackend;
-use super::machine::Machine;
+use super::machine::{Machine, Peer};
 
 /// One LMTP connection.
 pub struct LmtpSession {
@@ -36,7 +36,15 @@ impl LmtpSession {
         let timeout = cfg.idle_timeout;
         let backend = StoreBackend::new(store, Arc::clone(&cfg), sendmail, client_host);
         LmtpSession {
-            machine: Machine::new(backend, cfg, ids, trusted, conn.tls),
+            machine: Machine::new(
+                backend,
+                cfg,
+                ids,
+                Peer {
+                    authenticated: trusted,
+                    tls: conn.tls,
+                },
+            ),
             timeout,
         }
     }

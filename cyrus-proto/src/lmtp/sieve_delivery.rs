@@ -245,6 +245,7 @@ pub(super) fn deliver(
             } => {
                 let target = host.mailbox(mailbox).filter(|n| {
                     if *create && !host.mailbox_exists(mailbox) && n.is_owned_by(user) {
+                        // A failed create shows as "no `p`" below: kept in INBOX.
                         let _ = b.store.create_mailbox(n, &NewMailbox::default(), now);
                     }
                     matches!(b.rights(n, &owner), Ok(Some(r)) if r.contains(Rights::POST))
