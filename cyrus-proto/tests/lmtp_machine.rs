@@ -105,3 +105,19 @@ fn over_quota_at_rcpt_then_no_recipients() {
     );
     assert!(m.backend().delivered.is_empty());
 }
+
+#[test]
+fn bdat_without_chunking_is_skipped_and_keeps_the_transaction() {
+    let mut m = machine(LmtpConfig {
+        chunking: false,
+        ..LmtpConfig::default()
+    });
+    let (r, _) = feed(
+        &mut m,
+        b"MAIL FROM:<>\r\nRCPT TO:<a@b>\r\nBDAT 6\r\nNOOP\r\nDATA\r\nx: y\r\n.\r\n",
+    );
+    assert_eq!(
+        r,
+        "250 2.1.0 ok\r\n250 2.1.5 ok\r\n500 5.5.2 Syntax error\r\n354 go ahead\r\n250 2.1.5 Success SESSIONID=<m-1>\r\n"
+    );
+}

@@ -409,8 +409,13 @@ impl<B: Backend> Machine<B> {
             remaining: size,
             reply: reply.to_string(),
         };
-        self.state = match std::mem::replace(&mut self.state, State::Ready) {
-            _ if !self.cfg.chunking => skip(State::Ready, "500 5.5.2 Syntax error\r\n"),
+        let current = std::mem::replace(&mut self.state, State::Ready);
+        if !self.cfg.chunking {
+            // Unknown command, but its octets must not be read as commands.
+            self.state = skip(current, "500 5.5.2 Syntax error\r\n");
+            return;
+        }
+        self.state = match current {
             State::Mail(tx) if !tx.rcpts.is_empty() => {
                 let mut reader = ChunkReader::new(self.cfg.max_message_size);
                 reader.start(size);
