@@ -73,7 +73,8 @@ impl Session for LmtpSession {
     }
 
     fn timed_out(&mut self, out: &mut Output) {
-        out.send("421 4.4.2 Idle timeout\r\n");
+        // Cyrus: `421 4.4.1 bye <prot_error>`, which is "idle timeout" here.
+        out.send("421 4.4.1 bye idle timeout\r\n");
     }
 
     fn shutdown(&mut self, out: &mut Output) {
