@@ -117,3 +117,53 @@ fn split_flags(flags: &[String]) -> (SystemFlags, Vec<String>) {
     }
     (sys, user)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::duplicate::{DuplicateKey, DuplicateMark};
+    use crate::os::{FsRef, SimFs};
+    use crate::store::NewMailbox;
+    use crate::StoreOptions;
+
+    #[test]
+    fn ignore_quota_appends_and_counts_over_the_limit() {
+        let fs: FsRef = Arc::new(SimFs::new());
+        let store = Store::open(fs, StoreOptions::new("/lib", "/spool")).expect("open");
+        let inbox = MailboxName::from_internal("user.bob").expect("name");
+        store
+            .create_mailbox(&inbox, &NewMailbox::default(), 1)
+            .expect("create");
+        store
+            .set_quota(&inbox, &[(QuotaResource::Message, Some(1))])
+            .expect("quota");
+        let msg = AppendRequest {
+            data: b"Subject: q\r\n\r\nx\r\n".to_vec(),
+            ..AppendRequest::default()
+        };
+        assert!(!store.over_quota(&inbox).expect("check"));
+        store.append(&inbox, &[msg.clone()], 2).expect("first fits");
+        assert!(!store.over_quota(&inbox).expect("at the limit is not over"));
+        assert!(matches!(
+            store.append(&inbox, &[msg.clone()], 3),
+            Err(Error::OverQuota(QuotaResource::Message))
+        ));
+        store
+            .append_ignoring_quota(&inbox, &msg, 4)
+            .expect("ignored");
+        assert!(store.over_quota(&inbox).expect("now over"));
+        let q = store.quota_root_of(&inbox).expect("q").expect("root");
+        assert_eq!(q.used(QuotaResource::Message), 2);
+
+        let mut db = store.open_duplicate_db().expect("deliver.db");
+        let k = DuplicateKey::new(b"<id>", b"uid", b"date").expect("key");
+        crate::duplicate::mark(db.as_mut(), &k, DuplicateMark { mark: 5, uid: 1 }).expect("mark");
+        drop(db);
+        let mut db = store.open_duplicate_db().expect("reopen");
+        assert!(crate::duplicate::check(db.as_mut(), &k)
+            .expect("check")
+            .is_some());
+    }
+}
