@@ -144,10 +144,12 @@ mod tests {
             ..AppendRequest::default()
         };
         assert!(!store.over_quota(&inbox).expect("check"));
-        store.append(&inbox, &[msg.clone()], 2).expect("first fits");
+        store
+            .append(&inbox, std::slice::from_ref(&msg), 2)
+            .expect("first fits");
         assert!(!store.over_quota(&inbox).expect("at the limit is not over"));
         assert!(matches!(
-            store.append(&inbox, &[msg.clone()], 3),
+            store.append(&inbox, std::slice::from_ref(&msg), 3),
             Err(Error::OverQuota(QuotaResource::Message))
         ));
         store
