@@ -35,7 +35,7 @@ fn master_serves_imap_to_imaplib_and_stops_on_sigterm() {
     let master_conf = root.join("cyrus.conf");
     std::fs::write(
         &master_conf,
-        "START {\n  recover cmd=\"ctl_cyrusdb -r\"\n}\nSERVICES {\n  imap cmd=\"imapd\" listen=\"127.0.0.1:0\" prefork=0 maxchild=10\n  pop3 cmd=\"pop3d\" listen=\"127.0.0.1:0\"\n}\n",
+        "START {\n  recover cmd=\"ctl_cyrusdb -r\"\n}\nSERVICES {\n  imap cmd=\"imapd\" listen=\"127.0.0.1:0\" prefork=0 maxchild=10\n  lmtp cmd=\"lmtpd -a\" listen=\"127.0.0.1:0\"\n  pop3 cmd=\"pop3d\" listen=\"127.0.0.1:0\"\n}\n",
     )
     .expect("cyrus.conf");
     run_ok(
@@ -83,23 +83,29 @@ fn master_serves_imap_to_imaplib_and_stops_on_sigterm() {
         .spawn()
         .expect("cyr_master");
     let mut out = BufReader::new(master.stdout.take().expect("stdout"));
-    let mut port = None;
+    let (mut port, mut lmtp_port) = (None, None);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while port.is_none() && Instant::now() < deadline {
+    while (port.is_none() || lmtp_port.is_none()) && Instant::now() < deadline {
         let mut line = String::new();
         if out.read_line(&mut line).expect("read") == 0 {
             break;
         }
+        let parse = |addr: &str| addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
         if let Some(addr) = line.trim().strip_prefix("cyr_master: imap listening on ") {
-            port = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+            port = parse(addr);
+        }
+        if let Some(addr) = line.trim().strip_prefix("cyr_master: lmtp listening on ") {
+            lmtp_port = parse(addr);
         }
     }
     let port = port.expect("cyr_master reports the IMAP port");
+    let lmtp_port = lmtp_port.expect("cyr_master reports the LMTP port");
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/imap_smoke.py");
     let client = Command::new("python3")
         .arg(&script)
         .arg(port.to_string())
+        .arg(lmtp_port.to_string())
         .output()
         .expect("python3");
     let stdout = String::from_utf8_lossy(&client.stdout);
@@ -110,6 +116,7 @@ fn master_serves_imap_to_imaplib_and_stops_on_sigterm() {
     );
     assert!(stdout.contains("OK login"), "{stdout}");
     assert!(stdout.contains("OK append-fetch"), "{stdout}");
+    assert!(stdout.contains("OK lmtp-idle"), "{stdout}");
 
     // SIGTERM: orderly shutdown, exit status 0.
     let pid = master.id().to_string();

@@ -5,6 +5,7 @@
 //! layer owns sockets, TLS, timeouts and shutdown.
 
 pub mod imap;
+pub mod lmtp;
 pub mod runtime;
 pub mod sasl;
 pub mod sieve;

@@ -42,6 +42,10 @@ fn main() -> ExitCode {
                 println!("  user {}  password {}", site.user, site.password);
                 println!("  IMAP   127.0.0.1:1143 (STARTTLS)   IMAPS 127.0.0.1:1993 (self-signed)");
                 println!(
+                    "  LMTP   127.0.0.1:1024 and {}/lib/socket/lmtp",
+                    site.root.display()
+                );
+                println!(
                     "  try: python3 -c \"import imaplib; m=imaplib.IMAP4('127.0.0.1',1143); print(m.login('{}','{}'))\"",
                     site.user, site.password
                 );

@@ -24,6 +24,8 @@ pub const DEV_USER: &str = "demo";
 pub const DEV_IMAP_PORT: u16 = 1143;
 /// IMAPS port of the dev site.
 pub const DEV_IMAPS_PORT: u16 = 1993;
+/// LMTP port of the dev site (trusted, as `lmtpd -a` on loopback).
+pub const DEV_LMTP_PORT: u16 = 1024;
 
 /// A dev site.
 #[derive(Debug, Clone)]
@@ -118,6 +120,8 @@ pub fn dev_site(dir: &Path) -> Result<DevSite, ToolError> {
          SERVICES {{\n\
          \x20 imap   cmd=\"imapd\"    listen=\"127.0.0.1:{DEV_IMAP_PORT}\"  prefork=0\n\
          \x20 imaps  cmd=\"imapd -s\" listen=\"127.0.0.1:{DEV_IMAPS_PORT}\" prefork=0\n\
+         \x20 lmtp   cmd=\"lmtpd -a\" listen=\"127.0.0.1:{DEV_LMTP_PORT}\"  prefork=0\n\
+         \x20 lmtpunix cmd=\"lmtpd\" listen=\"{r}/lib/socket/lmtp\" prefork=0\n\
          }}\n"
     );
     fs::write(&cyrus_conf, master_text).map_err(io_err(&cyrus_conf))?;

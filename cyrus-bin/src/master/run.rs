@@ -3,14 +3,17 @@
 use std::path::Path;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use cyrus_proto::imap::{ImapConfig, ImapSession};
+use cyrus_proto::lmtp::{LmtpConfig, LmtpSession, RandomSessionIds, Sendmail, SessionIds};
 use cyrus_proto::runtime::{
     shutdown_signal, Bridge, ConnInfo, ListenAddr, Notifier, Server, ServiceSpec, TlsMode,
 };
 
 use super::plan::{plan_services, Program, ServicePlan};
 use crate::config::{CyrusConf, ImapdConf};
-use crate::site::Site;
+use crate::site::{SendmailCommand, Site};
 use crate::tools::ToolError;
 
 /// Blocking store calls allowed at once across all connections.
@@ -125,9 +128,60 @@ async fn serve(
                 })?;
             Ok(Some(addr))
         }
+        Program::Lmtpd => {
+            let conf = site.conf.clone().with_service(&plan.name);
+            let mut config = lmtp_config(&conf, plan);
+            config.starttls = spec.starttls.is_some();
+            config.notifier = Some(server.notifier().clone());
+            let config = Arc::new(config);
+            let sendmail: Arc<dyn Sendmail> = Arc::new(SendmailCommand::new(
+                conf.string("sendmail")
+                    .unwrap_or_else(|| "/usr/sbin/sendmail".into()),
+            ));
+            let ids: Arc<dyn SessionIds> = Arc::new(RandomSessionIds::new(
+                conf.raw("syslog_prefix").unwrap_or("cyrus"),
+            ));
+            let store = site.store.clone();
+            let addr = server
+                .serve(spec, move |info: &ConnInfo| {
+                    LmtpSession::new(
+                        store.clone(),
+                        config.clone(),
+                        sendmail.clone(),
+                        ids.clone(),
+                        info,
+                    )
+                })
+                .await
+                .map_err(|source| ToolError::Io {
+                    path: plan.listen.to_string(),
+                    source,
+                })?;
+            Ok(Some(addr))
+        }
         // The other front-ends plug in here as they land.
-        Program::Pop3d | Program::Lmtpd | Program::Timsieved | Program::Other => Ok(None),
+        Program::Pop3d | Program::Timsieved | Program::Other => Ok(None),
     }
+}
+
+/// LMTP settings from `imapd.conf` and the service's flags (`-a`: trust
+/// TCP clients as lmtpd does).
+fn lmtp_config(conf: &ImapdConf, plan: &ServicePlan) -> LmtpConfig {
+    let mut c = LmtpConfig::default();
+    if let Some(name) = conf.raw("servername") {
+        c.servername = name.to_string();
+    }
+    let max = conf.int("maxmessagesize");
+    c.max_message_size = (max > 0).then(|| usize::try_from(max).unwrap_or(usize::MAX));
+    c.trust_tcp = plan.args.iter().any(|a| a == "-a");
+    c.downcase_rcpt = conf.switch("lmtp_downcase_rcpt");
+    c.over_quota_perm_failure = conf.switch("lmtp_over_quota_perm_failure");
+    c.duplicate_suppression = conf.switch("duplicatesuppression");
+    c.sieve_use_lmtp_reject = conf.switch("sieve_use_lmtp_reject");
+    if let Some(p) = conf.raw("postmaster") {
+        c.postmaster = p.to_string();
+    }
+    c
 }
 
 /// IMAP settings from `imapd.conf` (service overrides applied).

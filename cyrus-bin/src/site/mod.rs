@@ -3,6 +3,8 @@
 
 mod auth;
 mod build;
+mod sendmail;
 
 pub use auth::authenticator;
 pub use build::Site;
+pub use sendmail::SendmailCommand;

@@ -4,14 +4,10 @@
 //! under `autocreate_post`, bare LF turned into CRLF, and duplicate
 //! suppression by Message-ID in `deliver.db`.
 
-use std::sync::Arc;
-
 use cyrus_store::acl::{Rights, User};
-use cyrus_store::db::{self, Db, OpenFlags};
 use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
 use cyrus_store::mboxname::{MailboxName, Viewer};
 use cyrus_store::message;
-use cyrus_store::os::{FsRef, RealFs};
 use cyrus_store::quota::QuotaResource;
 use cyrus_store::{AppendRequest, NewMailbox, QuotaPolicy, Store};
 
@@ -103,23 +99,6 @@ fn header(data: &[u8], name: &str) -> Option<Vec<u8>> {
                 .map_or(s, |i| i + 1);
             v[s..e].to_vec()
         })
-}
-
-fn open_duplicate_db(store: &Store) -> Result<Box<dyn Db>, ToolError> {
-    let o = store.options();
-    let path = o
-        .databases
-        .duplicate
-        .path
-        .clone()
-        .unwrap_or_else(|| o.config_dir.join("deliver.db"));
-    let fs: FsRef = Arc::new(RealFs::new());
-    let flags = OpenFlags {
-        create: true,
-        ..OpenFlags::default()
-    };
-    db::open(fs, &path, o.databases.duplicate.backend, flags)
-        .map_err(|e| ToolError::Usage(format!("{}: {e}", path.display())))
 }
 
 /// The mailbox a recipient names: `user[+detail][@domain]` as lmtpd reads
@@ -268,7 +247,7 @@ fn deliver_one(
         (true, Some(id), Some(mbid)) => {
             let key = DuplicateKey::new(id, mbid.as_str().as_bytes(), date)
                 .map_err(|e| ToolError::Usage(e.to_string()))?;
-            let mut db = open_duplicate_db(store)?;
+            let mut db = store.open_duplicate_db()?;
             if duplicate::check(db.as_mut(), &key)
                 .map_err(|e| ToolError::Usage(e.to_string()))?
                 .is_some()
@@ -307,7 +286,7 @@ fn deliver_one(
 
 /// `ctl_deliver -d`: the duplicate database as text at time `now`.
 pub fn deliver_dump(store: &Store, now: u32) -> Result<String, ToolError> {
-    let mut db = open_duplicate_db(store)?;
+    let mut db = store.open_duplicate_db()?;
     duplicate::dump(db.as_mut(), i64::from(now)).map_err(|e| ToolError::Usage(e.to_string()))
 }
 

@@ -1,0 +1,336 @@
+//! The store side of LMTP (Cyrus `lmtpd.c`: `verify_user`, `deliver`,
+//! `deliver_mailbox`): recipient checks at RCPT, and per-recipient
+//! delivery after DATA with plus-addressing, duplicate suppression and
+//! Sieve. Synchronous; runs on the runtime's blocking bridge.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use cyrus_store::acl::{Identity, Rights, User};
+use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
+use cyrus_store::mboxname::{MailboxName, UserId, Viewer};
+use cyrus_store::{AppendRequest, QuotaPolicy, Store};
+
+use super::config::{LmtpConfig, Sendmail};
+use super::machine::{Backend, Incoming};
+use super::message::{prepare, Prepared, Trace};
+use super::reply::{status_of, Status};
+use super::sieve_delivery;
+use super::wire::MailParams;
+
+/// An accepted recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    /// The address as given (after `lmtp_downcase_rcpt`).
+    pub address: String,
+    /// The mailbox the address names (`user.alice.Archive` for
+    /// `alice+Archive`).
+    pub target: MailboxName,
+    /// The user, for personal mailboxes.
+    pub user: Option<UserId>,
+    /// `IGNOREQUOTA` was given.
+    pub ignore_quota: bool,
+}
+
+/// Who posts: the `AUTH=` identity of `MAIL FROM`, else `anyone`
+/// (Cyrus uses `msg->authstate`, NULL without `AUTH=`).
+#[derive(Debug, Clone)]
+pub(super) enum Poster {
+    /// Matches only `anyone`.
+    Anyone,
+    /// A named user.
+    User(User),
+}
+
+impl Identity for Poster {
+    fn userid(&self) -> Option<&str> {
+        match self {
+            Poster::Anyone => None,
+            Poster::User(u) => u.userid(),
+        }
+    }
+
+    fn is_member_of(&self, id: &str) -> bool {
+        match self {
+            Poster::Anyone => id == "anyone",
+            Poster::User(u) => u.is_member_of(id),
+        }
+    }
+}
+
+impl Poster {
+    fn of(mail: &MailParams) -> Poster {
+        match &mail.auth {
+            Some(id) => Poster::User(User::new(id)),
+            None => Poster::Anyone,
+        }
+    }
+}
+
+/// LMTP delivery into a [`Store`].
+pub struct StoreBackend {
+    pub(super) store: Arc<Store>,
+    pub(super) cfg: Arc<LmtpConfig>,
+    pub(super) sendmail: Arc<dyn Sendmail>,
+    client_host: String,
+}
+
+/// Numbers generated Message-IDs across all sessions of the process
+/// (Cyrus's static `msgid_count`); per-session numbering would give two
+/// connections in the same second the same id, and deliver.db would
+/// then drop the second message as a duplicate.
+static MSG_NUMBER: AtomicU64 = AtomicU64::new(0);
+
+impl StoreBackend {
+    /// A backend; `client_host` goes into `Received:` (`[1.2.3.4]` or
+    /// `unix socket`).
+    pub fn new(
+        store: Arc<Store>,
+        cfg: Arc<LmtpConfig>,
+        sendmail: Arc<dyn Sendmail>,
+        client_host: String,
+    ) -> Self {
+        StoreBackend {
+            store,
+            cfg,
+            sendmail,
+            client_host,
+        }
+    }
+
+    /// `lmtp_downcase_rcpt`: the user part (not the `+detail`) and the
+    /// domain are lower-cased.
+    fn normalise(&self, address: &str) -> String {
+        if !self.cfg.downcase_rcpt {
+            return address.to_string();
+        }
+        let (local, domain) = match address.rfind('@') {
+            Some(i) => (&address[..i], Some(&address[i..])),
+            None => (address, None),
+        };
+        let (user, detail) = match local.find('+') {
+            Some(i) => (&local[..i], &local[i..]),
+            None => (local, ""),
+        };
+        format!(
+            "{}{detail}{}",
+            user.to_lowercase(),
+            domain.map(str::to_lowercase).unwrap_or_default()
+        )
+    }
+
+    /// Rights of `who` on `name`; `None` if it does not exist.
+    pub(super) fn rights(
+        &self,
+        name: &MailboxName,
+        who: &dyn Identity,
+    ) -> Result<Option<Rights>, Status> {
+        let entry = self.store.lookup(name).map_err(|e| status_of(&e))?;
+        Ok(entry.map(|e| {
+            e.acl.map_or(Rights::NONE, |acl| {
+                acl.rights_for(who, self.store.options().acl.admin_implies_write)
+            })
+        }))
+    }
+
+    /// Stores `msg` into `name` once: checks and records `deliver.db`
+    /// (Message-ID, mailbox uniqueid, Date) when suppression is on.
+    pub(super) fn store_to(
+        &self,
+        name: &MailboxName,
+        msg: &Prepared,
+        flags: &[String],
+        ignore_quota: bool,
+        now: u32,
+    ) -> Status {
+        let entry = match self.store.lookup(name) {
+            Ok(Some(e)) => e,
+            Ok(None) => return Status::UserUnknown,
+            Err(e) => return status_of(&e),
+        };
+        let key = match (&entry.uniqueid, self.cfg.duplicate_suppression) {
+            (Some(u), true) => DuplicateKey::new(
+                msg.message_id.as_bytes(),
+                u.as_str().as_bytes(),
+                msg.date.as_bytes(),
+            )
+            .ok(),
+            _ => None,
+        };
+        if let Some(k) = &key {
+            match self
+                .store
+                .open_duplicate_db()
+                .map_err(|e| status_of(&e))
+                .and_then(|mut db| {
+                    duplicate::check(db.as_mut(), k).map_err(|_| Status::SystemError)
+                }) {
+                Ok(Some(_)) => {
+                    tracing::info!(mailbox = %name.to_internal(), id = %msg.message_id, "duplicate suppressed");
+                    return Status::Ok;
+                }
+                Ok(None) => {}
+                Err(s) => return s,
+            }
+        }
+        let req = AppendRequest {
+            data: msg.data.clone(),
+            flags: flags.to_vec(),
+            internaldate: Some(now),
+        };
+        let policy = if ignore_quota {
+            QuotaPolicy::Ignore
+        } else {
+            QuotaPolicy::Enforce
+        };
+        let uid = self
+            .store
+            .append_with(name, std::slice::from_ref(&req), now, policy)
+            .and_then(|u| {
+                u.first()
+                    .copied()
+                    .ok_or_else(|| cyrus_store::Error::Invalid("append returned no UID".into()))
+            });
+        let uid = match uid {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::warn!(mailbox = %name.to_internal(), error = %e, "delivery failed");
+                return status_of(&e);
+            }
+        };
+        if let Some(k) = &key {
+            let mark = DuplicateMark {
+                mark: i64::from(now),
+                uid: u64::from(uid.0),
+            };
+            // The message is stored; a failed mark only weakens suppression.
+            if let Err(e) = self
+                .store
+                .open_duplicate_db()
+                .map_err(|e| e.to_string())
+                .and_then(|mut db| duplicate::mark(db.as_mut(), k, mark).map_err(|e| e.to_string()))
+            {
+                tracing::warn!(error = %e, "cannot record delivery in deliver.db");
+            }
+        }
+        if let Some(n) = &self.cfg.notifier {
+            n.notify();
+        }
+        Status::Ok
+    }
+
+    /// Plain delivery (no Sieve): `user+folder` goes to the folder only
+    /// if it exists and the poster has `p` there, else to INBOX.
+    fn deliver_plain(&self, rcpt: &Recipient, msg: &Prepared, poster: &Poster, now: u32) -> Status {
+        let target = match &rcpt.user {
+            Some(user) if !rcpt.target.boxes().is_empty() => {
+                match self.rights(&rcpt.target, poster) {
+                    Ok(Some(r)) if r.contains(Rights::POST) => rcpt.target.clone(),
+                    _ => MailboxName::user_inbox(user),
+                }
+            }
+            _ => rcpt.target.clone(),
+        };
+        self.store_to(&target, msg, &[], rcpt.ignore_quota, now)
+    }
+}
+
+/// Seconds since the epoch, saturating.
+fn unix(now: SystemTime) -> u32 {
+    now.duration_since(UNIX_EPOCH)
+        .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
+        .unwrap_or(0)
+}
+
+impl Backend for StoreBackend {
+    type Rcpt = Recipient;
+
+    fn verify(
+        &mut self,
+        address: &str,
+        ignore_quota: bool,
+        mail: &MailParams,
+    ) -> Result<Recipient, Status> {
+        let address = self.normalise(address);
+        let ns = self.store.namespace(Viewer::User);
+        let target = ns
+            .from_recipient(&address)
+            .map_err(|_| Status::UserUnknown)?;
+        let user = target.userid();
+        // A user's INBOX must exist (its ACL is not checked); a shared
+        // mailbox needs `p` for the poster, and without `l` it does not
+        // exist as far as the client is told.
+        let check = match &user {
+            Some(u) => {
+                let inbox = MailboxName::user_inbox(u);
+                match self.store.lookup(&inbox) {
+                    Ok(Some(_)) => inbox,
+                    Ok(None) => return Err(Status::UserUnknown),
+                    Err(e) => return Err(status_of(&e)),
+                }
+            }
+            None => {
+                let rights = self
+                    .rights(&target, &Poster::of(mail))?
+                    .ok_or(Status::UserUnknown)?;
+                if !rights.contains(Rights::POST) {
+                    return Err(if rights.contains(Rights::LOOKUP) {
+                        Status::PermissionDenied
+                    } else {
+                        Status::UserUnknown
+                    });
+                }
+                target.clone()
+            }
+        };
+        if !ignore_quota && self.store.over_quota(&check).map_err(|e| status_of(&e))? {
+            return Err(Status::OverQuota);
+        }
+        Ok(Recipient {
+            address,
+            target,
+            user,
+            ignore_quota,
+        })
+    }
+
+    fn deliver(&mut self, msg: &Incoming<'_, Recipient>, now: SystemTime) -> Vec<Status> {
+        let msg_number = MSG_NUMBER.fetch_add(1, Ordering::Relaxed);
+        let version = self.cfg.server_info.then_some(self.cfg.version.as_str());
+        let trace = Trace {
+            return_path: &msg.mail.from,
+            lhlo: msg.lhlo,
+            client_host: &self.client_host,
+            auth_user: msg.mail.auth.as_deref(),
+            servername: &self.cfg.servername,
+            version,
+            tls: msg.tls,
+            authenticated: msg.authenticated,
+            session_id: msg.session_id,
+            now: i64::from(unix(now)),
+            msg_number,
+        };
+        let prepared = match prepare(msg.raw, &trace) {
+            Ok(p) => p,
+            Err(s) => return vec![s; msg.rcpts.len()],
+        };
+        let poster = Poster::of(msg.mail);
+        let t = unix(now);
+        msg.rcpts
+            .iter()
+            .map(|rcpt| {
+                let script = match (&rcpt.user, self.cfg.sieve_enabled) {
+                    (Some(u), true) => sieve_delivery::load_script(&self.store, u),
+                    _ => None,
+                };
+                match (script, &rcpt.user) {
+                    (Some(script), Some(user)) => {
+                        sieve_delivery::deliver(self, &script, user, rcpt, &prepared, msg.mail, t)
+                    }
+                    _ => self.deliver_plain(rcpt, &prepared, &poster, t),
+                }
+            })
+            .collect()
+    }
+}

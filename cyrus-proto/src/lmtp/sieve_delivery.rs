@@ -1,0 +1,306 @@
+//! Carrying out a user's Sieve script at delivery (Cyrus
+//! `lmtp_sieve.c`). The active script is the file
+//! `<sievedir>/<userid>/defaultbc`, holding [`Script::to_bytes`]; when it
+//! does not load and is a symlink to `<name>.bc`, `<name>.script` is
+//! compiled instead. (Cyrus 3.6's `#sieve` mailbox layout is not read
+//! yet.) Actions: keep and fileinto (the owner needs `p` on the target,
+//! else the message is kept in INBOX), discard, reject/ereject (an LMTP
+//! `550 5.7.1`), redirect and vacation (handed to [`Sendmail`]),
+//! imap4flags, editheader and `duplicate` tracking. A runtime error
+//! keeps the message in INBOX (RFC 5228 §2.10.6).
+
+use std::path::PathBuf;
+
+use cyrus_store::acl::{Rights, User};
+use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
+use cyrus_store::mboxname::{MailboxName, UserId, Viewer};
+use cyrus_store::{NewMailbox, Store};
+
+use crate::sieve::{
+    Action, CompileOptions, DateTime, DuplicateId, EvalOptions, Host, ParsedMessage, Script,
+    Vacation,
+};
+
+use super::config::{OutgoingKind, OutgoingMessage, Sendmail};
+use super::date::rfc5322;
+use super::handler::{Recipient, StoreBackend};
+use super::message::Prepared;
+use super::reply::Status;
+use super::wire::MailParams;
+
+/// The directory holding `user`'s scripts.
+fn user_dir(store: &Store, user: &UserId) -> PathBuf {
+    store.options().sieve_dir.join(user.as_str())
+}
+
+/// `user`'s active script, if any loads.
+pub(super) fn load_script(store: &Store, user: &UserId) -> Option<Script> {
+    let path = user_dir(store, user).join("defaultbc");
+    let bytes = std::fs::read(&path).ok()?;
+    let opts = CompileOptions::default();
+    match Script::from_bytes(&bytes, &opts) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let source = std::fs::read_link(&path)
+                .ok()
+                .map(|t| user_dir(store, user).join(t).with_extension("script"))
+                .and_then(|p| std::fs::read_to_string(p).ok());
+            let compiled = source.and_then(|s| Script::compile(&s, &opts).ok());
+            if compiled.is_none() {
+                tracing::warn!(user = %user.as_str(), error = %e, "cannot load sieve script");
+            }
+            compiled
+        }
+    }
+}
+
+/// How long a redirect is remembered (Cyrus keeps its tracking entry
+/// until `cyr_expire` removes it; a day covers loops and retries).
+const REDIRECT_TRACK_SECONDS: u64 = 86_400;
+
+/// Pseudo recipient of Sieve tracking entries in `deliver.db`.
+fn tracking_to(user: &UserId) -> String {
+    format!(".{}.sieve.", user.as_str())
+}
+
+/// What the interpreter may ask about the store.
+struct StoreHost<'a> {
+    store: &'a Store,
+    user: &'a UserId,
+    now: u32,
+}
+
+impl StoreHost<'_> {
+    fn mailbox(&self, ext: &str) -> Option<MailboxName> {
+        self.store
+            .namespace(Viewer::User)
+            .to_internal(ext, Some(self.user))
+            .ok()
+    }
+
+    /// Whether a tracking entry exists and has not expired.
+    fn tracked(&self, id: &str) -> bool {
+        let Ok(key) = DuplicateKey::new(id.as_bytes(), tracking_to(self.user).as_bytes(), b"")
+        else {
+            return false;
+        };
+        self.store
+            .open_duplicate_db()
+            .ok()
+            .and_then(|mut db| duplicate::check(db.as_mut(), &key).ok().flatten())
+            .is_some_and(|m| m.mark > i64::from(self.now))
+    }
+
+    /// Records a tracking entry that expires after `seconds`.
+    fn track(&self, id: &str, seconds: u64) {
+        let Ok(key) = DuplicateKey::new(id.as_bytes(), tracking_to(self.user).as_bytes(), b"")
+        else {
+            return;
+        };
+        let mark = DuplicateMark {
+            mark: i64::from(self.now).saturating_add(i64::try_from(seconds).unwrap_or(i64::MAX)),
+            uid: 0,
+        };
+        if let Err(e) = self
+            .store
+            .open_duplicate_db()
+            .map_err(|e| e.to_string())
+            .and_then(|mut db| duplicate::mark(db.as_mut(), &key, mark).map_err(|e| e.to_string()))
+        {
+            tracing::warn!(error = %e, "cannot record sieve tracking entry");
+        }
+    }
+}
+
+fn duplicate_id(id: &DuplicateId) -> String {
+    format!("{}:{}", id.handle, id.value)
+}
+
+impl Host for StoreHost<'_> {
+    fn mailbox_exists(&self, mailbox: &str) -> bool {
+        self.mailbox(mailbox)
+            .and_then(|n| self.store.lookup(&n).ok().flatten())
+            .is_some()
+    }
+
+    fn duplicate_seen(&self, id: &DuplicateId) -> bool {
+        self.tracked(&duplicate_id(id))
+    }
+}
+
+/// Rebuilds the message with the header block editheader produced.
+fn with_edited_headers(msg: &Prepared, headers: &[crate::sieve::HeaderField]) -> Prepared {
+    let body_at = msg
+        .data
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(msg.data.len(), |i| i + 2);
+    let mut data = Vec::with_capacity(msg.data.len());
+    for h in headers {
+        data.extend_from_slice(format!("{}: {}\r\n", h.name, h.value).as_bytes());
+    }
+    data.extend_from_slice(&msg.data[body_at..]);
+    Prepared {
+        data,
+        ..msg.clone()
+    }
+}
+
+/// The auto-reply for a vacation action (RFC 5230 §5).
+fn vacation_message(v: &Vacation, user_addr: &str, servername: &str, now: u32) -> Vec<u8> {
+    let from = v.from.clone().unwrap_or_else(|| user_addr.to_string());
+    let mut m = format!(
+        "From: <{from}>\r\nTo: <{}>\r\nSubject: {}\r\nDate: {}\r\n\
+         Message-ID: <cmu-sieve-{}-{now}@{servername}>\r\nAuto-Submitted: auto-replied (vacation)\r\n",
+        v.to,
+        v.subject,
+        rfc5322(i64::from(now)),
+        std::process::id()
+    );
+    if let Some(irt) = &v.in_reply_to {
+        m.push_str(&format!("In-Reply-To: {irt}\r\n"));
+    }
+    if v.mime {
+        m.push_str("MIME-Version: 1.0\r\n");
+        m.push_str(&v.body.replace("\r\n", "\n").replace('\n', "\r\n"));
+    } else {
+        m.push_str("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n");
+        m.push_str(&v.body.replace("\r\n", "\n").replace('\n', "\r\n"));
+        m.push_str("\r\n");
+    }
+    m.into_bytes()
+}
+
+fn send(sendmail: &dyn Sendmail, msg: OutgoingMessage) {
+    if let Err(e) = sendmail.send(&msg) {
+        tracing::warn!(error = %e, kind = ?msg.kind, "sendmail failed");
+    }
+}
+
+/// Runs `script` for `rcpt` and carries out its actions.
+pub(super) fn deliver(
+    b: &StoreBackend,
+    script: &Script,
+    user: &UserId,
+    rcpt: &Recipient,
+    msg: &Prepared,
+    mail: &MailParams,
+    now: u32,
+) -> Status {
+    let host = StoreHost {
+        store: &b.store,
+        user,
+        now,
+    };
+    let parsed = ParsedMessage::parse(&msg.data, Some(&mail.from), Some(&rcpt.address));
+    let opts = EvalOptions {
+        user: user.as_str().to_string(),
+        user_addresses: vec![rcpt.address.clone()],
+        now: DateTime {
+            unix: i64::from(now),
+            offset_minutes: 0,
+        },
+        host_name: b.cfg.servername.clone(),
+        ..EvalOptions::default()
+    };
+    let inbox = MailboxName::user_inbox(user);
+    let (actions, edited) = match script.evaluate(&parsed, &host, &opts) {
+        Ok(o) => (o.actions, o.edited_headers),
+        Err(e) => {
+            tracing::warn!(user = %user.as_str(), error = %e, "sieve runtime error; keeping");
+            (vec![e.fallback()], None)
+        }
+    };
+    let edited_msg = edited.map(|h| with_edited_headers(msg, &h));
+    let msg = edited_msg.as_ref().unwrap_or(msg);
+    let owner = User::new(user.as_str());
+    let mut stored: Vec<MailboxName> = Vec::new();
+    let mut result = Status::Ok;
+    // Stores into `name` once; true on success. A failed INBOX store is
+    // the recipient's status.
+    let mut keep = |name: &MailboxName, flags: &[String], result: &mut Status| -> bool {
+        if stored.contains(name) {
+            return true;
+        }
+        let s = b.store_to(name, msg, flags, rcpt.ignore_quota, now);
+        if s == Status::Ok {
+            stored.push(name.clone());
+            return true;
+        }
+        if *name == inbox {
+            *result = s;
+        }
+        false
+    };
+    for action in &actions {
+        match action {
+            Action::Keep { flags, .. } => {
+                keep(&inbox, flags, &mut result);
+            }
+            Action::FileInto {
+                mailbox,
+                flags,
+                create,
+                ..
+            } => {
+                let target = host.mailbox(mailbox).filter(|n| {
+                    if *create && !host.mailbox_exists(mailbox) && n.is_owned_by(user) {
+                        // A failed create shows as "no `p`" below: kept in INBOX.
+                        let _ = b.store.create_mailbox(n, &NewMailbox::default(), now);
+                    }
+                    matches!(b.rights(n, &owner), Ok(Some(r)) if r.contains(Rights::POST))
+                });
+                // A fileinto that cannot be done keeps the message in INBOX.
+                let done = target.is_some_and(|n| keep(&n, flags, &mut result));
+                if !done {
+                    keep(&inbox, flags, &mut result);
+                }
+            }
+            Action::Discard => {}
+            Action::Reject { reason } | Action::Ereject { reason } => {
+                return Status::SieveReject(reason.clone());
+            }
+            Action::Redirect { address, .. } => {
+                // Cyrus tracks `<message-id>-<address>` so that a message
+                // coming back (a forwarding loop) or delivered again is not
+                // redirected a second time.
+                let id = format!("{}-{address}", msg.message_id);
+                if host.tracked(&id) {
+                    tracing::info!(%address, "redirect already done; skipped");
+                } else {
+                    send(
+                        b.sendmail.as_ref(),
+                        OutgoingMessage {
+                            kind: OutgoingKind::Redirect,
+                            from: mail.from.clone(),
+                            to: vec![address.clone()],
+                            data: msg.data.clone(),
+                        },
+                    );
+                    host.track(&id, REDIRECT_TRACK_SECONDS);
+                }
+            }
+            Action::Vacation(v) => {
+                let id = format!("vacation:{}:{}", v.handle, v.to);
+                if !host.tracked(&id) {
+                    send(
+                        b.sendmail.as_ref(),
+                        OutgoingMessage {
+                            kind: OutgoingKind::Vacation,
+                            from: String::new(),
+                            to: vec![v.to.clone()],
+                            data: vacation_message(v, &rcpt.address, &b.cfg.servername, now),
+                        },
+                    );
+                    host.track(&id, v.seconds);
+                }
+            }
+            Action::TrackDuplicate { id, seconds } => host.track(&duplicate_id(id), *seconds),
+            Action::Snooze(_) => {
+                keep(&inbox, &[], &mut result);
+            }
+            other => tracing::debug!(action = ?other, "sieve action not carried out"),
+        }
+    }
+    result
+}
