@@ -111,10 +111,22 @@ fn read(fs: &SimFs, path: &Path) -> Vec<u8> {
     fs.open(path, OpenMode::Read).unwrap().read_all().unwrap()
 }
 
-/// Twoskip files written by this crate: empty, small, with deletes, and
-/// one that is mid-transaction (needs recovery).
+/// Files written by real Cyrus 3.6 (`../shared/fixtures`), when present.
+fn fixture_files(rel: &[&str]) -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/cyrus-3.6/basic");
+    rel.iter()
+        .filter_map(|r| std::fs::read(root.join(r)).ok())
+        .collect()
+}
+
+/// Twoskip files written by real Cyrus and by this crate: empty, small,
+/// with deletes, and one that is mid-transaction (needs recovery).
 fn twoskip_seeds() -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
+    let mut out = fixture_files(&[
+        "config/mailboxes.db",
+        "config/annotations.db",
+        "config/user/uuid/m/s/msitf3xrbtyfrgg8pb7byd36/seen.db",
+    ]);
     for n in [0usize, 3, 40] {
         let sim = SimFs::new();
         let fs: FsRef = Arc::new(sim.clone());
@@ -229,7 +241,12 @@ fn header_reader() {
         b"user.fuzz\tabcdefghijklmnopqrstuvwx\n$Label  $x\nfuzz\tlrs\t\n",
     ]
     .concat();
-    run("header", &[header, legacy], bodies::header, 3);
+    let mut seeds = vec![header, legacy];
+    seeds.extend(fixture_files(&[
+        "spool/uuid/3/y/3ymvfknpzwsg21w0ofqy25lc/cyrus.header",
+        "spool/uuid/q/t/qtpm498sbm20kjbl61gcodah/cyrus.header",
+    ]));
+    run("header", &seeds, bodies::header, 3);
 }
 
 #[test]
