@@ -1,0 +1,491 @@
+//! Power cuts and I/O errors at every numbered filesystem call of each
+//! store-level operation (`Store::append` single and batched,
+//! `create_mailbox`, `set_quota`, `delete_mailbox` in both delete modes),
+//! on `SimFs`.
+//!
+//! After a power cut (`Fault::CrashAt(n)`, then `restart`) the store must
+//! reopen; every mailbox in mailboxes.db must open, its message files must
+//! match their index records; every message appended before, or by a call
+//! that returned `Ok`, must be there byte for byte; mailboxes.db must pass
+//! `consistent()`; and the store must take new mailboxes and messages.
+//! After an injected I/O error (`Fault::FailAt(n)`) the call must return
+//! (an error or `Ok`, never a panic) and the same `Store` must stay usable.
+//!
+//! The mailbox-level sweeps (`mailbox_crash.rs`) check index/cache
+//! internals in depth; these check that the facade keeps mailboxes.db, the
+//! spool and the caller's view in agreement.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
+use std::path::Path;
+use std::sync::Arc;
+
+use cyrus_store::db::{self, DbBackend, OpenFlags};
+use cyrus_store::ids::Guid;
+use cyrus_store::mboxname::MailboxName;
+use cyrus_store::os::{Fault, FsRef, LockKind, SimFs};
+use cyrus_store::quota::QuotaResource;
+use cyrus_store::{AppendRequest, DeleteMode, Error, NewMailbox, Store, StoreOptions, Uid};
+
+const NOW: u32 = 1_795_000_000;
+/// No operation here makes anywhere near this many filesystem calls; a
+/// sweep that gets this far is looping.
+const MAX_OPS: u64 = 2_000;
+
+fn mbox(s: &str) -> MailboxName {
+    MailboxName::from_internal(s).unwrap()
+}
+
+fn message(tag: &str, n: usize) -> Vec<u8> {
+    format!(
+        "From: alice@example.org\r\nTo: bob@example.org\r\nSubject: {tag} {n}\r\n\
+         Message-ID: <{tag}.{n}@example.org>\r\n\r\n{}\r\n",
+        "body line\r\n".repeat(n % 5 + 1)
+    )
+    .into_bytes()
+}
+
+fn req(data: Vec<u8>) -> AppendRequest {
+    AppendRequest {
+        data,
+        flags: vec!["\\Seen".into()],
+        internaldate: Some(NOW - 10),
+    }
+}
+
+/// A message the test knows must be in a mailbox.
+struct Kept {
+    mailbox: MailboxName,
+    uid: Uid,
+    data: Vec<u8>,
+}
+
+/// One simulated machine with a store on it.
+struct Site {
+    sim: SimFs,
+    fs: FsRef,
+    opts: StoreOptions,
+    /// Whether `prepare` makes user.alice a quota root.
+    quota_root: bool,
+}
+
+impl Site {
+    fn new(delete_mode: DeleteMode) -> Site {
+        let sim = SimFs::new();
+        let fs: FsRef = Arc::new(sim.clone());
+        let mut opts = StoreOptions::new("/lib", "/spool");
+        opts.delete_mode = delete_mode;
+        Site {
+            sim,
+            fs,
+            opts,
+            quota_root: false,
+        }
+    }
+
+    fn open(&self) -> Store {
+        Store::open(self.fs.clone(), self.opts.clone())
+            .unwrap_or_else(|e| panic!("Store::open after fault: {e}"))
+    }
+}
+
+/// The state every sweep starts from: user.alice with two messages,
+/// user.alice.Trash with one, a shared mailbox; all durable.
+fn prepare(site: &Site) -> Vec<Kept> {
+    let s = site.open();
+    let mut kept = Vec::new();
+    for (name, n) in [("user.alice", 2), ("user.alice.Trash", 1), ("shared", 0)] {
+        let m = mbox(name);
+        s.create_mailbox(&m, &NewMailbox::default(), NOW - 100)
+            .unwrap();
+        let msgs: Vec<Vec<u8>> = (0..n).map(|i| message(name, i)).collect();
+        let uids = s
+            .append(
+                &m,
+                &msgs.iter().cloned().map(req).collect::<Vec<_>>(),
+                NOW - 50,
+            )
+            .unwrap();
+        for (uid, data) in uids.into_iter().zip(msgs) {
+            kept.push(Kept {
+                mailbox: m.clone(),
+                uid,
+                data,
+            });
+        }
+    }
+    if site.quota_root {
+        s.set_quota(
+            &mbox("user.alice"),
+            &[(QuotaResource::Storage, Some(100_000))],
+        )
+        .unwrap();
+    }
+    drop(s);
+    // Everything above is durable before the fault is armed (this also
+    // steps over the known bug `new_mailboxes_db_survives_a_restart`).
+    site.sim.sync_all();
+    kept
+}
+
+/// What every reopened (or error-surviving) store must satisfy.
+fn check_store(site: &Site, s: &Store, kept: &[Kept]) {
+    for e in s.all_mailboxes().expect("list mailboxes") {
+        let (_, mb) = s
+            .open_mailbox(&e.name, LockKind::Shared)
+            .unwrap_or_else(|err| {
+                panic!(
+                    "{} is listed but does not open: {err}",
+                    e.name.to_internal()
+                )
+            });
+        for r in mb.records() {
+            if r.is_unlinked() {
+                continue;
+            }
+            let data = mb
+                .read_message(r.uid)
+                .unwrap_or_else(|err| panic!("{} uid {}: {err}", e.name.to_internal(), r.uid.0));
+            assert_eq!(Guid::of(&data), r.guid, "message file matches its record");
+            mb.read_cache(r).expect("cache entry reads");
+        }
+    }
+    for k in kept {
+        if s.lookup(&k.mailbox).unwrap().is_none() {
+            continue; // deleted by the operation under test
+        }
+        let (_, mb) = s.open_mailbox(&k.mailbox, LockKind::Shared).unwrap();
+        let r = mb.record(k.uid).unwrap_or_else(|| {
+            panic!(
+                "{} uid {} was appended and is gone",
+                k.mailbox.to_internal(),
+                k.uid.0
+            )
+        });
+        assert!(!r.is_expunged());
+        assert_eq!(mb.read_message(k.uid).unwrap(), k.data, "identical bytes");
+    }
+    let mut mdb = db::open(
+        site.fs.clone(),
+        Path::new("/lib/mailboxes.db"),
+        DbBackend::Twoskip,
+        OpenFlags::default(),
+    )
+    .expect("mailboxes.db opens");
+    mdb.consistent().expect("mailboxes.db is consistent");
+}
+
+/// The store still takes a new mailbox and new messages (in `shared`, so
+/// the operations' own checks on user.alice keep their counts).
+fn still_usable(s: &Store, tag: &str) {
+    let inbox = mbox("shared");
+    let data = message(tag, 9);
+    let uids = s.append(&inbox, &[req(data.clone())], NOW + 5).unwrap();
+    let (_, mb) = s.open_mailbox(&inbox, LockKind::Shared).unwrap();
+    assert_eq!(mb.read_message(uids[0]).unwrap(), data);
+    drop(mb);
+    let fresh = mbox(&format!("user.alice.after-{tag}"));
+    match s.create_mailbox(&fresh, &NewMailbox::default(), NOW + 5) {
+        Ok(_) | Err(Error::Exists(_)) => {}
+        Err(e) => panic!("create after fault: {e}"),
+    }
+    s.open_mailbox(&fresh, LockKind::Shared).unwrap();
+}
+
+/// The operation under test; returns the messages it appended.
+type Op = fn(&Store) -> Result<Vec<Kept>, Error>;
+/// Checks the operation's own effect; `ok` says whether it returned Ok.
+type Check = fn(&Store, bool);
+
+/// Runs `op` with a power cut at call 1, 2, … until a run finishes
+/// without reaching the cut; returns how many calls the operation makes.
+fn crash_sweep(mode: DeleteMode, op: Op, check: Check) -> u64 {
+    crash_sweep_on(mode, false, op, check)
+}
+
+fn crash_sweep_on(mode: DeleteMode, quota_root: bool, op: Op, check: Check) -> u64 {
+    for n in 1..MAX_OPS {
+        let mut site = Site::new(mode);
+        site.quota_root = quota_root;
+        let mut kept = prepare(&site);
+        let s = site.open();
+        site.sim.set_fault(Fault::CrashAt(n));
+        let r = op(&s);
+        let crashed = site.sim.is_down();
+        let ok = r.is_ok();
+        if let Ok(new) = r {
+            kept.extend(new);
+        }
+        drop(s);
+        site.sim.restart();
+        let s = site.open();
+        check_store(&site, &s, &kept);
+        check(&s, ok);
+        still_usable(&s, "crash");
+        check_store(&site, &s, &kept);
+        if !crashed {
+            assert!(ok, "no power cut and still an error at n={n}");
+            eprintln!("operation made {} filesystem calls", n - 1);
+            return n;
+        }
+    }
+    panic!("operation did not finish within {MAX_OPS} filesystem calls");
+}
+
+/// Runs `op` with an I/O error at call 1, 2, …, `calls`; the same store
+/// must then pass the checks and stay usable, and so must a reopened one.
+fn fail_sweep(mode: DeleteMode, op: Op, check: Check, calls: u64) {
+    fail_sweep_on(mode, false, op, check, calls)
+}
+
+fn fail_sweep_on(mode: DeleteMode, quota_root: bool, op: Op, check: Check, calls: u64) {
+    for n in 1..=calls {
+        let mut site = Site::new(mode);
+        site.quota_root = quota_root;
+        let mut kept = prepare(&site);
+        let s = site.open();
+        site.sim.set_fault(Fault::FailAt(n));
+        let r = op(&s);
+        site.sim.set_fault(Fault::None);
+        let ok = r.is_ok();
+        if let Ok(new) = r {
+            kept.extend(new);
+        }
+        check_store(&site, &s, &kept);
+        check(&s, ok);
+        still_usable(&s, "fail");
+        drop(s);
+        // A power cut right after the error loses nothing that was Ok.
+        site.sim.restart();
+        let s = site.open();
+        check_store(&site, &s, &kept);
+        check(&s, ok);
+    }
+}
+
+fn sweep(mode: DeleteMode, op: Op, check: Check) {
+    let calls = crash_sweep(mode, op, check);
+    assert!(calls > 2, "operation made only {calls} filesystem calls");
+    fail_sweep(mode, op, check, calls);
+}
+
+fn append_n(s: &Store, n: usize) -> Result<Vec<Kept>, Error> {
+    let inbox = mbox("user.alice");
+    let msgs: Vec<Vec<u8>> = (0..n).map(|i| message("new", i + 10)).collect();
+    let uids = s.append(
+        &inbox,
+        &msgs.iter().cloned().map(req).collect::<Vec<_>>(),
+        NOW,
+    )?;
+    assert_eq!(uids.len(), n);
+    Ok(uids
+        .into_iter()
+        .zip(msgs)
+        .map(|(uid, data)| Kept {
+            mailbox: inbox.clone(),
+            uid,
+            data,
+        })
+        .collect())
+}
+
+/// A group commit is all or nothing: user.alice holds its two messages
+/// and either none or all of the new ones.
+fn check_append(s: &Store, ok: bool, n: u32) {
+    let (_, mb) = s
+        .open_mailbox(&mbox("user.alice"), LockKind::Shared)
+        .unwrap();
+    let exists = mb.index().exists;
+    if ok {
+        assert_eq!(exists, 2 + n);
+    } else {
+        assert!(exists == 2 || exists == 2 + n, "partial batch: {exists}");
+    }
+}
+
+#[test]
+fn append_one_survives_power_cuts_and_errors() {
+    sweep(
+        DeleteMode::Delayed,
+        |s| append_n(s, 1),
+        |s, ok| check_append(s, ok, 1),
+    );
+}
+
+/// With a quota root, a returned Ok means the usage was counted too.
+fn check_append_quota(s: &Store, ok: bool) {
+    check_append(s, ok, 3);
+    let q = s.quota(&mbox("user.alice")).unwrap().expect("root exists");
+    let mut used = 0i64;
+    for name in ["user.alice", "user.alice.Trash"] {
+        let (_, mb) = s.open_mailbox(&mbox(name), LockKind::Shared).unwrap();
+        used += mb.index().quota_mailbox_used as i64;
+    }
+    if ok {
+        assert_eq!(q.used(QuotaResource::Storage), used, "usage counted");
+    } else {
+        // Cyrus's order too: the messages are committed before the usage,
+        // so an interruption undercounts until `quota -f`.
+        assert!(q.used(QuotaResource::Storage) <= used, "usage overcounted");
+    }
+}
+
+#[test]
+fn append_under_a_quota_root_survives_power_cuts_and_errors() {
+    let calls = crash_sweep_on(
+        DeleteMode::Delayed,
+        true,
+        |s| append_n(s, 3),
+        check_append_quota,
+    );
+    fail_sweep_on(
+        DeleteMode::Delayed,
+        true,
+        |s| append_n(s, 3),
+        check_append_quota,
+        calls,
+    );
+}
+
+#[test]
+fn append_batch_survives_power_cuts_and_errors() {
+    sweep(
+        DeleteMode::Delayed,
+        |s| append_n(s, 5),
+        |s, ok| check_append(s, ok, 5),
+    );
+}
+
+fn create_bob_work(s: &Store) -> Result<Vec<Kept>, Error> {
+    // user.bob.Work also creates the missing INBOX user.bob.
+    s.create_mailbox(&mbox("user.bob.Work"), &NewMailbox::default(), NOW)?;
+    Ok(Vec::new())
+}
+
+fn check_bob_work(s: &Store, ok: bool) {
+    if ok {
+        assert!(s.lookup(&mbox("user.bob.Work")).unwrap().is_some());
+        assert!(s.lookup(&mbox("user.bob")).unwrap().is_some());
+    }
+}
+
+#[test]
+fn create_mailbox_survives_power_cuts() {
+    let calls = crash_sweep(DeleteMode::Delayed, create_bob_work, check_bob_work);
+    assert!(calls > 2);
+}
+
+/// KNOWN BUG, not fixed here (belongs to `store/mailboxes.rs`): when the
+/// mailboxes.db commit fails at its second fsync (after the header naming
+/// the new record was written), `Store::create_mailbox` reports the error
+/// and removes the new mailbox's files, but the entry is in mailboxes.db
+/// (twoskip keeps the written header): the mailbox is listed and cannot be
+/// opened. Fails at `FailAt(20)`. Run with `--ignored` once fixed.
+#[test]
+#[ignore = "known bug: a failed mailboxes.db commit can leave a listed mailbox without files"]
+fn create_mailbox_survives_io_errors() {
+    let calls = crash_sweep(DeleteMode::Delayed, create_bob_work, check_bob_work);
+    fail_sweep(DeleteMode::Delayed, create_bob_work, check_bob_work, calls);
+}
+
+#[test]
+fn set_quota_survives_power_cuts_and_errors() {
+    sweep(
+        DeleteMode::Delayed,
+        |s| {
+            s.set_quota(&mbox("user.alice"), &[(QuotaResource::Storage, Some(1000))])?;
+            Ok(Vec::new())
+        },
+        |s, ok| {
+            let root = mbox("user.alice");
+            if ok {
+                let q = s.quota(&root).unwrap().expect("the root exists");
+                assert_eq!(q.limit(QuotaResource::Storage), Some(1000));
+            }
+            // Usage is at most what the two mailboxes hold (an interrupted
+            // SETQUOTA may have counted fewer; `quota -f` recounts).
+            if let Some(q) = s.quota(&root).unwrap() {
+                let mut used = 0;
+                for name in ["user.alice", "user.alice.Trash"] {
+                    let (_, mb) = s.open_mailbox(&mbox(name), LockKind::Shared).unwrap();
+                    used += mb.index().quota_mailbox_used as i64;
+                }
+                assert!(q.used(QuotaResource::Storage) <= used + 10_000);
+            }
+        },
+    );
+}
+
+fn delete_trash(s: &Store) -> Result<Vec<Kept>, Error> {
+    s.delete_mailbox(&mbox("user.alice.Trash"), NOW)?;
+    Ok(Vec::new())
+}
+
+fn check_deleted(s: &Store, ok: bool) {
+    if ok {
+        assert!(s.lookup(&mbox("user.alice.Trash")).unwrap().is_none());
+    }
+}
+
+#[test]
+fn delayed_delete_survives_power_cuts_and_errors() {
+    sweep(DeleteMode::Delayed, delete_trash, check_deleted);
+}
+
+#[test]
+fn immediate_delete_survives_power_cuts_and_errors() {
+    sweep(DeleteMode::Immediate, delete_trash, check_deleted);
+}
+
+/// KNOWN BUG, not fixed here (belongs to `db/twoskip/engine.rs`):
+/// `Twoskip::open` with `create` creates the file but never fsyncs its
+/// directory, so the new file's name is not durable. `Store::open` on an
+/// empty directory creates mailboxes.db this way; everything committed to
+/// it afterwards is lost with the file at the next power cut, though each
+/// commit reported success. Run with `--ignored` once the fix is in.
+#[test]
+#[ignore = "known bug: a newly created twoskip file's directory entry is never synced"]
+fn new_mailboxes_db_survives_a_restart() {
+    let site = Site::new(DeleteMode::Delayed);
+    let s = site.open();
+    s.create_mailbox(&mbox("user.alice"), &NewMailbox::default(), NOW)
+        .unwrap();
+    drop(s);
+    site.sim.restart();
+    let s = site.open();
+    assert!(
+        s.lookup(&mbox("user.alice")).unwrap().is_some(),
+        "a created mailbox vanished at a clean restart"
+    );
+}
+
+/// KNOWN BUG, not fixed here (belongs to `store/append.rs`): when the
+/// messages are committed but updating the quota root's usage then fails,
+/// `Store::append` returns the error although the messages are durable and
+/// visible. A caller that retries (an LMTP client after a 4xx) delivers
+/// them twice. Cyrus 3.6 logs a failed usage update and reports the append
+/// as done (`mailbox_commit_quota`); `quota -f` repairs the count.
+#[test]
+#[ignore = "known bug: Store::append can fail after its messages were committed"]
+fn a_failed_append_appends_nothing() {
+    let calls = crash_sweep_on(DeleteMode::Delayed, true, |s| append_n(s, 3), |_, _| {});
+    for n in 1..=calls {
+        let mut site = Site::new(DeleteMode::Delayed);
+        site.quota_root = true;
+        prepare(&site);
+        let s = site.open();
+        site.sim.set_fault(Fault::FailAt(n));
+        let r = append_n(&s, 3);
+        site.sim.set_fault(Fault::None);
+        let (_, mb) = s
+            .open_mailbox(&mbox("user.alice"), LockKind::Shared)
+            .unwrap();
+        if r.is_err() {
+            assert_eq!(
+                mb.index().exists,
+                2,
+                "FailAt({n}): error returned, messages appended"
+            );
+        }
+    }
+}
