@@ -92,7 +92,16 @@ impl Store {
             {
                 Ok(m) => m,
                 Err(e) => {
-                    self.remove_dir_all(&dir);
+                    // A commit that failed late may still have landed (its
+                    // header was written before the last fsync): the files
+                    // of a listed mailbox must stay.
+                    let listed = mboxlist::lookup(db, name)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|l| l.uniqueid == entry.uniqueid);
+                    if !listed {
+                        self.remove_dir_all(&dir);
+                    }
                     return Err(e.into());
                 }
             };

@@ -178,7 +178,15 @@ impl Twoskip {
         self.header = Header::new(end);
         self.end = end;
         self.size = end;
-        self.commit_header()
+        self.commit_header()?;
+        // The new file's name must be durable too, or a power cut would
+        // take the whole database with it after commits reported success.
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            self.fs
+                .sync_dir(dir)
+                .map_err(|e| DbError::Io(OsError::new("fsync dir", dir, e)))?;
+        }
+        Ok(())
     }
 
     pub(super) fn io_err(&self, op: &'static str, e: io::Error) -> DbError {
