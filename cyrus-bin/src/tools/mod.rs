@@ -7,3 +7,5 @@ mod mkimap;
 
 pub use common::{load_config, ToolError, DEFAULT_CONFIG};
 pub use mkimap::mkimap;
+mod reconstruct;
+pub use reconstruct::{reconstruct, ReconstructRequest, ReconstructSummary};
