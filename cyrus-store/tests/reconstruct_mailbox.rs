@@ -71,6 +71,7 @@ fn missing_index_is_rebuilt_from_the_files() {
         assert!(!r.is_expunged());
     }
     assert_eq!(mb.index().last_uid, Uid(25));
+    drop(mb);
     // Repeating finds nothing.
     assert!(run(&c.dir, &opts()).is_clean());
 }
@@ -93,6 +94,7 @@ fn missing_cache_is_rebuilt_identical() {
         assert_eq!(cache, *ocache, "cache of uid {uid}");
     }
     assert_eq!(mb.index().highestmodseq, open_fixture_hms());
+    drop(mb);
     assert!(run(&c.dir, &opts()).is_clean());
 }
 
@@ -154,6 +156,7 @@ fn missing_message_file_marks_its_record_expunged_and_nothing_else() {
     }
     assert_eq!(mb.index().exists, open(&fixture().join(INBOX)).index().exists - 1);
     assert_eq!(mb.index().highestmodseq, open_fixture_hms().next());
+    drop(mb);
     assert!(run(&c.dir, &opts()).is_clean());
 }
 
