@@ -83,6 +83,8 @@ fn sweep(lose_index: bool) -> u64 {
         let opened = Mailbox::open(fs.clone(), Path::new(DIR), LockKind::Shared);
         if !lose_index {
             opened.unwrap_or_else(|e| panic!("crash at {n}: {e}"));
+        } else {
+            drop(opened);
         }
         let again = run(&fs).unwrap();
         if ok && !crashed {

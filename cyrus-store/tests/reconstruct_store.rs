@@ -91,6 +91,7 @@ fn lost_header_is_rebuilt_from_mailboxes_db() {
     assert_eq!(mb.header().quotaroot, want.quotaroot);
     assert!(mb.header_crc_matches());
     assert_eq!(mb.index().exists, 1);
+    drop(mb);
     assert!(reconstruct::mailbox(&site.store, &mbox("user.alice.Sent"), &opts())
         .unwrap()
         .is_clean());
