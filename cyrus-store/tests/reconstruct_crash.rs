@@ -41,7 +41,11 @@ fn prepare(lose_index: bool) -> (SimFs, FsRef) {
     let f = fs.open(&dir.join("9."), OpenMode::Truncate).unwrap();
     f.write_all_at(&message(9).data, 0).unwrap();
     f.sync().unwrap();
-    let gone = if lose_index { INDEX_FILE } else { "cyrus.cache" };
+    let gone = if lose_index {
+        INDEX_FILE
+    } else {
+        "cyrus.cache"
+    };
     fs.remove_file(&dir.join(gone)).unwrap();
     fs.sync_dir(dir).unwrap();
     sim.sync_all();
@@ -65,7 +69,13 @@ fn message_files(fs: &FsRef) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn run(fs: &FsRef) -> Result<reconstruct::Report, cyrus_store::Error> {
-    reconstruct::mailbox_in_dir(fs, Path::new(DIR), "user/test", &MailboxContext::default(), &opts())
+    reconstruct::mailbox_in_dir(
+        fs,
+        Path::new(DIR),
+        "user/test",
+        &MailboxContext::default(),
+        &opts(),
+    )
 }
 
 fn sweep(lose_index: bool) -> u64 {
@@ -77,7 +87,11 @@ fn sweep(lose_index: bool) -> u64 {
         let ok = run(&fs).is_ok();
         let crashed = sim.is_down();
         sim.restart();
-        assert_eq!(message_files(&fs), files, "message files changed (crash at {n})");
+        assert_eq!(
+            message_files(&fs),
+            files,
+            "message files changed (crash at {n})"
+        );
         // Before the repair the mailbox opened unless its index was lost;
         // a power cut must not make that worse.
         let opened = Mailbox::open(fs.clone(), Path::new(DIR), LockKind::Shared);

@@ -53,19 +53,28 @@ fn missing_index_is_rebuilt_from_the_files() {
     );
     entry.uidvalidity = uidvalidity;
     ctx.entry = Some(entry);
-    let r = cyrus_store::reconstruct::mailbox_in_dir(&real_fs(), &c.dir, "user/alice", &ctx, &opts())
-        .unwrap();
+    let r =
+        cyrus_store::reconstruct::mailbox_in_dir(&real_fs(), &c.dir, "user/alice", &ctx, &opts())
+            .unwrap();
     assert!(r.written);
-    assert!(messages(&r).iter().any(|m| m.contains("cyrus.index is missing")));
+    assert!(messages(&r)
+        .iter()
+        .any(|m| m.contains("cyrus.index is missing")));
     let mb = open(&c.dir);
     mutil::check_consistent_but_annot(&mb);
     assert_eq!(mb.index().uidvalidity, uidvalidity);
     // Every message file is back, with its GUID, size and cache.
     let files: Vec<Uid> = (1..=25).map(Uid).collect();
-    assert_eq!(mb.records().iter().map(|r| r.uid).collect::<Vec<_>>(), files);
+    assert_eq!(
+        mb.records().iter().map(|r| r.uid).collect::<Vec<_>>(),
+        files
+    );
     for r in mb.records() {
         let (o, ocache) = &orig[&r.uid];
-        assert_eq!((r.guid, r.size, r.header_size), (o.guid, o.size, o.header_size));
+        assert_eq!(
+            (r.guid, r.size, r.header_size),
+            (o.guid, o.size, o.header_size)
+        );
         assert_eq!(r.sentdate, o.sentdate, "uid {}", r.uid);
         assert_eq!(mb.read_cache(r).ok(), *ocache, "cache of uid {}", r.uid);
         assert!(!r.is_expunged());
@@ -113,8 +122,15 @@ fn damaged_record_is_repaired_and_others_keep_their_flags() {
     std::fs::write(c.path(INDEX_FILE), &bytes).unwrap();
     let r = run(&c.dir, &opts());
     let msgs = messages(&r);
-    assert!(msgs[0].contains("index record 3 fails its checksum"), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("message file 3. has no record")), "{msgs:?}");
+    assert!(
+        msgs[0].contains("index record 3 fails its checksum"),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("message file 3. has no record")),
+        "{msgs:?}"
+    );
     let mb = open(&c.dir);
     mutil::check_consistent_but_annot(&mb);
     let now = contents(&mb);
@@ -146,7 +162,9 @@ fn missing_message_file_marks_its_record_expunged_and_nothing_else() {
     for (uid, (rec, cache)) in contents(&mb) {
         let (o, ocache) = &orig[&uid];
         if uid == Uid(2) {
-            assert!(rec.internal_flags.contains(InternalFlags::EXPUNGED | InternalFlags::UNLINKED));
+            assert!(rec
+                .internal_flags
+                .contains(InternalFlags::EXPUNGED | InternalFlags::UNLINKED));
             assert_eq!(rec.modseq, open_fixture_hms().next());
             assert_eq!(rec.guid, o.guid);
         } else {
@@ -154,7 +172,10 @@ fn missing_message_file_marks_its_record_expunged_and_nothing_else() {
             assert_eq!(cache, *ocache);
         }
     }
-    assert_eq!(mb.index().exists, open(&fixture().join(INBOX)).index().exists - 1);
+    assert_eq!(
+        mb.index().exists,
+        open(&fixture().join(INBOX)).index().exists - 1
+    );
     assert_eq!(mb.index().highestmodseq, open_fixture_hms().next());
     drop(mb);
     assert!(run(&c.dir, &opts()).is_clean());
@@ -167,7 +188,10 @@ fn stray_file_above_last_uid_is_appended() {
     let data = std::fs::read(c.path("1.")).unwrap();
     std::fs::write(c.path("26."), &data).unwrap();
     let r = run(&c.dir, &opts());
-    assert_eq!(messages(&r), ["message file 26. has no record: appending it"]);
+    assert_eq!(
+        messages(&r),
+        ["message file 26. has no record: appending it"]
+    );
     let mb = open(&c.dir);
     mutil::check_consistent_but_annot(&mb);
     assert_eq!(mb.index().last_uid, Uid(26));

@@ -83,7 +83,10 @@ fn lost_header_is_rebuilt_from_mailboxes_db() {
     std::fs::remove_file(dir.join(HEADER_FILE)).unwrap();
     let r = reconstruct::mailbox(&site.store, &mbox("user.alice.Sent"), &opts()).unwrap();
     assert_eq!(r.mailbox, "user/alice/Sent");
-    assert!(r.findings[0].message.contains("cyrus.header is missing"), "{r:?}");
+    assert!(
+        r.findings[0].message.contains("cyrus.header is missing"),
+        "{r:?}"
+    );
     let mb = Mailbox::open(fs(), &dir, LockKind::Shared).unwrap();
     assert_eq!(mb.header().name, want.name);
     assert_eq!(mb.header().uniqueid, want.uniqueid);
@@ -92,9 +95,11 @@ fn lost_header_is_rebuilt_from_mailboxes_db() {
     assert!(mb.header_crc_matches());
     assert_eq!(mb.index().exists, 1);
     drop(mb);
-    assert!(reconstruct::mailbox(&site.store, &mbox("user.alice.Sent"), &opts())
-        .unwrap()
-        .is_clean());
+    assert!(
+        reconstruct::mailbox(&site.store, &mbox("user.alice.Sent"), &opts())
+            .unwrap()
+            .is_clean()
+    );
 }
 
 #[test]
@@ -120,7 +125,10 @@ fn targets_follow_r_and_u() {
         users: true,
         ..Selection::default()
     };
-    assert_eq!(names(&["bob", "alice"], u), ["user.bob", "user.alice", "user.alice.Sent"]);
+    assert_eq!(
+        names(&["bob", "alice"], u),
+        ["user.bob", "user.alice", "user.alice.Sent"]
+    );
     assert_eq!(names(&[], Selection::default()).len(), 4);
 }
 
@@ -143,7 +151,11 @@ fn spool_scan_restores_a_lost_mailboxes_db_entry() {
         .unwrap();
         mboxlist::update_entry(mdb.as_mut(), &name, None, 1).unwrap();
     }
-    let store = Store::open(fs(), StoreOptions::new(root.join("lib"), root.join("spool"))).unwrap();
+    let store = Store::open(
+        fs(),
+        StoreOptions::new(root.join("lib"), root.join("spool")),
+    )
+    .unwrap();
     assert!(store.lookup(&name).unwrap().is_none());
     // -n finds it but adds nothing.
     let dry = Options {
@@ -151,11 +163,11 @@ fn spool_scan_restores_a_lost_mailboxes_db_entry() {
         ..opts()
     };
     let scan = reconstruct::scan_spool(&store, None, &dry).unwrap();
-    assert_eq!(scan.discovered, [name.clone()]);
+    assert_eq!(scan.discovered, std::slice::from_ref(&name));
     assert_eq!(scan.findings.len(), 1, "{:?}", scan.findings);
     assert!(store.lookup(&name).unwrap().is_none());
     let scan = reconstruct::scan_spool(&store, None, &opts()).unwrap();
-    assert_eq!(scan.discovered, [name.clone()]);
+    assert_eq!(scan.discovered, std::slice::from_ref(&name));
     let back = store.lookup(&name).unwrap().unwrap();
     assert_eq!(back.uniqueid, entry.uniqueid);
     assert_eq!(back.uidvalidity, entry.uidvalidity);
@@ -198,7 +210,10 @@ fn cyrus_tools_accept_a_reconstructed_mailbox() {
     let conf = conf.to_str().unwrap();
     tools.adopt(site.root());
 
-    let (rc, out, err) = tools.run("reconstruct", &["-C", conf, "-n", "-r", "-G", "-u", "alice"]);
+    let (rc, out, err) = tools.run(
+        "reconstruct",
+        &["-C", conf, "-n", "-r", "-G", "-u", "alice"],
+    );
     assert_eq!(rc, 0, "{err}");
     let mut lines: Vec<&str> = out
         .lines()
@@ -209,7 +224,10 @@ fn cyrus_tools_accept_a_reconstructed_mailbox() {
     assert_eq!(lines, ["user/alice", "user/alice/Sent"], "{out}\n{err}");
     let (rc, out, err) = tools.run("chk_cyrus", &["-C", conf]);
     assert_eq!((rc, out.as_str()), (0, ""), "{err}");
-    for (name, ext) in [("user.alice", "user/alice"), ("user.alice.Sent", "user/alice/Sent")] {
+    for (name, ext) in [
+        ("user.alice", "user/alice"),
+        ("user.alice.Sent", "user/alice/Sent"),
+    ] {
         let dir = dir_of(s, name);
         let (rc, out, err) = tools.run("mbexamine", &["-C", conf, ext]);
         assert_eq!(rc, 0, "{err}");

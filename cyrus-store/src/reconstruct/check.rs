@@ -113,7 +113,11 @@ fn count_diffs(old: &IndexHeader, new: &IndexHeader) -> Vec<String> {
             d.push(format!("{what} {a} -> {b}"));
         }
     };
-    cmp("num_records", old.num_records.into(), new.num_records.into());
+    cmp(
+        "num_records",
+        old.num_records.into(),
+        new.num_records.into(),
+    );
     cmp("last_uid", old.last_uid.0.into(), new.last_uid.0.into());
     cmp("highestmodseq", old.highestmodseq.0, new.highestmodseq.0);
     cmp("exists", old.exists.into(), new.exists.into());
@@ -121,12 +125,36 @@ fn count_diffs(old: &IndexHeader, new: &IndexHeader) -> Vec<String> {
     cmp("answered", old.answered.into(), new.answered.into());
     cmp("flagged", old.flagged.into(), new.flagged.into());
     cmp("unseen", old.unseen.into(), new.unseen.into());
-    cmp("quota_mailbox_used", old.quota_mailbox_used, new.quota_mailbox_used);
-    cmp("quota_deleted_used", old.quota_deleted_used, new.quota_deleted_used);
-    cmp("quota_expunged_used", old.quota_expunged_used, new.quota_expunged_used);
-    cmp("sync_crc_basic", old.sync_crc_basic.into(), new.sync_crc_basic.into());
-    cmp("sync_crc_annot", old.sync_crc_annot.into(), new.sync_crc_annot.into());
-    cmp("header_file_crc", old.header_file_crc.into(), new.header_file_crc.into());
+    cmp(
+        "quota_mailbox_used",
+        old.quota_mailbox_used,
+        new.quota_mailbox_used,
+    );
+    cmp(
+        "quota_deleted_used",
+        old.quota_deleted_used,
+        new.quota_deleted_used,
+    );
+    cmp(
+        "quota_expunged_used",
+        old.quota_expunged_used,
+        new.quota_expunged_used,
+    );
+    cmp(
+        "sync_crc_basic",
+        old.sync_crc_basic.into(),
+        new.sync_crc_basic.into(),
+    );
+    cmp(
+        "sync_crc_annot",
+        old.sync_crc_annot.into(),
+        new.sync_crc_annot.into(),
+    );
+    cmp(
+        "header_file_crc",
+        old.header_file_crc.into(),
+        new.header_file_crc.into(),
+    );
     d
 }
 
@@ -155,13 +183,19 @@ pub fn mailbox_in_dir(
     let (mut header, mut header_new) = match decoded {
         Some(Ok(h)) => (h, false),
         other => {
-            let why = if other.is_none() { "missing" } else { "damaged" };
+            let why = if other.is_none() {
+                "missing"
+            } else {
+                "damaged"
+            };
             let Some(h) = header_from(ctx) else {
                 return Err(Error::Invalid(format!(
                     "{label}: cyrus.header is {why} and there is no mailboxes.db entry to rebuild it from"
                 )));
             };
-            report.add(format!("cyrus.header is {why}: rebuilding it from mailboxes.db"));
+            report.add(format!(
+                "cyrus.header is {why}: rebuilding it from mailboxes.db"
+            ));
             (h, true)
         }
     };
@@ -257,7 +291,10 @@ pub fn mailbox_in_dir(
         .values()
         .map(|r| r.modseq)
         .fold(index.highestmodseq, Modseq::max);
-    let old_virt = virtannot_crc(index.minor_version, &salvaged.records.values().cloned().collect::<Vec<_>>());
+    let old_virt = virtannot_crc(
+        index.minor_version,
+        &salvaged.records.values().cloned().collect::<Vec<_>>(),
+    );
     let pass = RecordPass {
         fs,
         dir,
@@ -267,7 +304,12 @@ pub fn mailbox_in_dir(
         cache_reported,
         last_uid: old.as_ref().map_or(crate::ids::Uid(0), |h| h.last_uid),
     };
-    let rebuilt = pass.run(std::mem::take(&mut salvaged.records), &files, base_hms, &mut report)?;
+    let rebuilt = pass.run(
+        std::mem::take(&mut salvaged.records),
+        &files,
+        base_hms,
+        &mut report,
+    )?;
     let mut records: Vec<_> = rebuilt.records.iter().map(|(r, _)| r.clone()).collect();
 
     // The index header over the new records.

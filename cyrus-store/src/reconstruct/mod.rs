@@ -11,8 +11,8 @@
 //! line; with [`Options::dry_run`] nothing is written.
 
 mod check;
-mod records;
 mod options;
+mod records;
 mod salvage;
 mod spool;
 mod targets;

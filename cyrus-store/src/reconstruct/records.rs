@@ -88,9 +88,15 @@ impl RecordPass<'_> {
             }
             if !files.contains(&uid) {
                 report.add(if rec.is_expunged() {
-                    format!("expunged record for uid {} has no message file: marking unlinked", uid.0)
+                    format!(
+                        "expunged record for uid {} has no message file: marking unlinked",
+                        uid.0
+                    )
                 } else {
-                    format!("record for uid {} has no message file: marking expunged", uid.0)
+                    format!(
+                        "record for uid {} has no message file: marking expunged",
+                        uid.0
+                    )
                 });
                 rec.internal_flags |= InternalFlags::EXPUNGED | InternalFlags::UNLINKED;
                 hms = hms.next();
@@ -181,7 +187,10 @@ impl RecordPass<'_> {
             report.add(if *uid > self.last_uid {
                 format!("message file {}. has no record: appending it", uid.0)
             } else {
-                format!("message file {}. has no record: adding it with its UID", uid.0)
+                format!(
+                    "message file {}. has no record: adding it with its UID",
+                    uid.0
+                )
             });
             appended = true;
             let rec = IndexRecord {

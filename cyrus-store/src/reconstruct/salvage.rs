@@ -53,9 +53,8 @@ fn decode_damaged_header(bytes: &[u8], path: &Path) -> Option<IndexHeader> {
     let crc = crc32fast::hash(&copy[..hlen - 4]);
     copy[hlen - 4..].copy_from_slice(&crc.to_be_bytes());
     let h = IndexHeader::decode(&copy, path).ok()?;
-    let sane = layout(h.minor_version).is_some_and(|(hl, rl)| {
-        h.start_offset as usize >= hl && h.record_size as usize == rl
-    });
+    let sane = layout(h.minor_version)
+        .is_some_and(|(hl, rl)| h.start_offset as usize >= hl && h.record_size as usize == rl);
     sane.then_some(h)
 }
 
