@@ -29,6 +29,7 @@ pub mod mboxname;
 pub mod message;
 mod partition;
 pub mod quota;
+pub mod reconstruct;
 pub mod seen;
 mod store;
 pub mod subs;

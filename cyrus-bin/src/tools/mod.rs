@@ -13,6 +13,7 @@
 //! | `cyr_quota` | `quota` | `quota.rs` |
 //! | `cyr_deliver`, `cyr_ctl_deliver` | `deliver` + `lmtpd`, `ctl_deliver -d` | `deliver.rs` |
 //! | `cyr_passwd` | `saslpasswd2` | `passwd.rs` |
+//! | `cyr_reconstruct` | `reconstruct` | `reconstruct.rs` |
 //!
 //! Mailbox names on the command line are in the admin namespace
 //! (`site.rs`), as Cyrus's tools take them.
@@ -26,6 +27,7 @@ mod mbpath;
 mod mkimap;
 mod passwd;
 mod quota;
+mod reconstruct;
 mod site;
 
 pub use common::{load_config, ToolError, DEFAULT_CONFIG};
@@ -38,3 +40,4 @@ pub use mkimap::mkimap;
 pub use passwd::{passwd, PasswdAction};
 pub use quota::{quota_tool, QuotaOutput, QuotaRequest};
 pub use site::{admin_name, db_path, external_name, now, open_store, resolve_mailboxes};
+pub use reconstruct::{reconstruct, ReconstructRequest, ReconstructSummary};

@@ -24,6 +24,7 @@ pub mod index_header;
 pub mod index_record;
 mod open;
 mod properties;
+pub(crate) mod rebuild;
 mod repack;
 mod report;
 pub mod synccrc;
