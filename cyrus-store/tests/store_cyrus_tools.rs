@@ -75,6 +75,13 @@ fn build_site() -> Site {
     site.store
         .delete_mailbox(&mbox("user.alice.Archive"), 0x6B02_EEA4)
         .unwrap();
+    site.store
+        .rename_mailbox(
+            &mbox("user.alice.a^b"),
+            &mbox("user.alice.Renamed"),
+            NOW + 5,
+        )
+        .unwrap();
     site
 }
 
@@ -122,8 +129,8 @@ fn cyrus_tools_accept_our_store() {
         [
             "DELETED/user/alice/Archive/6B02EEA4",
             "user/alice",
+            "user/alice/Renamed",
             "user/alice/Sent",
-            "user/alice/a.b",
             "user/bob",
         ],
         "reconstruct -n reported changes:\n{out}\n{err}"
@@ -176,7 +183,7 @@ fn cyrus_tools_accept_our_store() {
     assert_eq!(rc, 0, "{err}");
     for n in [
         "user.alice.Sent",
-        "user.alice.a^b",
+        "user.alice.Renamed",
         "shared-news",
         "DELETED.user.alice.Archive.6B02EEA4",
     ] {

@@ -220,3 +220,61 @@ fn missing_ancestors_become_real_mailboxes() {
         "defaultacl"
     );
 }
+
+#[test]
+fn rename_moves_a_tree_and_keeps_its_messages() {
+    let site = Site::new();
+    let s = &site.store;
+    s.create_mailbox(&mbox("user.erin"), &NewMailbox::default(), NOW)
+        .unwrap();
+    s.create_mailbox(&mbox("user.erin.Projects"), &NewMailbox::default(), NOW)
+        .unwrap();
+    s.create_mailbox(
+        &mbox("user.erin.Projects.2024"),
+        &NewMailbox::default(),
+        NOW,
+    )
+    .unwrap();
+    let msg = fixture_message("01-lmtp-alice-plain-ascii.eml");
+    s.append(
+        &mbox("user.erin.Projects.2024"),
+        &[AppendRequest {
+            data: msg.clone(),
+            ..Default::default()
+        }],
+        NOW,
+    )
+    .unwrap();
+    let moved = s
+        .rename_mailbox(
+            &mbox("user.erin.Projects"),
+            &mbox("user.erin.Archive"),
+            NOW + 1,
+        )
+        .unwrap();
+    assert_eq!(moved.len(), 2);
+    assert!(s.lookup(&mbox("user.erin.Projects")).unwrap().is_none());
+    assert!(s
+        .lookup(&mbox("user.erin.Projects.2024"))
+        .unwrap()
+        .is_none());
+    let (entry, mb) = s
+        .open_mailbox(&mbox("user.erin.Archive.2024"), LockKind::Shared)
+        .unwrap();
+    assert_eq!(mb.header().name, "user.erin.Archive.2024");
+    assert_eq!(mb.read_message(mb.records()[0].uid).unwrap(), msg);
+    assert!(entry.uniqueid.is_some());
+    drop(mb);
+    assert!(matches!(
+        s.rename_mailbox(
+            &mbox("user.erin.Archive"),
+            &mbox("user.erin.Archive.sub"),
+            NOW
+        ),
+        Err(Error::Invalid(_))
+    ));
+    assert!(matches!(
+        s.rename_mailbox(&mbox("user.erin.Nope"), &mbox("user.erin.X"), NOW),
+        Err(Error::NonExistent(_))
+    ));
+}

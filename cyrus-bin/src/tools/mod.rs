@@ -39,5 +39,5 @@ pub use mbpath::{mbpath, mbpath_target, MailboxPaths, PathKind};
 pub use mkimap::mkimap;
 pub use passwd::{passwd, PasswdAction};
 pub use quota::{quota_tool, QuotaOutput, QuotaRequest};
-pub use site::{admin_name, db_path, external_name, now, open_store, resolve_mailboxes};
 pub use reconstruct::{reconstruct, ReconstructRequest, ReconstructSummary};
+pub use site::{admin_name, db_path, external_name, now, open_store, resolve_mailboxes};

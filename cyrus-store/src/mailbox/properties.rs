@@ -24,6 +24,19 @@ impl Mailbox {
         self.commit(ch)
     }
 
+    /// Records the mailbox's new internal name after a rename; rewrites
+    /// `cyrus.header` only if it changes.
+    pub fn set_name(&mut self, name: &str) -> Result<(), MailboxError> {
+        if self.header.name == name {
+            return self.require_writable();
+        }
+        let mut ch = self.begin()?;
+        let mut h = self.header.clone();
+        h.name = name.to_string();
+        ch.header = Some(h);
+        self.commit(ch)
+    }
+
     /// Sets or clears the quota root; rewrites `cyrus.header` only if it
     /// changes.
     pub fn set_quotaroot(&mut self, quotaroot: Option<&str>) -> Result<(), MailboxError> {

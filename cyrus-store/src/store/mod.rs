@@ -9,6 +9,7 @@ mod deliver;
 mod list;
 mod mailboxes;
 mod quota;
+mod rename;
 mod site;
 mod subscriptions;
 

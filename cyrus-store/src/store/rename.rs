@@ -1,0 +1,64 @@
+//! Renaming a mailbox and everything below it (IMAP RENAME, including a
+//! user's whole tree when an admin renames `user.a` to `user.b`).
+
+use crate::error::Error;
+use crate::mailbox::Mailbox;
+use crate::mboxlist;
+use crate::mboxname::MailboxName;
+use crate::os::LockKind;
+
+use super::site::Store;
+
+impl Store {
+    /// Renames `old` and its children to below `new`. As in Cyrus 3.6 the
+    /// uuid directories stay where they are: mailboxes.db gets the new
+    /// names (the old ones become tombstones, the `I` records name
+    /// history) and each `cyrus.header` records its new name. Returns the
+    /// renamed entries, parent first.
+    pub fn rename_mailbox(
+        &self,
+        old: &MailboxName,
+        new: &MailboxName,
+        now: u32,
+    ) -> Result<Vec<mboxlist::MbEntry>, Error> {
+        if old == new {
+            return Err(Error::Exists(new.to_internal()));
+        }
+        if old.contains(new) {
+            return Err(Error::Invalid(format!(
+                "cannot rename {} into itself",
+                old.to_internal()
+            )));
+        }
+        self.with_mboxlist(|db| {
+            if mboxlist::lookup(db, new)?.is_some() {
+                return Err(Error::Exists(new.to_internal()));
+            }
+            let root =
+                mboxlist::lookup(db, old)?.ok_or_else(|| Error::NonExistent(old.to_internal()))?;
+            // Lock order: mailboxes.db, then each mailbox's index; the new
+            // name goes into the headers before the list names it, so a
+            // crash in between leaves headers the next rename (or
+            // reconstruct, which prefers mailboxes.db) sets right.
+            let members = mboxlist::subtree(db, old, mboxlist::Visibility::Live)?;
+            let modseq = root.foldermodseq.next();
+            for e in &members {
+                let Some(target) = e.name.reparent(old, new) else {
+                    continue;
+                };
+                let dir = self.mailbox_dir(e)?;
+                let mut mbox = Mailbox::open(self.fs().clone(), &dir, LockKind::Exclusive)?;
+                mbox.set_name(&target.to_internal())?;
+            }
+            let moved = mboxlist::rename_subtree(
+                db,
+                old,
+                &|n: &MailboxName| n.reparent(old, new).unwrap_or_else(|| n.clone()),
+                None,
+                modseq,
+                i64::from(now),
+            )?;
+            Ok(moved)
+        })
+    }
+}
