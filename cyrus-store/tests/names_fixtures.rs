@@ -585,3 +585,64 @@ fn myrights_match_fixture_list_txt() {
     }
     assert_eq!(checked, 13);
 }
+
+/// The per-message annotation alice stored (`UID STORE 13 ANNOTATION
+/// (/comment (value.priv "alice private note" value.shared "shared
+/// note"))`) reads back from INBOX's `cyrus.annotations` (twoskip): a
+/// shared value and the owner's private one, which Cyrus stores under the
+/// `[.OwNeR.]` token, with the modseqs of the STORE.
+#[test]
+fn per_message_annotations_in_cyrus_annotations() {
+    use cyrus_store::annotate;
+    use cyrus_store::db::{open, DbBackend, OpenFlags};
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/fixtures/cyrus-3.6/basic/spool/uuid/1/h/1h27n4nb8groy211tvj675ss/cyrus.annotations");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join("cyrus.annotations");
+    std::fs::copy(&src, &copy).expect("copy");
+    let fs: cyrus_store::os::FsRef = std::sync::Arc::new(cyrus_store::os::RealFs::new());
+    let mut db = open(
+        fs,
+        &copy,
+        DbBackend::Twoskip,
+        OpenFlags {
+            read_only: true,
+            ..OpenFlags::default()
+        },
+    )
+    .expect("open cyrus.annotations");
+    let all = annotate::list(db.as_mut(), b"").expect("list");
+    let mut found: Vec<(String, String, String, String, u64)> = all
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.part1.clone(),
+                k.entry.clone(),
+                k.userid.clone(),
+                String::from_utf8_lossy(&v.value).into_owned(),
+                v.modseq.get(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "13".into(),
+                "/comment".into(),
+                "".into(),
+                "shared note".into(),
+                44
+            ),
+            (
+                "13".into(),
+                "/comment".into(),
+                annotate::OWNER_TOKEN.into(),
+                "alice private note".into(),
+                45
+            ),
+        ],
+        "{all:?}"
+    );
+}
