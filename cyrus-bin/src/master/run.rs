@@ -12,7 +12,7 @@ use cyrus_proto::runtime::{
 };
 
 use super::plan::{plan_services, Program, ServicePlan};
-use crate::config::{CyrusConf, ImapdConf};
+use crate::config::{parse_listen, CyrusConf, ImapdConf};
 use crate::site::{SendmailCommand, Site};
 use crate::tools::ToolError;
 
@@ -29,16 +29,54 @@ pub fn run(
     services_file: &Path,
     ready: &mut dyn FnMut(&str, &ListenAddr),
 ) -> Result<(), ToolError> {
-    let conf = ImapdConf::load(imapd_conf)?;
-    for w in conf.warnings() {
-        eprintln!("{}:{}: warning: {}", w.path.display(), w.line, w.message);
-    }
-    let site = Site::open(conf, "master")?;
+    let conf = load(imapd_conf)?;
     let master = CyrusConf::load(cyrus_conf)?;
     let (plans, warnings) = plan_services(&master, services_file);
     for w in warnings {
         eprintln!("warning: {w}");
     }
+    run_plans(conf, &plans, "master", ready)
+}
+
+/// One daemon without master (`cyr_imapd`, `cyr_lmtpd`): serves `program`
+/// on `listen` (a cyrus.conf `listen=` value) with Cyrus's service flags in
+/// `args` (`-s`, `-a`).
+pub fn run_standalone(
+    imapd_conf: &Path,
+    program: Program,
+    name: &str,
+    listen: &str,
+    args: Vec<String>,
+    services_file: &Path,
+    ready: &mut dyn FnMut(&str, &ListenAddr),
+) -> Result<(), ToolError> {
+    let conf = load(imapd_conf)?;
+    let plan = ServicePlan {
+        name: name.to_string(),
+        program,
+        implicit_tls: args.iter().any(|a| a == "-s"),
+        args,
+        listen: parse_listen(listen, "tcp", services_file)?,
+        max_connections: None,
+    };
+    run_plans(conf, std::slice::from_ref(&plan), name, ready)
+}
+
+fn load(imapd_conf: &Path) -> Result<ImapdConf, ToolError> {
+    let conf = ImapdConf::load(imapd_conf)?;
+    for w in conf.warnings() {
+        eprintln!("{}:{}: warning: {}", w.path.display(), w.line, w.message);
+    }
+    Ok(conf)
+}
+
+fn run_plans(
+    conf: ImapdConf,
+    plans: &[ServicePlan],
+    ident: &str,
+    ready: &mut dyn FnMut(&str, &ListenAddr),
+) -> Result<(), ToolError> {
+    let site = Site::open(conf, ident)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -49,17 +87,17 @@ pub fn run(
     rt.block_on(async {
         let server = Server::new(Bridge::new(BRIDGE_LIMIT), Notifier::new(), DRAIN);
         let mut served = 0;
-        for plan in &plans {
+        for plan in plans {
             match serve(&server, &site, plan).await {
                 Ok(Some(addr)) => {
                     ready(&plan.name, &addr);
                     served += 1;
                 }
                 Ok(None) => eprintln!(
-                    "cyr_master: service {}: {:?} is not built into this version; skipped",
+                    "cyr_{ident}: service {}: {:?} is not built into this version; skipped",
                     plan.name, plan.program
                 ),
-                Err(e) => eprintln!("cyr_master: service {}: {e}", plan.name),
+                Err(e) => eprintln!("cyr_{ident}: service {}: {e}", plan.name),
             }
         }
         if served == 0 {
