@@ -102,63 +102,47 @@ fn q_encode(v: &[u8]) -> Vec<u8> {
     out
 }
 
-fn parse_type_at(s: &[u8], mut p: usize) -> Option<(Vec<u8>, Vec<u8>, Vec<Param>)> {
-    let tstart = p;
-    while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b'/' && at(s, p) != b'(' {
+/// The end of a token starting at `p` that stops at NUL, white space,
+/// `(` or `stop`; `None` if it holds a character a token may not.
+fn token_end(s: &[u8], mut p: usize, stop: u8) -> Option<usize> {
+    while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != stop && at(s, p) != b'(' {
         if bad_token_char(at(s, p)) {
             return None;
         }
         p += 1;
     }
-    let ty = &s[tstart..p];
-    p = skip_cfws(s, p)?;
+    Some(p)
+}
+
+/// What may follow a value at `p`: nothing (comments and white space
+/// only), or `;` and parameters; `None` for anything else.
+fn params_after(s: &[u8], p: usize) -> Option<Vec<Param>> {
+    match skip_cfws(s, p) {
+        Some(r) if at(s, r) != b';' => None,
+        Some(r) => Some(fold_params(parse_params(s, r + 1))),
+        None => Some(Vec::new()),
+    }
+}
+
+fn parse_type_at(s: &[u8], p: usize) -> Option<(Vec<u8>, Vec<u8>, Vec<Param>)> {
+    let tend = token_end(s, p, b'/')?;
+    let ty = &s[p..tend];
+    let p = skip_cfws(s, tend)?;
     if at(s, p) != b'/' {
         return None;
     }
-    p = skip_cfws(s, p + 1)?;
-    let sstart = p;
-    while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b';' && at(s, p) != b'(' {
-        if bad_token_char(at(s, p)) {
-            return None;
-        }
-        p += 1;
-    }
-    let sub = &s[sstart..p];
-    let rest = skip_cfws(s, p);
-    if let Some(r) = rest {
-        if at(s, r) != b';' {
-            return None;
-        }
-    }
-    let params = match rest {
-        Some(r) => fold_params(parse_params(s, r + 1)),
-        None => Vec::new(),
-    };
-    Some((upper(ty), upper(sub), params))
+    let sstart = skip_cfws(s, p + 1)?;
+    let send = token_end(s, sstart, b';')?;
+    let params = params_after(s, send)?;
+    Some((upper(ty), upper(&s[sstart..send]), params))
 }
 
 /// `message_parse_disposition`: (DISPOSITION, params).
 pub(crate) fn parse_disposition(s: &[u8]) -> Option<(Vec<u8>, Vec<Param>)> {
-    let mut p = skip_cfws(s, 0)?;
-    let start = p;
-    while at(s, p) != 0 && !is_space(at(s, p)) && at(s, p) != b';' && at(s, p) != b'(' {
-        if bad_token_char(at(s, p)) {
-            return None;
-        }
-        p += 1;
-    }
-    let d = &s[start..p];
-    let rest = skip_cfws(s, p);
-    if let Some(r) = rest {
-        if at(s, r) != b';' {
-            return None;
-        }
-    }
-    let params = match rest {
-        Some(r) => fold_params(parse_params(s, r + 1)),
-        None => Vec::new(),
-    };
-    Some((upper(d), params))
+    let start = skip_cfws(s, 0)?;
+    let end = token_end(s, start, b';')?;
+    let params = params_after(s, end)?;
+    Some((upper(&s[start..end]), params))
 }
 
 /// Skip a malformed parameter: to the next `;` (past it) or line end.
