@@ -4,8 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use cyrus_bin::master::{run_standalone, Program};
-use cyrus_bin::tools::DEFAULT_CONFIG;
+use cyrus_bin::master::{standalone_main, Program};
 
 /// Serve LMTP on one listen address (a host:port, a port or service
 /// name, or a unix socket path) until SIGTERM.
@@ -28,28 +27,18 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let mut flags = Vec::new();
-    if args.trusted {
-        flags.push("-a".to_string());
-    }
-    let conf = args
-        .config
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG));
-    let result = run_standalone(
-        &conf,
+    let flags = if args.trusted {
+        vec!["-a".to_string()]
+    } else {
+        Vec::new()
+    };
+    standalone_main(
+        "cyr_lmtpd",
+        args.config.as_deref(),
         Program::Lmtpd,
         "lmtp",
         &args.listen,
         flags,
         &args.services,
-        &mut |name, addr| println!("cyr_lmtpd: {name} listening on {addr}"),
-    );
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("cyr_lmtpd: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    )
 }

@@ -8,4 +8,4 @@ mod run;
 
 pub use dev::{dev_site, DevSite};
 pub use plan::{plan_services, Program, ServicePlan};
-pub use run::{run, run_standalone};
+pub use run::{run, run_standalone, standalone_main};

@@ -62,6 +62,39 @@ pub fn run_standalone(
     run_plans(conf, std::slice::from_ref(&plan), name, ready)
 }
 
+/// The whole `main` of a standalone daemon: runs [`run_standalone`] and
+/// turns the outcome into an exit code, printing bound addresses on stdout
+/// and errors on stderr as `<binary>: …`.
+pub fn standalone_main(
+    binary: &str,
+    imapd_conf: Option<&Path>,
+    program: Program,
+    name: &str,
+    listen: &str,
+    args: Vec<String>,
+    services_file: &Path,
+) -> std::process::ExitCode {
+    let conf = imapd_conf.unwrap_or(Path::new(crate::tools::DEFAULT_CONFIG));
+    let result = run_standalone(
+        conf,
+        program,
+        name,
+        listen,
+        args,
+        services_file,
+        &mut |n, a| {
+            println!("{binary}: {n} listening on {a}");
+        },
+    );
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{binary}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 fn load(imapd_conf: &Path) -> Result<ImapdConf, ToolError> {
     let conf = ImapdConf::load(imapd_conf)?;
     for w in conf.warnings() {
