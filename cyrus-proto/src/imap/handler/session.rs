@@ -13,6 +13,7 @@ use imap_codec::imap_types::command::{Command, CommandBody};
 use imap_codec::CommandCodec;
 
 use crate::imap::machine::{CapabilitySet, Login, Pending, State};
+use crate::imap::wire::ext::{self, ExtCommand, ExtMessage};
 use crate::imap::wire::{Event, Framer, Rejection, Tagged};
 use crate::runtime::{ConnInfo, Output, Session};
 use crate::sasl::{Authenticator, SaslConfig, Transport};
@@ -153,6 +154,13 @@ impl ImapSession {
             }
             Pending::Command => {}
         }
+        if let Some(ext) = ext::decode(bytes) {
+            match ext {
+                Ok(m) => self.ext_command(m, now, out),
+                Err(e) => out.send(Tagged::bad(e.error.0).line(&e.tag)),
+            }
+            return;
+        }
         let codec = CommandCodec::default();
         let cmd = match codec.decode(bytes) {
             Ok((b"", cmd)) => cmd,
@@ -172,18 +180,6 @@ impl ImapSession {
 
     fn command(&mut self, cmd: Command<'_>, now: SystemTime, out: &mut Output) {
         let tag = cmd.tag.as_ref().to_string();
-        let user = self
-            .state
-            .login()
-            .map(|l| l.user.as_str().to_string())
-            .unwrap_or_default();
-        let mailbox = match &self.state {
-            State::Selected(_, v) => v.name.to_internal(),
-            _ => String::new(),
-        };
-        let _span = tracing::info_span!("imap", tag = %tag, cmd = cmd.body.name(), %user, %mailbox)
-            .entered();
-        let started = std::time::Instant::now();
         let allow_expunge = !matches!(
             cmd.body,
             CommandBody::Fetch { uid: false, .. }
@@ -195,7 +191,52 @@ impl ImapSession {
         } else {
             Doing::Other
         };
-        let result = self.dispatch(&tag, cmd.body, now, out);
+        let name = cmd.body.name();
+        self.run(&tag, name, allow_expunge, doing, now, out, |s, out| {
+            s.dispatch(&tag, cmd.body, now, out)
+        });
+    }
+
+    fn ext_command(&mut self, m: ExtMessage, now: SystemTime, out: &mut Output) {
+        let tag = m.tag.clone();
+        // Extension commands addressed by sequence number may not expunge.
+        let allow_expunge = m.uid || !m.command.by_sequence();
+        let doing = if m.command.delivers() {
+            Doing::Deliver
+        } else {
+            Doing::Other
+        };
+        let name = m.command.name();
+        self.run(&tag, name, allow_expunge, doing, now, out, |s, out| {
+            s.dispatch_ext(m, now, out)
+        });
+    }
+
+    /// Runs one command through `dispatch` and writes its completion,
+    /// after the selected mailbox's updates.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &mut self,
+        tag: &str,
+        name: &str,
+        allow_expunge: bool,
+        doing: Doing,
+        now: SystemTime,
+        out: &mut Output,
+        dispatch: impl FnOnce(&mut Self, &mut Output) -> Result<Option<Tagged>, Failure>,
+    ) {
+        let user = self
+            .state
+            .login()
+            .map(|l| l.user.as_str().to_string())
+            .unwrap_or_default();
+        let mailbox = match &self.state {
+            State::Selected(_, v) => v.name.to_internal(),
+            _ => String::new(),
+        };
+        let _span = tracing::info_span!("imap", tag = %tag, cmd = name, %user, %mailbox).entered();
+        let started = std::time::Instant::now();
+        let result = dispatch(self, out);
         let tagged = match result {
             Ok(None) => {
                 // IDLE or AUTHENTICATE continues; nothing tagged yet.
@@ -216,9 +257,24 @@ impl ImapSession {
             elapsed_us = started.elapsed().as_micros() as u64,
             "done"
         );
-        out.send(tagged.line(&tag));
+        out.send(tagged.line(tag));
         if matches!(self.state, State::Logout) {
             out.close();
+        }
+    }
+
+    /// Runs one extension command (the ones imap-codec does not decode).
+    fn dispatch_ext(
+        &mut self,
+        m: ExtMessage,
+        _now: SystemTime,
+        _out: &mut Output,
+    ) -> Result<Option<Tagged>, Failure> {
+        if self.state.login().is_none() {
+            return Err(Failure::Bad("Please login first".into()));
+        }
+        match m.command {
+            ExtCommand::Acl(_) => Err(Failure::Bad("Unrecognized command".into())),
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod datetime;
 mod encode;
+pub mod ext;
 mod framing;
 
 pub use datetime::{format_internaldate, unix_days};
