@@ -37,4 +37,5 @@ pub mod subs;
 pub use error::Error;
 pub use ids::{Guid, Modseq, Uid, UidValidity, UniqueId};
 pub use options::{AclOptions, DbOptions, DbSpec, DeleteMode, StoreOptions};
+pub use store::{AnnotChange, AnnotTarget};
 pub use store::{AppendRequest, ListHit, NewMailbox, QuotaPolicy, Store};

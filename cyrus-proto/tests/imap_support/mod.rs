@@ -25,7 +25,9 @@ pub struct Site {
 impl Site {
     pub fn new() -> Site {
         let dir = tempfile::tempdir().unwrap();
-        let opts = StoreOptions::new(dir.path().join("lib"), dir.path().join("spool"));
+        let mut opts = StoreOptions::new(dir.path().join("lib"), dir.path().join("spool"));
+        // `cyrus` is the admin, as on the anchor server.
+        opts.acl.admins = vec!["cyrus".into()];
         let fs: FsRef = Arc::new(RealFs::new());
         let store = Store::open(fs, opts).unwrap();
         for u in ["user.alice", "user.bob"] {

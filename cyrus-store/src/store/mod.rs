@@ -4,6 +4,8 @@
 //! `quota` and `acl` and keeps their invariants together (the mailbox list
 //! and the spool agree, quota usage follows appends).
 
+mod acl;
+mod annotations;
 mod append;
 mod deliver;
 mod list;
@@ -13,6 +15,7 @@ mod rename;
 mod site;
 mod subscriptions;
 
+pub use annotations::{AnnotChange, AnnotTarget};
 pub use append::{AppendRequest, QuotaPolicy};
 pub use list::ListHit;
 pub use mailboxes::NewMailbox;

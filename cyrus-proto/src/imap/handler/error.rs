@@ -25,6 +25,31 @@ pub enum Failure {
     /// Any other refusal (`NO`).
     #[error("{0}")]
     No(String),
+    /// GETQUOTA of a root that is not one.
+    #[error("Quota root does not exist")]
+    NoQuotaRoot,
+    /// SETQUOTA with a resource we do not know.
+    #[error("Unsupported quota resource")]
+    UnsupportedQuota,
+    /// A METADATA entry name or value that is refused (Cyrus
+    /// `IMAP_ANNOTATION_BADENTRY`/`BADVALUE` texts).
+    #[error("{0}")]
+    Annotation(&'static str),
+    /// RFC 5464 §4.3: a value longer than the server stores.
+    #[error("Value too long")]
+    MetadataMaxSize(usize),
+    /// RFC 5464 §4.3: SETMETADATA would exceed the entries allowed.
+    #[error("Too many metadata entries")]
+    MetadataTooMany,
+    /// A special-use attribute that is unknown or already used
+    /// elsewhere; `[USEATTR]` when it came with CREATE (RFC 6154 §5.2).
+    #[error("{text}")]
+    SpecialUse {
+        /// Cyrus's text.
+        text: &'static str,
+        /// Whether to say `[USEATTR]`.
+        useattr: bool,
+    },
 }
 
 impl From<MailboxError> for Failure {
@@ -71,6 +96,23 @@ pub fn respond(f: &Failure, doing: Doing) -> Tagged {
         }
         Failure::NoPerm => Tagged::no("Permission denied").with_code("NOPERM"),
         Failure::Bad(t) => Tagged::bad(t.clone()),
+        Failure::NoQuotaRoot => Tagged::no("Quota root does not exist"),
+        Failure::UnsupportedQuota => Tagged::no("Unsupported quota resource"),
+        Failure::Annotation(t) => Tagged::no(*t),
+        Failure::MetadataMaxSize(n) => {
+            Tagged::no("Value too long").with_code(format!("METADATA MAXSIZE {n}"))
+        }
+        Failure::MetadataTooMany => {
+            Tagged::no("Too many metadata entries").with_code("METADATA TOOMANY")
+        }
+        Failure::SpecialUse {
+            text,
+            useattr: true,
+        } => Tagged::no(*text).with_code("USEATTR"),
+        Failure::SpecialUse {
+            text,
+            useattr: false,
+        } => Tagged::no(*text),
         Failure::No(t) => Tagged::no(t.clone()),
     }
 }

@@ -2,7 +2,7 @@
 //! name and rights lookups the other handlers share.
 
 use cyrus_store::acl::{Rights, User};
-use cyrus_store::mboxlist::{MbEntry, Pattern};
+use cyrus_store::mboxlist::MbEntry;
 use cyrus_store::mboxname::MailboxName;
 use cyrus_store::os::LockKind;
 use cyrus_store::NewMailbox;
@@ -53,33 +53,15 @@ impl ImapSession {
         Ok((entry, r))
     }
 
-    /// `LIST reference pattern`, with `\HasChildren`/`\HasNoChildren`.
+    /// `LIST reference pattern`, with `\HasChildren`/`\HasNoChildren`
+    /// and special-use attributes (the extended LIST with no options).
     pub(super) fn cmd_list(&mut self, reference: &str, pattern: String) -> Result<Tagged, Failure> {
-        let (ns, user, _) = self.user_ns()?;
-        let sep = ns.separator();
-        let word = "LIST";
-        if pattern.is_empty() {
-            // RFC 3501 §6.3.8: the hierarchy delimiter and root.
-            self.untagged(&format!("* {word} (\\Noselect) \"{sep}\" \"\""));
-            return Ok(Tagged::ok("Completed"));
-        }
-        let pat = Pattern::new(reference, &pattern, sep);
-        let hits = self.store.list(&ns, Some(&user), &pat)?;
-        for h in hits {
-            if !self.rights(&h.entry).contains(Rights::LOOKUP) {
-                continue;
-            }
-            let attr = if h.has_children {
-                "\\HasChildren"
-            } else {
-                "\\HasNoChildren"
-            };
-            let mut line = format!("* {word} ({attr}) \"{sep}\" ").into_bytes();
-            astring(&mut line, h.external.as_bytes());
-            self.out.extend_from_slice(&line);
-            self.out.extend_from_slice(b"\r\n");
-        }
-        Ok(Tagged::ok("Completed"))
+        self.cmd_list_extended(crate::imap::wire::ext::ListCommand {
+            selection: Default::default(),
+            reference: reference.to_string(),
+            patterns: vec![pattern],
+            ret: Default::default(),
+        })
     }
 
     /// `CREATE`: in the user's own hierarchy, or where `k` is granted on
@@ -154,6 +136,7 @@ impl ImapSession {
                 StatusDataItemName::HighestModSeq => {
                     format!("HIGHESTMODSEQ {}", idx.highestmodseq.0)
                 }
+                StatusDataItemName::Size => format!("SIZE {}", idx.quota_mailbox_used),
                 _ => return Err(Failure::Bad("Invalid status item".into())),
             };
             parts.push(v);

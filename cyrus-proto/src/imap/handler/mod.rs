@@ -2,6 +2,7 @@
 //! [`ImapSession`] making synchronous store calls; `error` is the one
 //! place store errors become tagged responses.
 
+mod acl;
 mod append;
 mod auth;
 mod config;
@@ -10,11 +11,15 @@ mod fetch;
 mod fetch_section;
 mod idle;
 mod layers;
+mod list_extended;
 mod mailboxes;
+mod metadata;
+mod quota;
 mod search;
 mod select;
 mod server;
 mod session;
+mod special_use;
 mod store_flags;
 mod subscriptions;
 

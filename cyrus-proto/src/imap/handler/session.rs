@@ -112,11 +112,13 @@ impl ImapSession {
             .state
             .login()
             .ok_or_else(|| Failure::Bad("Please login first".into()))?;
-        Ok((
-            self.store.namespace(Viewer::User),
-            login.user.clone(),
-            login,
-        ))
+        // Admins see Cyrus's admin namespace (`user/alice`).
+        let viewer = if self.is_admin() {
+            Viewer::Admin
+        } else {
+            Viewer::User
+        };
+        Ok((self.store.namespace(viewer), login.user.clone(), login))
     }
 
     /// Queues an untagged line (CRLF added).
@@ -267,15 +269,20 @@ impl ImapSession {
     fn dispatch_ext(
         &mut self,
         m: ExtMessage,
-        _now: SystemTime,
+        now: SystemTime,
         _out: &mut Output,
     ) -> Result<Option<Tagged>, Failure> {
         if self.state.login().is_none() {
             return Err(Failure::Bad("Please login first".into()));
         }
         match m.command {
-            ExtCommand::Acl(_) => Err(Failure::Bad("Unrecognized command".into())),
+            ExtCommand::Acl(a) => self.cmd_acl(a, now),
+            ExtCommand::Quota(q) => self.cmd_quota(q),
+            ExtCommand::Metadata(md) => self.cmd_metadata(md),
+            ExtCommand::List(l) => self.cmd_list_extended(l),
+            ExtCommand::Create(c) => self.cmd_create_special(c, now),
         }
+        .map(Some)
     }
 
     /// Runs one command; `Ok(None)` when it continues with more input.

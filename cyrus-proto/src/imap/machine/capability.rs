@@ -2,6 +2,8 @@
 //! (`base_capabilities` in `imapd.c`). Only what this server implements
 //! is advertised.
 
+use cyrus_store::quota::QuotaResource;
+
 use crate::sasl::Advertisement;
 
 /// One capability.
@@ -38,6 +40,28 @@ pub enum Capability {
     Idle,
     /// `APPENDLIMIT=<n>` (RFC 7889).
     AppendLimit(u32),
+    /// `ACL` (RFC 4314).
+    Acl,
+    /// `CREATE-SPECIAL-USE` (RFC 6154).
+    CreateSpecialUse,
+    /// `LIST-EXTENDED` (RFC 5258).
+    ListExtended,
+    /// `LIST-MYRIGHTS` (RFC 8440).
+    ListMyRights,
+    /// `LIST-STATUS` (RFC 5819).
+    ListStatus,
+    /// `METADATA` (RFC 5464).
+    Metadata,
+    /// `QUOTA` (RFC 9208).
+    Quota,
+    /// `RIGHTS=kxten` (RFC 4314 §2.1.1).
+    RightsKxten,
+    /// `SPECIAL-USE` (RFC 6154).
+    SpecialUse,
+    /// `STATUS=SIZE` (RFC 8438).
+    StatusSize,
+    /// `X-QUOTA=<resource>`: the resources SETQUOTA takes.
+    XQuota(&'static str),
 }
 
 impl std::fmt::Display for Capability {
@@ -58,6 +82,17 @@ impl std::fmt::Display for Capability {
             Capability::SaslIr => f.write_str("SASL-IR"),
             Capability::Idle => f.write_str("IDLE"),
             Capability::AppendLimit(n) => write!(f, "APPENDLIMIT={n}"),
+            Capability::Acl => f.write_str("ACL"),
+            Capability::CreateSpecialUse => f.write_str("CREATE-SPECIAL-USE"),
+            Capability::ListExtended => f.write_str("LIST-EXTENDED"),
+            Capability::ListMyRights => f.write_str("LIST-MYRIGHTS"),
+            Capability::ListStatus => f.write_str("LIST-STATUS"),
+            Capability::Metadata => f.write_str("METADATA"),
+            Capability::Quota => f.write_str("QUOTA"),
+            Capability::RightsKxten => f.write_str("RIGHTS=kxten"),
+            Capability::SpecialUse => f.write_str("SPECIAL-USE"),
+            Capability::StatusSize => f.write_str("STATUS=SIZE"),
+            Capability::XQuota(r) => write!(f, "X-QUOTA={r}"),
         }
     }
 }
@@ -100,8 +135,18 @@ impl CapabilitySet {
             Capability::LiteralPlus,
             Capability::Id,
             Capability::Enable,
+            Capability::Acl,
             Capability::Children,
+            Capability::CreateSpecialUse,
+            Capability::ListExtended,
+            Capability::ListMyRights,
+            Capability::ListStatus,
+            Capability::Metadata,
             Capability::Namespace,
+            Capability::Quota,
+            Capability::RightsKxten,
+            Capability::SpecialUse,
+            Capability::StatusSize,
             Capability::UidPlus,
             Capability::Unselect,
             Capability::LoginDisabled,
@@ -109,6 +154,11 @@ impl CapabilitySet {
         if compress {
             v.push(Capability::CompressDeflate);
         }
+        v.extend(
+            QuotaResource::ALL
+                .iter()
+                .map(|r| Capability::XQuota(r.name())),
+        );
         v.extend([Capability::Idle, Capability::AppendLimit(append_limit)]);
         CapabilitySet(v)
     }

@@ -4,17 +4,33 @@
 //! or leaves it to imap-codec (`None`).
 
 mod acl;
+mod create;
+mod list;
+mod metadata;
 mod parser;
+mod quota;
 
 pub use acl::AclCommand;
+pub use create::CreateCommand;
+pub use list::{ListCommand, StatusItem};
+pub use metadata::{Depth, MetadataCommand};
 #[allow(unused_imports)]
 pub use parser::{is_astring_char, is_atom_char, Parsed, Parser, SeqArg, SyntaxError, MAX_DEPTH};
+pub use quota::QuotaCommand;
 
 /// A command decoded here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExtCommand {
     /// RFC 4314 ACL commands.
     Acl(AclCommand),
+    /// RFC 9208 QUOTA commands.
+    Quota(QuotaCommand),
+    /// RFC 5464 METADATA commands.
+    Metadata(MetadataCommand),
+    /// RFC 5258 extended LIST.
+    List(ListCommand),
+    /// CREATE with parameters (RFC 6154 USE).
+    Create(CreateCommand),
 }
 
 impl ExtCommand {
@@ -22,6 +38,10 @@ impl ExtCommand {
     pub fn name(&self) -> &'static str {
         match self {
             ExtCommand::Acl(a) => a.name(),
+            ExtCommand::Quota(q) => q.name(),
+            ExtCommand::Metadata(m) => m.name(),
+            ExtCommand::List(_) => "LIST",
+            ExtCommand::Create(_) => "CREATE",
         }
     }
 
@@ -30,6 +50,10 @@ impl ExtCommand {
     pub fn by_sequence(&self) -> bool {
         match self {
             ExtCommand::Acl(_) => false,
+            ExtCommand::Quota(_)
+            | ExtCommand::Metadata(_)
+            | ExtCommand::List(_)
+            | ExtCommand::Create(_) => false,
         }
     }
 
@@ -37,6 +61,10 @@ impl ExtCommand {
     pub fn delivers(&self) -> bool {
         match self {
             ExtCommand::Acl(_) => false,
+            ExtCommand::Quota(_)
+            | ExtCommand::Metadata(_)
+            | ExtCommand::List(_)
+            | ExtCommand::Create(_) => false,
         }
     }
 }
@@ -65,7 +93,13 @@ pub struct ExtRejection {
 /// been read; each sees the parser positioned after the name.
 type ExtParse = fn(&str, bool, &mut Parser<'_>) -> Option<Parsed<ExtCommand>>;
 
-const PARSERS: &[ExtParse] = &[acl::parse];
+const PARSERS: &[ExtParse] = &[
+    acl::parse,
+    quota::parse,
+    metadata::parse,
+    list::parse,
+    create::parse,
+];
 
 /// Decodes `msg` when an extension claims it; `None` leaves it to
 /// imap-codec.

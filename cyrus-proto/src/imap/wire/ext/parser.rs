@@ -68,6 +68,15 @@ impl<'a> Parser<'a> {
         &self.buf[self.pos..]
     }
 
+    /// Consumes the longest run of bytes satisfying `f`.
+    pub fn take_while(&mut self, f: impl Fn(u8) -> bool) -> &'a [u8] {
+        let start = self.pos;
+        while self.peek().is_some_and(&f) {
+            self.pos += 1;
+        }
+        &self.buf[start..self.pos]
+    }
+
     /// Consumes `c` if it is next.
     pub fn eat(&mut self, c: u8) -> bool {
         if self.peek() == Some(c) {
