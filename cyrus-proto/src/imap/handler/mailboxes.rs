@@ -99,6 +99,7 @@ impl ImapSession {
         if !rights.contains(Rights::DELETEMBOX) || entry.name.is_user_inbox() {
             return Err(Failure::NoPerm);
         }
+        self.check_special_use_protect(&entry)?;
         if let crate::imap::machine::State::Selected(_, v) = &self.state {
             if v.name == name {
                 self.state =

@@ -25,6 +25,17 @@ const VALID: &[&str] = &[
     "\\Snoozed",
 ];
 
+/// The attributes whose mailboxes users may not delete (Cyrus
+/// `specialuse_protect` default).
+const PROTECT: &[&str] = &[
+    "\\Archive",
+    "\\Drafts",
+    "\\Important",
+    "\\Junk",
+    "\\Sent",
+    "\\Trash",
+];
+
 /// The annotation entry holding the attributes.
 pub(super) const ENTRY: &str = "/specialuse";
 
@@ -121,5 +132,36 @@ impl ImapSession {
             entry.foldermodseq,
         )?;
         Ok(t)
+    }
+
+    /// Cyrus's `specialuse_protect` (default `\Archive \Drafts
+    /// \Important \Junk \Sent \Trash`): a user may not delete a
+    /// personal mailbox the owner has marked with one of these.
+    pub(super) fn check_special_use_protect(&self, entry: &MbEntry) -> Result<(), Failure> {
+        if self.is_admin() {
+            return Ok(());
+        }
+        let Some(owner) = entry.name.userid() else {
+            return Ok(());
+        };
+        let attrs = self
+            .store
+            .annotation(
+                AnnotTarget::Mailbox(entry),
+                ENTRY,
+                AnnotOwner::Private(&owner),
+            )?
+            .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+            .unwrap_or_default();
+        let protected = attrs
+            .split_whitespace()
+            .any(|a| PROTECT.iter().any(|p| p.eq_ignore_ascii_case(a)));
+        if protected {
+            return Err(Failure::SpecialUse {
+                text: "SPECIAL-USE flag conflict",
+                useattr: false,
+            });
+        }
+        Ok(())
     }
 }
