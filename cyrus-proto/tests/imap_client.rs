@@ -159,3 +159,33 @@ fn sessions_with(
         )
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_imaplib_acl_quota_metadata() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("NOTICE: python3 not installed; skipping");
+        return;
+    }
+    let site = Site::new();
+    let srv = Server::new(Bridge::new(8), Notifier::new(), Duration::from_secs(2));
+    let sessions = site_sessions(site.store.clone(), srv.notifier().clone());
+    let addr = srv
+        .serve(
+            ServiceSpec {
+                name: "imap".into(),
+                listen: ListenAddr::Tcp("127.0.0.1:0".parse().unwrap()),
+                tls: TlsMode::Plain,
+                starttls: None,
+                max_connections: None,
+            },
+            move |info: &ConnInfo| sessions(info),
+        )
+        .await
+        .unwrap();
+    run_script("imap_meta.py", addr).await;
+    srv.shutdown().await;
+}
