@@ -124,6 +124,33 @@ fn quota_set_by_admin_is_seen_and_enforced() {
         say(&mut admin, "c2 GETQUOTA user/alice"),
         "* QUOTA user/alice (STORAGE 0 1)\r\nc2 OK Completed\r\n"
     );
+    // Mailbox annotations count toward X-ANNOTATION-STORAGE (KiB), as in
+    // Cyrus; replacing a value gives its bytes back.
+    assert_eq!(
+        say(
+            &mut admin,
+            "c3 SETQUOTA user/alice (X-ANNOTATION-STORAGE 10)"
+        ),
+        "c3 OK Completed\r\n"
+    );
+    let big = "v".repeat(3000);
+    let out = say(
+        &mut alice,
+        &format!("a5 SETMETADATA INBOX (/private/comment {{3000+}}\r\n{big})"),
+    );
+    assert_eq!(out, "a5 OK Completed\r\n");
+    assert_eq!(
+        say(&mut admin, "c4 GETQUOTA user/alice"),
+        "* QUOTA user/alice (X-ANNOTATION-STORAGE 2 10)\r\nc4 OK Completed\r\n"
+    );
+    assert_eq!(
+        say(&mut alice, "a6 SETMETADATA INBOX (/private/comment \"x\")"),
+        "a6 OK Completed\r\n"
+    );
+    assert_eq!(
+        say(&mut admin, "c5 GETQUOTA user/alice"),
+        "* QUOTA user/alice (X-ANNOTATION-STORAGE 0 10)\r\nc5 OK Completed\r\n"
+    );
 }
 
 /// The real tools, run as the `cyrus` user when we are root.
@@ -262,6 +289,16 @@ fn cyrus_tools_read_what_imap_wrote() {
     assert!(out
         .lines()
         .any(|l| l.contains("MESSAGE") && l.trim_start().starts_with("40 ")));
+
+    // `quota -f` recounts usage from the mailboxes: annotation bytes
+    // included, it finds nothing to fix.
+    let (rc, out, err) = tool("quota", &["-C", conf, "-f"]).unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(rc, 0, "{err}");
+    assert!(
+        !err.contains("usage was") && !err.contains("-->"),
+        "quota -f fixed usage:\n{out}\n{err}"
+    );
 
     let (rc, out, err) = tool("ctl_mboxlist", &["-C", conf, "-d"]).unwrap();
     let out = String::from_utf8_lossy(&out);

@@ -8,6 +8,7 @@
 //! Operations on an open [`Mailbox`]: `open`, `create`, `append`, `flags`,
 //! `expunge`, `repack`, `properties`, all committed through `commit` (crash-safe order).
 
+mod annot_usage;
 mod append;
 pub mod cache;
 mod cache_file;

@@ -5,7 +5,12 @@ use crate::annotate::{self, AnnotKey, AnnotOwner, AnnotScope, AnnotValue};
 use crate::db::{self, Db, OpenFlags};
 use crate::error::Error;
 use crate::ids::Modseq;
-use crate::mboxlist::MbEntry;
+use crate::mailbox::Mailbox;
+use crate::mboxlist::{self, MbEntry};
+use crate::os::LockKind;
+use crate::quota::QuotaResource;
+
+use super::mailboxes::adjust_quota;
 
 use super::site::Store;
 
@@ -94,12 +99,13 @@ impl Store {
     }
 
     /// Writes `changes` in one transaction (all or none, durable when this
-    /// returns).
+    /// returns). On a mailbox, as Cyrus `mailbox_annot_changed`: the bytes
+    /// count toward `quota_annot_used` and the quota root's
+    /// X-ANNOTATION-STORAGE, and HIGHESTMODSEQ and the folder modseq move.
     pub fn set_annotations(
         &self,
         target: AnnotTarget<'_>,
         changes: &[AnnotChange<'_>],
-        modseq: Modseq,
     ) -> Result<(), Error> {
         let sc = scope(target)?;
         let mut keys = Vec::with_capacity(changes.len());
@@ -109,18 +115,68 @@ impl Store {
                 c.value,
             ));
         }
-        let mut db = self.open_annotations_db()?;
-        db.begin()?;
-        let result = keys.iter().try_for_each(|(k, v)| {
-            annotate::set(db.as_mut(), k, v, modseq, false).map_err(annot_err)
-        });
-        match result {
-            Ok(()) => Ok(db.commit()?),
-            Err(e) => {
-                // The original error matters more than a failed abort.
-                let _ = db.abort();
-                Err(e)
+        let AnnotTarget::Mailbox(given) = target else {
+            let mut db = self.open_annotations_db()?;
+            return write_all(db.as_mut(), &keys, Modseq(0)).map(|_| ());
+        };
+        // Lock order: mailboxes.db, the mailbox, the quota db, then
+        // annotations.db.
+        self.with_mboxlist(|mdb| {
+            let mut entry = mboxlist::lookup(mdb, &given.name)?
+                .filter(|e| e.uniqueid == given.uniqueid)
+                .ok_or_else(|| Error::NonExistent(given.name.to_internal()))?;
+            let dir = self.mailbox_dir(&entry)?;
+            let mut mbox = Mailbox::open(self.fs().clone(), &dir, LockKind::Exclusive)?;
+            let mut qdb = self.open_quota_db()?;
+            let mut db = self.open_annotations_db()?;
+            let modseq = mbox.index().highestmodseq.next();
+            let (old_len, new_len) = write_all(db.as_mut(), &keys, modseq)?;
+            mbox.annotations_changed(old_len, new_len)?;
+            entry.foldermodseq = entry.foldermodseq.max(modseq);
+            let (name, mtime) = (entry.name.clone(), entry.mtime);
+            mboxlist::update_entry(mdb, &name, Some(&entry), mtime)?;
+            if let Some(root) = mbox.header().quotaroot.clone() {
+                let delta = i64::try_from(new_len).unwrap_or(i64::MAX)
+                    - i64::try_from(old_len).unwrap_or(i64::MAX);
+                adjust_quota(
+                    qdb.as_mut(),
+                    &root,
+                    &[(QuotaResource::AnnotationStorage, delta)],
+                )?;
             }
+            Ok(())
+        })
+    }
+}
+
+/// Writes every `(key, value)` in one transaction with `modseq`; returns
+/// the total length of the values replaced and of the new values.
+fn write_all(
+    db: &mut dyn Db,
+    keys: &[(Vec<u8>, &[u8])],
+    modseq: Modseq,
+) -> Result<(u64, u64), Error> {
+    db.begin()?;
+    let result = (|| {
+        let (mut old, mut new) = (0u64, 0u64);
+        for (k, v) in keys {
+            if let Some(prev) = annotate::get(db, k).map_err(annot_err)? {
+                old += prev.value.len() as u64;
+            }
+            new += v.len() as u64;
+            annotate::set(db, k, v, modseq, false).map_err(annot_err)?;
+        }
+        Ok((old, new))
+    })();
+    match result {
+        Ok(lens) => {
+            db.commit()?;
+            Ok(lens)
+        }
+        Err(e) => {
+            // The original error matters more than a failed abort.
+            let _ = db.abort();
+            Err(e)
         }
     }
 }

@@ -10,7 +10,7 @@ use cyrus_store::acl::Rights;
 use cyrus_store::annotate::{AnnotOwner, OWNER_TOKEN};
 use cyrus_store::mboxlist::MbEntry;
 use cyrus_store::os::LockKind;
-use cyrus_store::{AnnotChange, AnnotTarget, Modseq};
+use cyrus_store::{AnnotChange, AnnotTarget};
 
 use crate::imap::wire::ext::{Depth, MetadataCommand};
 use crate::imap::wire::{astring, Tagged};
@@ -530,8 +530,7 @@ impl ImapSession {
                 value: v,
             })
             .collect();
-        let modseq = target_entry.as_ref().map_or(Modseq(0), |e| e.foldermodseq);
-        self.store.set_annotations(target, &changes, modseq)?;
+        self.store.set_annotations(target, &changes)?;
         Ok(Tagged::ok("Completed"))
     }
 }

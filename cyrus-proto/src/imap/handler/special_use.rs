@@ -129,7 +129,6 @@ impl ImapSession {
                 owner: AnnotOwner::Private(&user),
                 value: value.as_bytes(),
             }],
-            entry.foldermodseq,
         )?;
         Ok(t)
     }
