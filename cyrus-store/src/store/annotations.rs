@@ -87,6 +87,25 @@ impl Store {
         annotate::get(db.as_mut(), &key).map_err(annot_err)
     }
 
+    /// One entry's value on each of `mailboxes` (one database open for
+    /// all, as LIST needs the special-use of every mailbox it shows).
+    pub fn annotation_of_each(
+        &self,
+        mailboxes: &[&MbEntry],
+        entry: &str,
+        owner: AnnotOwner<'_>,
+    ) -> Result<Vec<Option<AnnotValue>>, Error> {
+        let mut db = self.open_annotations_db()?;
+        mailboxes
+            .iter()
+            .map(|m| {
+                let key = annotate::key(scope(AnnotTarget::Mailbox(m))?, entry, owner)
+                    .map_err(annot_err)?;
+                annotate::get(db.as_mut(), &key).map_err(annot_err)
+            })
+            .collect()
+    }
+
     /// Every stored value of `target` (all entries, all users), in key
     /// order.
     pub fn annotations(

@@ -135,8 +135,20 @@ impl ImapSession {
             }
         }
 
-        for row in rows {
-            let special = row.entry.as_ref().and_then(|e| self.special_use(e));
+        let existing: Vec<&MbEntry> = rows.iter().filter_map(|r| r.entry.as_ref()).collect();
+        let mut specials = self.special_uses(&existing).into_iter();
+        let rows: Vec<(Row, Option<String>)> = rows
+            .into_iter()
+            .map(|r| {
+                let s = if r.entry.is_some() {
+                    specials.next().flatten()
+                } else {
+                    None
+                };
+                (r, s)
+            })
+            .collect();
+        for (row, special) in rows {
             if sel.special_use && special.is_none() {
                 continue;
             }

@@ -89,19 +89,46 @@ impl ImapSession {
         Ok(out.join(" "))
     }
 
+    /// The user's special-use attributes of each mailbox (one database
+    /// open; failures read as none, so LIST still answers).
+    pub(super) fn special_uses(&self, entries: &[&MbEntry]) -> Vec<Option<String>> {
+        let Some(login) = self.state.login() else {
+            return vec![None; entries.len()];
+        };
+        match self
+            .store
+            .annotation_of_each(entries, ENTRY, AnnotOwner::Private(&login.user))
+        {
+            Ok(v) => v
+                .into_iter()
+                .map(|a| {
+                    a.map(|v| String::from_utf8_lossy(&v.value).into_owned())
+                        .filter(|s| !s.is_empty())
+                })
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "reading special-use annotations failed");
+                vec![None; entries.len()]
+            }
+        }
+    }
+
     /// Whether another of the user's mailboxes has attribute `attr`.
     fn special_use_taken(&self, attr: &str, except: Option<&MbEntry>) -> Result<bool, Failure> {
         let (ns, user, _) = self.user_ns()?;
         let hits = self
             .store
             .list(&ns, Some(&user), &Pattern::new("", "*", ns.separator()))?;
-        Ok(hits.iter().any(|h| {
-            h.entry.name.is_owned_by(&user)
-                && except.is_none_or(|e| e.name != h.entry.name)
-                && self
-                    .special_use(&h.entry)
-                    .is_some_and(|s| s.split_whitespace().any(|a| a.eq_ignore_ascii_case(attr)))
-        }))
+        let mine: Vec<&MbEntry> = hits
+            .iter()
+            .map(|h| &h.entry)
+            .filter(|e| e.name.is_owned_by(&user) && except.is_none_or(|x| x.name != e.name))
+            .collect();
+        Ok(self
+            .special_uses(&mine)
+            .into_iter()
+            .flatten()
+            .any(|s| s.split_whitespace().any(|a| a.eq_ignore_ascii_case(attr))))
     }
 
     /// `CREATE mailbox (USE (attrs))` (RFC 6154 §5.2): the attributes are
