@@ -27,7 +27,7 @@ ok(alice.login("alice", "secret"))
 have = caps(alice)
 for cap in [b"ACL", b"RIGHTS=kxten", b"QUOTA", b"METADATA", b"LIST-EXTENDED",
             b"LIST-STATUS", b"LIST-MYRIGHTS", b"SPECIAL-USE",
-            b"CREATE-SPECIAL-USE", b"STATUS=SIZE"]:
+            b"CREATE-SPECIAL-USE", b"STATUS=SIZE", b"LIST-METADATA"]:
     assert cap in have, (cap, have)
 
 # ACL

@@ -194,6 +194,9 @@ impl ImapSession {
                 l.extend_from_slice(b"\r\n");
                 self.out.extend_from_slice(&l);
             }
+            if let Some(entries) = &ret.metadata {
+                self.list_metadata(&row.external, entry, entries);
+            }
         }
         Ok(Tagged::ok("Completed"))
     }

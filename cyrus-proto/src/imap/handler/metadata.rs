@@ -329,14 +329,84 @@ impl ImapSession {
                 });
             }
         }
-        let (target, table) = match &target_entry {
+        let mut items = self.metadata_items(target_entry.as_ref(), &names, depth)?;
+        let mut longest = 0usize;
+        if let Some(max) = maxsize {
+            items.retain(|(_, v)| {
+                let len = v.as_ref().map_or(0, Vec::len);
+                if len > max as usize {
+                    longest = longest.max(len);
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+        self.metadata_line(ext, &items);
+        let t = Tagged::ok("Completed");
+        Ok(if longest > 0 {
+            t.with_code(format!("METADATA LONGENTRIES {longest}"))
+        } else {
+            t
+        })
+    }
+
+    /// `* METADATA mailbox (entry value …)` for RFC 9590 LIST-METADATA:
+    /// the entries at depth 0, as Cyrus prints them after MYRIGHTS.
+    /// Entry names that do not parse are skipped.
+    pub(super) fn list_metadata(&mut self, ext: &str, entry: &MbEntry, requested: &[String]) {
+        let names: Vec<EntryName> = requested
+            .iter()
+            .filter_map(|r| EntryName::parse(r).ok())
+            .collect();
+        match self.metadata_items(Some(entry), &names, Depth::Zero) {
+            Ok(items) => self.metadata_line(ext, &items),
+            Err(e) => tracing::warn!(error = %e, "LIST-METADATA failed"),
+        }
+    }
+
+    /// Prints one METADATA response (nothing when there are no items).
+    fn metadata_line(&mut self, ext: &str, items: &[(String, Option<Vec<u8>>)]) {
+        if items.is_empty() {
+            return;
+        }
+        let mut line = b"* METADATA ".to_vec();
+        if ext.is_empty() {
+            line.extend_from_slice(b"\"\"");
+        } else {
+            astring(&mut line, ext.as_bytes());
+        }
+        line.extend_from_slice(b" (");
+        for (i, (name, v)) in items.iter().enumerate() {
+            if i > 0 {
+                line.push(b' ');
+            }
+            value_string(&mut line, name.as_bytes());
+            line.push(b' ');
+            match v {
+                Some(v) => value_string(&mut line, v),
+                None => line.extend_from_slice(b"NIL"),
+            }
+        }
+        line.extend_from_slice(b")\r\n");
+        self.out.extend_from_slice(&line);
+    }
+
+    /// The entries `names` select (with `depth`), with their values.
+    fn metadata_items(
+        &self,
+        target_entry: Option<&MbEntry>,
+        names: &[EntryName],
+        depth: Depth,
+    ) -> Result<Vec<(String, Option<Vec<u8>>)>, Failure> {
+        let (target, table) = match target_entry {
             Some(e) => (AnnotTarget::Mailbox(e), MAILBOX_ENTRIES),
             None => (AnnotTarget::Server, SERVER_ENTRIES),
         };
         let stored = self.stored_values(target)?;
         let mut items: Vec<(String, Option<Vec<u8>>)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for n in &names {
+        for n in names {
             let below = |rest: &str| -> bool {
                 match depth {
                     Depth::Zero => false,
@@ -359,7 +429,7 @@ impl ImapSession {
             for desc in table {
                 let applies = if n.shared { desc.shared } else { desc.private };
                 if applies && below(desc.name) && !found.contains_key(desc.name) {
-                    let v = match (&target_entry, desc.kind) {
+                    let v = match (target_entry, desc.kind) {
                         (Some(e), Kind::Computed) => self.computed(e, desc.name)?,
                         _ => None,
                     };
@@ -368,7 +438,7 @@ impl ImapSession {
             }
             let itself = match stored.get(&(n.shared, n.rest.clone())) {
                 Some(v) => Some(v.clone()),
-                None => match (&target_entry, n.shared) {
+                None => match (target_entry, n.shared) {
                     (Some(e), true) => self.computed(e, &n.rest)?,
                     _ => None,
                 },
@@ -380,46 +450,7 @@ impl ImapSession {
                 }
             }
         }
-        let mut longest = 0usize;
-        if let Some(max) = maxsize {
-            items.retain(|(_, v)| {
-                let len = v.as_ref().map_or(0, Vec::len);
-                if len > max as usize {
-                    longest = longest.max(len);
-                    false
-                } else {
-                    true
-                }
-            });
-        }
-        if !items.is_empty() {
-            let mut line = b"* METADATA ".to_vec();
-            if ext.is_empty() {
-                line.extend_from_slice(b"\"\"");
-            } else {
-                astring(&mut line, ext.as_bytes());
-            }
-            line.extend_from_slice(b" (");
-            for (i, (name, v)) in items.iter().enumerate() {
-                if i > 0 {
-                    line.push(b' ');
-                }
-                value_string(&mut line, name.as_bytes());
-                line.push(b' ');
-                match v {
-                    Some(v) => value_string(&mut line, v),
-                    None => line.extend_from_slice(b"NIL"),
-                }
-            }
-            line.extend_from_slice(b")\r\n");
-            self.out.extend_from_slice(&line);
-        }
-        let t = Tagged::ok("Completed");
-        Ok(if longest > 0 {
-            t.with_code(format!("METADATA LONGENTRIES {longest}"))
-        } else {
-            t
-        })
+        Ok(items)
     }
 
     fn cmd_setmetadata(

@@ -60,6 +60,8 @@ pub enum Capability {
     SpecialUse,
     /// `STATUS=SIZE` (RFC 8438).
     StatusSize,
+    /// `LIST-METADATA` (RFC 9590).
+    ListMetadata,
     /// `X-QUOTA=<resource>`: the resources SETQUOTA takes.
     XQuota(&'static str),
 }
@@ -92,6 +94,7 @@ impl std::fmt::Display for Capability {
             Capability::RightsKxten => f.write_str("RIGHTS=kxten"),
             Capability::SpecialUse => f.write_str("SPECIAL-USE"),
             Capability::StatusSize => f.write_str("STATUS=SIZE"),
+            Capability::ListMetadata => f.write_str("LIST-METADATA"),
             Capability::XQuota(r) => write!(f, "X-QUOTA={r}"),
         }
     }
@@ -149,6 +152,7 @@ impl CapabilitySet {
             Capability::StatusSize,
             Capability::UidPlus,
             Capability::Unselect,
+            Capability::ListMetadata,
             Capability::LoginDisabled,
         ];
         if compress {

@@ -82,6 +82,8 @@ pub struct Return {
     pub myrights: bool,
     /// `STATUS (items)`.
     pub status: Option<Vec<StatusItem>>,
+    /// `METADATA (entries)` (RFC 9590 LIST-METADATA).
+    pub metadata: Option<Vec<String>>,
 }
 
 /// An extended LIST.
@@ -149,6 +151,17 @@ fn return_opts(p: &mut Parser<'_>) -> Parsed<Return> {
                     return Err(SyntaxError("Invalid Status attributes"));
                 }
                 r.status = Some(items);
+            }
+            "METADATA" => {
+                p.sp()?;
+                let entries = p.list_or_one(|p| {
+                    String::from_utf8(p.astring()?)
+                        .map_err(|_| SyntaxError("Invalid metadata entry"))
+                })?;
+                if entries.is_empty() {
+                    return Err(SyntaxError("Missing metadata entry"));
+                }
+                r.metadata = Some(entries);
             }
             _ => return Err(SyntaxError("Invalid List return option")),
         }
