@@ -151,6 +151,23 @@ fn quota_set_by_admin_is_seen_and_enforced() {
         say(&mut admin, "c5 GETQUOTA user/alice"),
         "* QUOTA user/alice (X-ANNOTATION-STORAGE 0 10)\r\nc5 OK Completed\r\n"
     );
+    // Past the limit the value is refused and nothing is stored.
+    assert_eq!(
+        say(
+            &mut admin,
+            "c6 SETQUOTA user/alice (X-ANNOTATION-STORAGE 2)"
+        ),
+        "c6 OK Completed\r\n"
+    );
+    let out = say(
+        &mut alice,
+        &format!("a7 SETMETADATA INBOX (/shared/comment {{3000+}}\r\n{big})"),
+    );
+    assert_eq!(out, "a7 NO [OVERQUOTA] Over quota\r\n");
+    assert_eq!(
+        say(&mut alice, "a8 GETMETADATA INBOX /shared/comment"),
+        "* METADATA INBOX (\"/shared/comment\" NIL)\r\na8 OK Completed\r\n"
+    );
 }
 
 /// The real tools, run as the `cyrus` user when we are root.

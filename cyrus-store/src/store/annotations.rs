@@ -149,12 +149,30 @@ impl Store {
             let mut qdb = self.open_quota_db()?;
             let mut db = self.open_annotations_db()?;
             let modseq = mbox.index().highestmodseq.next();
+            let root = mbox.header().quotaroot.clone();
+            // Cyrus refuses an annotation that would exceed the root's
+            // X-ANNOTATION-STORAGE limit (growing only; shrinking is free).
+            if let Some(root) = &root {
+                let grow: i64 = keys
+                    .iter()
+                    .map(|(_, v)| i64::try_from(v.len()).unwrap_or(i64::MAX))
+                    .sum();
+                if let Some(q) = crate::quota::read(qdb.as_mut(), root)? {
+                    let mut old = 0i64;
+                    for (k, _) in &keys {
+                        if let Some(p) = annotate::get(db.as_mut(), k).map_err(annot_err)? {
+                            old += i64::try_from(p.value.len()).unwrap_or(i64::MAX);
+                        }
+                    }
+                    q.check(QuotaResource::AnnotationStorage, grow - old)?;
+                }
+            }
             let (old_len, new_len) = write_all(db.as_mut(), &keys, modseq)?;
             mbox.annotations_changed(old_len, new_len)?;
             entry.foldermodseq = entry.foldermodseq.max(modseq);
             let (name, mtime) = (entry.name.clone(), entry.mtime);
             mboxlist::update_entry(mdb, &name, Some(&entry), mtime)?;
-            if let Some(root) = mbox.header().quotaroot.clone() {
+            if let Some(root) = root {
                 let delta = i64::try_from(new_len).unwrap_or(i64::MAX)
                     - i64::try_from(old_len).unwrap_or(i64::MAX);
                 adjust_quota(

@@ -38,9 +38,6 @@ pub enum Failure {
     /// RFC 5464 §4.3: a value longer than the server stores.
     #[error("Value too long")]
     MetadataMaxSize(usize),
-    /// RFC 5464 §4.3: SETMETADATA would exceed the entries allowed.
-    #[error("Too many metadata entries")]
-    MetadataTooMany,
     /// A special-use attribute that is unknown or already used
     /// elsewhere; `[USEATTR]` when it came with CREATE (RFC 6154 §5.2).
     #[error("{text}")]
@@ -101,9 +98,6 @@ pub fn respond(f: &Failure, doing: Doing) -> Tagged {
         Failure::Annotation(t) => Tagged::no(*t),
         Failure::MetadataMaxSize(n) => {
             Tagged::no("Value too long").with_code(format!("METADATA MAXSIZE {n}"))
-        }
-        Failure::MetadataTooMany => {
-            Tagged::no("Too many metadata entries").with_code("METADATA TOOMANY")
         }
         Failure::SpecialUse {
             text,

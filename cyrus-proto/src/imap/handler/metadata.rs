@@ -22,10 +22,6 @@ use super::session::ImapSession;
 /// announces the same figure as `[ANNOTATIONS 65536]`).
 const MAX_VALUE: usize = 65536;
 
-/// How many values one mailbox (or the server) may hold for one user
-/// (RFC 5464 §4.3 `TOOMANY`).
-const MAX_STORED: usize = 1000;
-
 /// What kind of value an entry takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -537,18 +533,6 @@ impl ImapSession {
             Some(e) => AnnotTarget::Mailbox(e),
             None => AnnotTarget::Server,
         };
-        let stored = self.stored_values(target)?;
-        let mut keys: std::collections::BTreeSet<(bool, String)> = stored.into_keys().collect();
-        for (rest, shared, v) in &values {
-            if v.is_empty() {
-                keys.remove(&(*shared, rest.clone()));
-            } else {
-                keys.insert((*shared, rest.clone()));
-            }
-        }
-        if keys.len() > MAX_STORED {
-            return Err(Failure::MetadataTooMany);
-        }
         let changes: Vec<AnnotChange<'_>> = values
             .iter()
             .map(|(rest, shared, v)| AnnotChange {
