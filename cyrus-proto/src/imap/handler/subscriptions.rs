@@ -31,9 +31,17 @@ impl ImapSession {
             self.untagged(&format!("* LSUB (\\Noselect) \"{sep}\" \"\""));
             return Ok(Tagged::ok("Completed"));
         }
-        let existing: HashMap<String, bool> = self
+        let hits = self
             .store
-            .list(&ns, Some(&user), &Pattern::new("", "*", sep))?
+            .list(&ns, Some(&user), &Pattern::new("", "*", sep))?;
+        // Cyrus shows special-use attributes in LSUB too (specialusealways).
+        let specials = self.special_uses(&hits.iter().map(|h| &h.entry).collect::<Vec<_>>());
+        let special: HashMap<String, String> = hits
+            .iter()
+            .zip(specials)
+            .filter_map(|(h, s)| Some((h.external.clone(), s?)))
+            .collect();
+        let existing: HashMap<String, bool> = hits
             .into_iter()
             .map(|h| (h.external, h.has_children))
             .collect();
@@ -45,11 +53,18 @@ impl ImapSession {
             if !pat.matches(&ext) {
                 continue;
             }
-            let attr = match existing.get(&ext) {
+            let mut attr = match existing.get(&ext) {
                 Some(true) => "\\HasChildren",
                 Some(false) => "",
                 None => "\\Noselect",
-            };
+            }
+            .to_string();
+            if let Some(s) = special.get(&ext) {
+                if !attr.is_empty() {
+                    attr.push(' ');
+                }
+                attr.push_str(s);
+            }
             let mut line = format!("* LSUB ({attr}) \"{sep}\" ").into_bytes();
             astring(&mut line, ext.as_bytes());
             line.extend_from_slice(b"\r\n");
