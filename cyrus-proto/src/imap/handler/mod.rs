@@ -15,8 +15,10 @@ mod search;
 mod select;
 mod server;
 mod session;
+mod sort;
 mod store_flags;
 mod subscriptions;
+mod thread;
 
 pub use config::ImapConfig;
 pub use session::ImapSession;

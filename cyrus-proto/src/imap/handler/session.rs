@@ -38,6 +38,8 @@ pub struct ImapSession {
     pub(super) compressed: bool,
     /// STARTTLS was accepted: input already buffered must be dropped.
     pub(super) discard_input: bool,
+    /// The saved search result (RFC 5182 SEARCHRES), as UIDs ascending.
+    pub(super) searchres: Vec<u32>,
 }
 
 impl std::fmt::Debug for ImapSession {
@@ -83,6 +85,7 @@ impl ImapSession {
             session_id,
             compressed: false,
             discard_input: false,
+            searchres: Vec::new(),
         }
     }
 
@@ -161,6 +164,18 @@ impl ImapSession {
             }
             return;
         }
+        let replaced;
+        let bytes = match ext::substitute_saved(bytes, |uid| self.saved_set_text(uid)) {
+            ext::Substituted::Unchanged => bytes,
+            ext::Substituted::Replaced(b) => {
+                replaced = b;
+                &replaced[..]
+            }
+            ext::Substituted::Empty { tag } => {
+                out.send(Tagged::ok("Completed").line(&tag));
+                return;
+            }
+        };
         let codec = CommandCodec::default();
         let cmd = match codec.decode(bytes) {
             Ok((b"", cmd)) => cmd,
@@ -267,7 +282,7 @@ impl ImapSession {
     fn dispatch_ext(
         &mut self,
         m: ExtMessage,
-        _now: SystemTime,
+        now: SystemTime,
         _out: &mut Output,
     ) -> Result<Option<Tagged>, Failure> {
         if self.state.login().is_none() {
@@ -275,6 +290,7 @@ impl ImapSession {
         }
         match m.command {
             ExtCommand::Acl(_) => Err(Failure::Bad("Unrecognized command".into())),
+            ExtCommand::Search(c) => self.dispatch_search(&m.tag, c, m.uid, now).map(Some),
         }
     }
 
@@ -369,7 +385,6 @@ impl ImapSession {
                 uid,
                 ..
             } => self.cmd_store(&sequence_set, kind, response, &flags, uid, now),
-            C::Search { criteria, uid, .. } => self.cmd_search(criteria.as_ref(), uid),
             _ => Err(Failure::Bad("Unrecognized command".into())),
         };
         t.map(Some)

@@ -38,6 +38,26 @@ pub enum Capability {
     Idle,
     /// `APPENDLIMIT=<n>` (RFC 7889).
     AppendLimit(u32),
+    /// `ESEARCH` (RFC 4731).
+    Esearch,
+    /// `ESORT` (RFC 5267; SORT RETURN).
+    Esort,
+    /// `SEARCHRES` (RFC 5182; Cyrus 3.6 lacks it).
+    SearchRes,
+    /// `SORT` (RFC 5256).
+    Sort,
+    /// `SORT=DISPLAY` (RFC 5957).
+    SortDisplay,
+    /// `THREAD=ORDEREDSUBJECT` (RFC 5256).
+    ThreadOrderedSubject,
+    /// `THREAD=REFERENCES` (RFC 5256).
+    ThreadReferences,
+    /// `WITHIN` (RFC 5032).
+    Within,
+    /// `SORT=MODSEQ` (Cyrus).
+    SortModseq,
+    /// `SORT=UID` (Cyrus).
+    SortUid,
 }
 
 impl std::fmt::Display for Capability {
@@ -58,6 +78,16 @@ impl std::fmt::Display for Capability {
             Capability::SaslIr => f.write_str("SASL-IR"),
             Capability::Idle => f.write_str("IDLE"),
             Capability::AppendLimit(n) => write!(f, "APPENDLIMIT={n}"),
+            Capability::Esearch => f.write_str("ESEARCH"),
+            Capability::Esort => f.write_str("ESORT"),
+            Capability::SearchRes => f.write_str("SEARCHRES"),
+            Capability::Sort => f.write_str("SORT"),
+            Capability::SortDisplay => f.write_str("SORT=DISPLAY"),
+            Capability::ThreadOrderedSubject => f.write_str("THREAD=ORDEREDSUBJECT"),
+            Capability::ThreadReferences => f.write_str("THREAD=REFERENCES"),
+            Capability::Within => f.write_str("WITHIN"),
+            Capability::SortModseq => f.write_str("SORT=MODSEQ"),
+            Capability::SortUid => f.write_str("SORT=UID"),
         }
     }
 }
@@ -101,9 +131,19 @@ impl CapabilitySet {
             Capability::Id,
             Capability::Enable,
             Capability::Children,
+            Capability::Esearch,
+            Capability::Esort,
             Capability::Namespace,
+            Capability::SearchRes,
+            Capability::Sort,
+            Capability::SortDisplay,
+            Capability::ThreadOrderedSubject,
+            Capability::ThreadReferences,
             Capability::UidPlus,
             Capability::Unselect,
+            Capability::Within,
+            Capability::SortModseq,
+            Capability::SortUid,
             Capability::LoginDisabled,
         ];
         if compress {

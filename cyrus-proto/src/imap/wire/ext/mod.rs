@@ -5,16 +5,24 @@
 
 mod acl;
 mod parser;
+mod search;
+mod searchres;
 
 pub use acl::AclCommand;
 #[allow(unused_imports)]
 pub use parser::{is_astring_char, is_atom_char, Parsed, Parser, SeqArg, SyntaxError, MAX_DEPTH};
+pub use search::{
+    ReturnOpts, SearchCommand, SearchKey, SeqNum, SetArg, SortBy, SortKey, ThreadAlgorithm,
+};
+pub use searchres::{substitute_saved, Substituted};
 
 /// A command decoded here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExtCommand {
     /// RFC 4314 ACL commands.
     Acl(AclCommand),
+    /// SEARCH, SORT, THREAD (RFC 3501, 4731, 5182, 5256, 5267).
+    Search(SearchCommand),
 }
 
 impl ExtCommand {
@@ -22,6 +30,7 @@ impl ExtCommand {
     pub fn name(&self) -> &'static str {
         match self {
             ExtCommand::Acl(a) => a.name(),
+            ExtCommand::Search(s) => s.name(),
         }
     }
 
@@ -30,6 +39,7 @@ impl ExtCommand {
     pub fn by_sequence(&self) -> bool {
         match self {
             ExtCommand::Acl(_) => false,
+            ExtCommand::Search(s) => s.by_sequence(),
         }
     }
 
@@ -37,6 +47,7 @@ impl ExtCommand {
     pub fn delivers(&self) -> bool {
         match self {
             ExtCommand::Acl(_) => false,
+            ExtCommand::Search(_) => false,
         }
     }
 }
@@ -65,7 +76,7 @@ pub struct ExtRejection {
 /// been read; each sees the parser positioned after the name.
 type ExtParse = fn(&str, bool, &mut Parser<'_>) -> Option<Parsed<ExtCommand>>;
 
-const PARSERS: &[ExtParse] = &[acl::parse];
+const PARSERS: &[ExtParse] = &[acl::parse, search::parse];
 
 /// Decodes `msg` when an extension claims it; `None` leaves it to
 /// imap-codec.
