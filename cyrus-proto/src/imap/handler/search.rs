@@ -107,28 +107,44 @@ impl<'m> Candidate<'m> {
             .ok_or_else(|| Failure::No("message unavailable".into()))
     }
 
-    /// The decoded text of every text part, concatenated by the caller.
-    fn body_texts(&mut self) -> Result<Vec<Vec<u8>>, Failure> {
-        fn walk(p: &message::BodyPart, raw: &[u8], out: &mut Vec<Vec<u8>>) {
-            if !p.parts.is_empty() {
-                p.parts.iter().for_each(|c| walk(c, raw, out));
-                return;
+    /// What BODY and TEXT search, in Cyrus's order
+    /// (`message_foreach_section`, preorder): every part's MIME header
+    /// (RFC 2047-decoded; the top-level header only when `top_header`)
+    /// and the decoded content of every TEXT part.
+    fn sections(&mut self, top_header: bool) -> Result<Vec<Vec<u8>>, Failure> {
+        fn walk(
+            p: &message::BodyPart,
+            raw: &[u8],
+            top: bool,
+            top_header: bool,
+            out: &mut Vec<Vec<u8>>,
+        ) {
+            if p.header_size > 0 && (top_header || !top) {
+                let start = (p.header_offset as usize).min(raw.len());
+                let end = start.saturating_add(p.header_size as usize).min(raw.len());
+                out.push(decode_mimeheader(&raw[start..end]));
+            }
+            if p.media_type == b"TEXT" {
+                if let Some(t) = ParsedMessage::text_content(p, raw) {
+                    out.push(t);
+                }
+            } else if p.media_type == b"MULTIPART" && p.parts.is_empty() {
+                // A multipart without a boundary has no parts; real Cyrus
+                // searches its content as text (seen on the anchor).
+                if let Some(t) = ParsedMessage::decoded_content(p, raw) {
+                    out.push(t);
+                }
+            }
+            for c in &p.parts {
+                walk(c, raw, false, top_header, out);
             }
             if let Some(m) = &p.message {
-                // An attached message: its header is text, and its body.
-                let start = (m.header_offset as usize).min(raw.len());
-                let end = start.saturating_add(m.header_size as usize).min(raw.len());
-                out.push(decode_mimeheader(&raw[start..end]));
-                walk(m, raw, out);
-                return;
-            }
-            if let Some(t) = ParsedMessage::text_content(p, raw) {
-                out.push(t);
+                walk(m, raw, false, top_header, out);
             }
         }
         let l = self.loaded()?;
         let mut out = Vec::new();
-        walk(&l.parsed.root, &l.raw, &mut out);
+        walk(&l.parsed.root, &l.raw, true, top_header, &mut out);
         Ok(out)
     }
 }
@@ -281,9 +297,10 @@ pub(super) fn matches(
                         "cc" => cache.cc(),
                         _ => cache.bcc(),
                     };
-                    has_text(item, &needle)
+                    // An empty string matches the messages that have
+                    // the field (Cyrus: a non-empty cached address).
+                    !(needle.is_empty() && item.is_empty()) && has_text(item, &needle)
                 }
-                "subject" if needle.is_empty() => true,
                 _ => {
                     let values = c.header_values(name.as_bytes())?;
                     values
@@ -294,12 +311,11 @@ pub(super) fn matches(
         }
         K::Body(needle) => {
             let needle = String::from_utf8_lossy(needle);
-            c.body_texts()?.iter().any(|t| has_text(t, &needle))
+            c.sections(false)?.iter().any(|t| has_text(t, &needle))
         }
         K::Text(needle) => {
             let needle = String::from_utf8_lossy(needle);
-            has_text(&decode_mimeheader(c.header_block()?), &needle)
-                || c.body_texts()?.iter().any(|t| has_text(t, &needle))
+            c.sections(true)?.iter().any(|t| has_text(t, &needle))
         }
     })
 }
