@@ -165,7 +165,14 @@ impl ImapSession {
             return;
         }
         let replaced;
-        let bytes = match ext::substitute_saved(bytes, |uid| self.saved_set_text(uid)) {
+        // `$` (RFC 5182) only means something in the selected state.
+        let selected = matches!(self.state, State::Selected(..));
+        let substituted = if selected {
+            ext::substitute_saved(bytes, |uid| self.saved_set_text(uid))
+        } else {
+            ext::Substituted::Unchanged
+        };
+        let bytes = match substituted {
             ext::Substituted::Unchanged => bytes,
             ext::Substituted::Replaced(b) => {
                 replaced = b;
