@@ -499,6 +499,53 @@ mod tests {
         assert_eq!(format(&ordered_subject(&msgs), &msgs), "(4)(1 (2)(3))");
     }
 
+    fn count_ids(text: &str) -> Vec<u32> {
+        let mut ids: Vec<u32> = text
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.parse().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    proptest::proptest! {
+        /// Whatever the ids, references (loops, duplicates, phantoms) and
+        /// subjects, both algorithms print every message exactly once, in
+        /// balanced parentheses, and no empty thread.
+        #[test]
+        fn every_message_once(
+            spec in proptest::collection::vec(
+                (0u32..8, 0u32..6, proptest::collection::vec(0u32..12, 0..4), 0usize..6),
+                0..40,
+            )
+        ) {
+            const SUBJECTS: [&str; 6] = ["a", "Re: a", "b", "Fwd: b", "", "[x] a"];
+            let msgs: Vec<ThreadMsg> = spec
+                .iter()
+                .enumerate()
+                .map(|(i, (date, mid, refs, subj))| {
+                    let mid = format!("m{mid}");
+                    let refs: Vec<String> = refs.iter().map(|r| format!("m{r}")).collect();
+                    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+                    m(i as u32 + 1, *date, SUBJECTS[*subj], &mid, &refs)
+                })
+                .collect();
+            let want: Vec<u32> = (1..=msgs.len() as u32).collect();
+            for roots in [references(&msgs), ordered_subject(&msgs)] {
+                let text = format(&roots, &msgs);
+                proptest::prop_assert_eq!(count_ids(&text), want.clone());
+                let mut depth = 0i32;
+                for c in text.chars() {
+                    depth += match c { '(' => 1, ')' => -1, _ => 0 };
+                    proptest::prop_assert!(depth >= 0);
+                }
+                proptest::prop_assert_eq!(depth, 0);
+                proptest::prop_assert!(!text.contains("()"));
+            }
+        }
+    }
+
     #[test]
     fn message_ids_are_found() {
         assert_eq!(

@@ -793,6 +793,32 @@ mod tests {
         assert!(search(&nots).is_err());
     }
 
+    proptest::proptest! {
+        /// Any bytes after the command name give a command or a syntax
+        /// error, never a panic (nesting is bounded).
+        #[test]
+        fn never_panics(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            for name in ["SEARCH", "SORT", "THREAD"] {
+                let mut p = Parser::new(&tail);
+                let _ = parse(name, false, &mut p);
+            }
+        }
+
+        /// Keys built from the grammar's pieces parse.
+        #[test]
+        fn grammar_keys_parse(words in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "ALL", "SEEN", "NOT DELETED", "OR SEEN FLAGGED", "1:*", "UID 2,4:5", "$",
+                "(NEW OLD)", "LARGER 5", "SINCE 1-Feb-2024", "HEADER X \"\"", "BODY {2}\r\nab",
+                "MODSEQ 7", "YOUNGER 9", "KEYWORD $x", "TEXT \"q\\\"\"",
+            ]),
+            1..8,
+        )) {
+            let line = format!(" {}", words.join(" "));
+            proptest::prop_assert!(search(&line).is_ok(), "{}", line);
+        }
+    }
+
     #[test]
     fn sort_and_thread() {
         let mut p = Parser::new(b" RETURN (MIN) (REVERSE DATE subject) US-ASCII ALL");
