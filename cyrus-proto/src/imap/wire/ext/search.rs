@@ -623,8 +623,18 @@ fn charset_and_keys(p: &mut Parser<'_>) -> Parsed<(String, SearchKey)> {
     Ok((cs, keys(p)?))
 }
 
-/// Claims SEARCH, SORT and THREAD, with or without `UID`.
-pub(super) fn parse(name: &str, _uid: bool, p: &mut Parser<'_>) -> Option<Parsed<ExtCommand>> {
+/// Claims SEARCH, SORT and THREAD, with or without `UID`. Syntax errors
+/// become [`SearchCommand::Invalid`]: Cyrus checks the selected state
+/// before the arguments, so the handler answers in that order.
+pub(super) fn parse(name: &str, uid: bool, p: &mut Parser<'_>) -> Option<Parsed<ExtCommand>> {
+    let r = parse_args(name, uid, p)?;
+    Some(Ok(r.unwrap_or_else(|e| {
+        p.skip_rest();
+        ExtCommand::Search(SearchCommand::Invalid(e.0.to_string()))
+    })))
+}
+
+fn parse_args(name: &str, _uid: bool, p: &mut Parser<'_>) -> Option<Parsed<ExtCommand>> {
     let name = match name {
         "SEARCH" | "SORT" | "THREAD" => name,
         _ => return None,
@@ -704,13 +714,21 @@ pub(super) fn parse(name: &str, _uid: bool, p: &mut Parser<'_>) -> Option<Parsed
 mod tests {
     use super::*;
 
-    fn search(line: &str) -> Parsed<SearchCommand> {
-        let mut p = Parser::new(line.as_bytes());
-        let ExtCommand::Search(c) = parse("SEARCH", false, &mut p).unwrap()? else {
+    /// The command, or the text of the BAD it will get.
+    fn command(name: &str, line: &[u8]) -> Result<SearchCommand, String> {
+        let mut p = Parser::new(line);
+        let Some(Ok(ExtCommand::Search(c))) = parse(name, false, &mut p) else {
             unreachable!()
         };
-        p.end()?;
-        Ok(c)
+        p.end().map_err(|e| e.0.to_string())?;
+        match c {
+            SearchCommand::Invalid(t) => Err(t),
+            c => Ok(c),
+        }
+    }
+
+    fn search(line: &str) -> Result<SearchCommand, String> {
+        command("SEARCH", line.as_bytes())
     }
 
     fn key_of(line: &str) -> SearchKey {
@@ -775,15 +793,12 @@ mod tests {
 
     #[test]
     fn errors_are_cyrus_texts() {
-        let e = |l: &str| search(l).unwrap_err().0;
+        let e = |l: &str| search(l).unwrap_err();
         assert_eq!(e(""), "Missing required argument to Search");
         assert_eq!(e(" FOO"), "Invalid Search criteria");
         assert_eq!(e(" LARGER abc"), "Invalid number in Search command");
         assert_eq!(e(" SINCE 1-Foo-2000"), "Invalid date in Search command");
-        assert_eq!(
-            search(" RETURN (FOO) ALL").unwrap(),
-            SearchCommand::Invalid("Invalid Search return option foo".into())
-        );
+        assert_eq!(e(" RETURN (FOO) ALL"), "Invalid Search return option foo");
         assert_eq!(e(" OLDER x"), "Invalid interval in Search command");
         assert_eq!(e(" TEXT"), "Missing required argument to Search text");
         assert_eq!(e(" 1,$"), "Invalid Search criteria");
@@ -852,11 +867,9 @@ mod tests {
             (b" (REVERSE) UTF-8 ALL", "Missing Sort criteria"),
             (b" (DATE) UTF-8", "Missing charset"),
         ] {
-            let mut p = Parser::new(line);
-            assert_eq!(parse("SORT", false, &mut p).unwrap().unwrap_err().0, err);
+            assert_eq!(command("SORT", line).unwrap_err(), err);
         }
-        let mut p = Parser::new(b" references UTF-8 NOT DELETED");
-        assert!(parse("THREAD", false, &mut p).unwrap().is_ok());
+        assert!(command("THREAD", b" references UTF-8 NOT DELETED").is_ok());
         let mut p = Parser::new(b" FOO UTF-8 ALL");
         assert_eq!(
             parse("THREAD", false, &mut p).unwrap().unwrap(),
