@@ -506,7 +506,7 @@ fn keys(p: &mut Parser<'_>) -> Parsed<SearchKey> {
 /// option is `Err(Ok(text))`.
 fn return_opts(
     p: &mut Parser<'_>,
-    cmd: &str,
+    _cmd: &str,
 ) -> Result<Option<ReturnOpts>, Result<String, SyntaxError>> {
     if !p.keyword("RETURN") {
         return Ok(None);
@@ -530,9 +530,9 @@ fn return_opts(
     })
     .map_err(Err)?;
     if let Some(w) = bad {
-        let which = if cmd == "SORT" { "Sort" } else { "Search" };
+        // Cyrus says "Search" for SORT too.
         return Err(Ok(format!(
-            "Invalid {which} return option {}",
+            "Invalid Search return option {}",
             w.to_ascii_lowercase()
         )));
     }
@@ -608,7 +608,10 @@ fn sort_criteria(p: &mut Parser<'_>) -> Result<Vec<SortKey>, Result<String, Synt
     if let Some(w) = unknown {
         return Err(Ok(format!("Invalid Sort criterion {w}")));
     }
-    if items.is_empty() || reverse || out.is_empty() {
+    if reverse {
+        return Err(Err(SyntaxError("Missing Sort criterion to reverse")));
+    }
+    if items.is_empty() || out.is_empty() {
         return Err(Err(MISSING));
     }
     Ok(out)
@@ -864,7 +867,7 @@ mod tests {
         for (line, err) in [
             (&b" DATE UTF-8 ALL"[..], "Missing Sort criteria"),
             (b" () UTF-8 ALL", "Missing Sort criteria"),
-            (b" (REVERSE) UTF-8 ALL", "Missing Sort criteria"),
+            (b" (REVERSE) UTF-8 ALL", "Missing Sort criterion to reverse"),
             (b" (DATE) UTF-8", "Missing charset"),
         ] {
             assert_eq!(command("SORT", line).unwrap_err(), err);
