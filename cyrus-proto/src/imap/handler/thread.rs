@@ -34,15 +34,6 @@ pub(super) struct ThreadMsg {
     pub references: Vec<String>,
 }
 
-/// A thread tree node: a message (index into the input) or a dummy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Node {
-    /// The message, `None` for a dummy.
-    pub msg: Option<usize>,
-    /// Children in order.
-    pub children: Vec<Node>,
-}
-
 /// The `<...>` message ids in `s`, in order.
 pub(super) fn msg_ids(s: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(s);
@@ -65,61 +56,19 @@ pub(super) fn msg_ids(s: &[u8]) -> Vec<String> {
     out
 }
 
-fn sort_key(node: &Node, msgs: &[ThreadMsg]) -> (u32, u32) {
-    match node.msg {
-        Some(i) => (msgs[i].date, msgs[i].msn),
-        None => node
-            .children
-            .first()
-            .map_or((u32::MAX, u32::MAX), |c| sort_key(c, msgs)),
-    }
-}
-
-/// Sorts every level by sent date, then message number; a dummy sorts
-/// as its first child.
-fn sort_tree(nodes: &mut [Node], msgs: &[ThreadMsg]) {
-    for n in nodes.iter_mut() {
-        sort_tree(&mut n.children, msgs);
-    }
-    nodes.sort_by_key(|n| sort_key(n, msgs));
-}
-
-/// ORDEREDSUBJECT: messages grouped by base subject; each group's oldest
-/// message is the root and the rest are its children.
-pub(super) fn ordered_subject(msgs: &[ThreadMsg]) -> Vec<Node> {
-    let mut order: Vec<usize> = (0..msgs.len()).collect();
-    order.sort_by(|&a, &b| {
-        (&msgs[a].subject, msgs[a].date, msgs[a].msn).cmp(&(
-            &msgs[b].subject,
-            msgs[b].date,
-            msgs[b].msn,
-        ))
-    });
-    let mut roots: Vec<Node> = Vec::new();
-    let mut prev: Option<&str> = None;
-    for i in order {
-        let leaf = Node {
-            msg: Some(i),
-            children: Vec::new(),
-        };
-        match (prev, roots.last_mut()) {
-            (Some(p), Some(root)) if p == msgs[i].subject => root.children.push(leaf),
-            _ => roots.push(leaf),
-        }
-        prev = Some(&msgs[i].subject);
-    }
-    sort_tree(&mut roots, msgs);
-    roots
-}
-
-/// The containers of the REFERENCES algorithm.
-struct Arena {
+/// Thread trees, flat: node `n` is message `msg[n]` (an index into the
+/// input) or a dummy (`None`), with `children[n]` in order. Flat so that
+/// a reply chain thousands deep costs no stack (every walk below is
+/// iterative, and dropping it is too).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Forest {
     msg: Vec<Option<usize>>,
     parent: Vec<Option<usize>>,
     children: Vec<Vec<usize>>,
+    roots: Vec<usize>,
 }
 
-impl Arena {
+impl Forest {
     fn add(&mut self, msg: Option<usize>) -> usize {
         self.msg.push(msg);
         self.parent.push(None);
@@ -127,21 +76,18 @@ impl Arena {
         self.msg.len() - 1
     }
 
-    /// Whether `a` is `b` or one of its ancestors.
+    /// Whether `a` is `b` or one of its ancestors (while linking).
     fn is_ancestor(&self, a: usize, mut b: usize) -> bool {
-        let mut steps = 0;
-        loop {
+        for _ in 0..=self.msg.len() {
             if a == b {
                 return true;
             }
             match self.parent[b] {
-                Some(p) if steps <= self.msg.len() => {
-                    b = p;
-                    steps += 1;
-                }
-                _ => return false,
+                Some(p) => b = p,
+                None => return false,
             }
         }
+        true
     }
 
     fn unlink(&mut self, c: usize) {
@@ -155,56 +101,118 @@ impl Arena {
         self.children[p].push(c);
     }
 
-    fn tree(&self, n: usize) -> Node {
-        Node {
-            msg: self.msg[n],
-            children: self.children[n].iter().map(|&c| self.tree(c)).collect(),
+    /// The nodes under the roots, every child before its parent.
+    fn post_order(&self) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.msg.len());
+        let mut seen = vec![false; self.msg.len()];
+        let mut stack: Vec<(usize, bool)> = self.roots.iter().rev().map(|&r| (r, false)).collect();
+        while let Some((n, expanded)) = stack.pop() {
+            if expanded {
+                out.push(n);
+                continue;
+            }
+            if std::mem::replace(&mut seen[n], true) {
+                continue;
+            }
+            stack.push((n, true));
+            stack.extend(self.children[n].iter().rev().map(|&c| (c, false)));
+        }
+        out
+    }
+
+    /// The first message met going down first children.
+    fn first_msg(&self, mut n: usize) -> Option<usize> {
+        for _ in 0..=self.msg.len() {
+            if let Some(m) = self.msg[n] {
+                return Some(m);
+            }
+            n = *self.children[n].first()?;
+        }
+        None
+    }
+
+    /// Sorts every level by sent date, then message number; a dummy sorts
+    /// as its first child (after its children are sorted).
+    fn sort(&mut self, msgs: &[ThreadMsg]) {
+        let mut key = vec![(u32::MAX, u32::MAX); self.msg.len()];
+        for n in self.post_order() {
+            let mut kids = std::mem::take(&mut self.children[n]);
+            kids.sort_by_key(|&c| key[c]);
+            key[n] = match self.msg[n] {
+                Some(i) => (msgs[i].date, msgs[i].msn),
+                None => kids.first().map_or((u32::MAX, u32::MAX), |&c| key[c]),
+            };
+            self.children[n] = kids;
+        }
+        self.roots.sort_by_key(|&r| key[r]);
+    }
+
+    /// RFC 5256 REFERENCES step 4: drops childless dummies and puts the
+    /// children of the others in their place, except a dummy root with
+    /// several children.
+    fn prune(&mut self) {
+        for n in self.post_order() {
+            let kids = std::mem::take(&mut self.children[n]);
+            let mut keep = Vec::with_capacity(kids.len());
+            for c in kids {
+                if self.msg[c].is_some() {
+                    keep.push(c);
+                } else {
+                    keep.append(&mut self.children[c]);
+                }
+            }
+            self.children[n] = keep;
+        }
+        let roots = std::mem::take(&mut self.roots);
+        for r in roots {
+            match (self.msg[r], self.children[r].len()) {
+                (Some(_), _) => self.roots.push(r),
+                (None, 0) => {}
+                (None, 1) => self.roots.push(self.children[r][0]),
+                (None, _) => self.roots.push(r),
+            }
         }
     }
 }
 
-/// Step 4: drops childless dummies and promotes the children of the
-/// others, except a dummy root with several children.
-fn prune(nodes: Vec<Node>, at_root: bool) -> Vec<Node> {
-    let mut out = Vec::new();
-    for mut n in nodes {
-        n.children = prune(std::mem::take(&mut n.children), false);
-        if n.msg.is_some() {
-            out.push(n);
-        } else if n.children.is_empty() {
-        } else if at_root && n.children.len() > 1 {
-            out.push(n);
-        } else {
-            out.extend(n.children);
+/// ORDEREDSUBJECT: messages grouped by base subject; each group's oldest
+/// message is the root and the rest are its children.
+pub(super) fn ordered_subject(msgs: &[ThreadMsg]) -> Forest {
+    let mut order: Vec<usize> = (0..msgs.len()).collect();
+    order.sort_by(|&a, &b| {
+        (&msgs[a].subject, msgs[a].date, msgs[a].msn).cmp(&(
+            &msgs[b].subject,
+            msgs[b].date,
+            msgs[b].msn,
+        ))
+    });
+    let mut f = Forest::default();
+    let mut prev: Option<&str> = None;
+    for i in order {
+        let n = f.add(Some(i));
+        match (prev, f.roots.last().copied()) {
+            (Some(p), Some(root)) if p == msgs[i].subject => f.link(root, n),
+            _ => f.roots.push(n),
         }
+        prev = Some(&msgs[i].subject);
     }
-    out
-}
-
-fn first_subject<'a>(n: &Node, msgs: &'a [ThreadMsg]) -> Option<&'a ThreadMsg> {
-    match n.msg {
-        Some(i) => Some(&msgs[i]),
-        None => n.children.first().and_then(|c| first_subject(c, msgs)),
-    }
+    f.sort(msgs);
+    f
 }
 
 /// REFERENCES (RFC 5256 §3, steps 1 to 6).
-pub(super) fn references(msgs: &[ThreadMsg]) -> Vec<Node> {
-    let mut a = Arena {
-        msg: Vec::new(),
-        parent: Vec::new(),
-        children: Vec::new(),
-    };
+pub(super) fn references(msgs: &[ThreadMsg]) -> Forest {
+    let mut f = Forest::default();
     let mut ids: HashMap<String, usize> = HashMap::new();
     for (i, m) in msgs.iter().enumerate() {
         // 1A: the message's container; a duplicate id gets a new one.
         let me = match m.message_id.as_ref().and_then(|id| ids.get(id).copied()) {
-            Some(c) if a.msg[c].is_none() => {
-                a.msg[c] = Some(i);
+            Some(c) if f.msg[c].is_none() => {
+                f.msg[c] = Some(i);
                 c
             }
             Some(_) | None => {
-                let c = a.add(Some(i));
+                let c = f.add(Some(i));
                 if let Some(id) = &m.message_id {
                     ids.entry(id.clone()).or_insert(c);
                 }
@@ -218,147 +226,153 @@ pub(super) fn references(msgs: &[ThreadMsg]) -> Vec<Node> {
             let c = match ids.get(r) {
                 Some(&c) => c,
                 None => {
-                    let c = a.add(None);
+                    let c = f.add(None);
                     ids.insert(r.clone(), c);
                     c
                 }
             };
             if let Some(p) = prev {
-                if a.parent[c].is_none() && !a.is_ancestor(c, p) {
-                    a.link(p, c);
+                if f.parent[c].is_none() && !f.is_ancestor(c, p) {
+                    f.link(p, c);
                 }
             }
             prev = Some(c);
         }
         // 1C: the last reference is the parent, replacing any link.
-        a.unlink(me);
+        f.unlink(me);
         if let Some(p) = prev {
-            if !a.is_ancestor(me, p) {
-                a.link(p, me);
+            if !f.is_ancestor(me, p) {
+                f.link(p, me);
             }
         }
     }
-    // 2: the root set, in creation order.
-    let roots: Vec<Node> = (0..a.msg.len())
-        .filter(|&n| a.parent[n].is_none())
-        .map(|n| a.tree(n))
+    // 2: the root set, in creation order; 4 and 5: prune, sort by date.
+    f.roots = (0..f.msg.len())
+        .filter(|&n| f.parent[n].is_none())
         .collect();
-    // 4 and 5: prune, then sort the root set by date.
-    let mut roots = prune(roots, true);
-    sort_tree(&mut roots, msgs);
+    f.prune();
+    f.sort(msgs);
     // 6: gather roots with the same base subject.
-    let mut table: HashMap<String, usize> = HashMap::new();
-    for (i, r) in roots.iter().enumerate() {
-        let Some(m) = first_subject(r, msgs) else {
+    let subject_of = |f: &Forest, r: usize| f.first_msg(r).map(|m| &msgs[m]);
+    let mut table: HashMap<&str, usize> = HashMap::new();
+    for (i, &r) in f.roots.iter().enumerate() {
+        let Some(m) = subject_of(&f, r) else {
             continue;
         };
         if m.subject.is_empty() {
             continue;
         }
-        match table.get(&m.subject) {
+        match table.get(m.subject.as_str()) {
             None => {
-                table.insert(m.subject.clone(), i);
+                table.insert(&m.subject, i);
             }
             Some(&old) => {
-                let o = &roots[old];
-                let old_refwd = o.msg.map(|x| msgs[x].refwd);
-                let replace = (r.msg.is_none() && o.msg.is_some())
-                    || (old_refwd == Some(true) && r.msg.is_some_and(|x| !msgs[x].refwd));
+                let o = f.roots[old];
+                let old_refwd = f.msg[o].map(|x| msgs[x].refwd);
+                let replace = (f.msg[r].is_none() && f.msg[o].is_some())
+                    || (old_refwd == Some(true) && f.msg[r].is_some_and(|x| !msgs[x].refwd));
                 if replace {
-                    table.insert(m.subject.clone(), i);
+                    table.insert(&m.subject, i);
                 }
             }
         }
     }
-    let mut slots: Vec<Option<Node>> = roots.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<usize>> = f.roots.iter().copied().map(Some).collect();
     for i in 0..slots.len() {
         let Some(subject) = slots[i]
-            .as_ref()
-            .and_then(|r| first_subject(r, msgs))
-            .map(|m| m.subject.clone())
+            .and_then(|r| subject_of(&f, r))
+            .map(|m| m.subject.as_str())
         else {
             continue;
         };
         if subject.is_empty() {
             continue;
         }
-        let Some(&t) = table.get(&subject) else {
+        let Some(&t) = table.get(subject) else {
             continue;
         };
         if t == i {
             continue;
         }
-        let (Some(cur), Some(mut tab)) = (slots[i].take(), slots[t].take()) else {
+        let (Some(cur), Some(tab)) = (slots[i].take(), slots[t].take()) else {
             continue;
         };
-        let cur_refwd = cur.msg.map(|x| msgs[x].refwd);
-        let tab_refwd = tab.msg.map(|x| msgs[x].refwd);
-        let merged = match (tab.msg, cur.msg) {
+        let cur_refwd = f.msg[cur].map(|x| msgs[x].refwd);
+        let tab_refwd = f.msg[tab].map(|x| msgs[x].refwd);
+        let merged = match (f.msg[tab], f.msg[cur]) {
             (None, None) => {
-                tab.children.extend(cur.children);
+                let mut kids = std::mem::take(&mut f.children[cur]);
+                f.children[tab].append(&mut kids);
                 tab
             }
             (None, Some(_)) => {
-                tab.children.push(cur);
+                f.children[tab].push(cur);
                 tab
             }
             (Some(_), None) => {
-                let mut cur = cur;
-                cur.children.push(tab);
+                f.children[cur].push(tab);
                 cur
             }
             (Some(_), Some(_)) if tab_refwd == Some(false) && cur_refwd == Some(true) => {
-                tab.children.push(cur);
+                f.children[tab].push(cur);
                 tab
             }
-            _ => Node {
-                msg: None,
-                children: vec![tab, cur],
-            },
+            _ => {
+                let d = f.add(None);
+                f.children[d] = vec![tab, cur];
+                d
+            }
         };
         slots[t] = Some(merged);
     }
-    let mut roots: Vec<Node> = slots.into_iter().flatten().collect();
+    f.roots = slots.into_iter().flatten().collect();
     // 6 (end): every level by date.
-    sort_tree(&mut roots, msgs);
-    roots
+    f.sort(msgs);
+    f
 }
 
-/// The `* THREAD` text of `roots`, as Cyrus prints it: a parent and an
-/// only child are separated by a space, several children each get
+/// The `* THREAD` text of `f`, as Cyrus prints it: a parent and an only
+/// child are separated by a space, several children each get
 /// parentheses.
-pub(super) fn format(roots: &[Node], msgs: &[ThreadMsg]) -> String {
-    fn branch(n: &Node, msgs: &[ThreadMsg], out: &mut String) {
+pub(super) fn format(f: &Forest, msgs: &[ThreadMsg]) -> String {
+    enum Work {
+        Open(usize),
+        Close,
+    }
+    let mut out = String::new();
+    let mut stack: Vec<Work> = f.roots.iter().rev().map(|&r| Work::Open(r)).collect();
+    while let Some(w) = stack.pop() {
+        let Work::Open(n) = w else {
+            out.push(')');
+            continue;
+        };
         out.push('(');
         let mut cur = n;
         let mut first = true;
-        loop {
-            if let Some(i) = cur.msg {
+        for _ in 0..=f.msg.len() {
+            if let Some(i) = f.msg[cur] {
                 if !first {
                     out.push(' ');
                 }
                 out.push_str(&msgs[i].id.to_string());
                 first = false;
             }
-            match cur.children.as_slice() {
-                [] => break,
-                [only] => cur = only,
+            match f.children[cur].as_slice() {
+                [] => {
+                    out.push(')');
+                    break;
+                }
+                [only] => cur = *only,
                 many => {
                     if !first {
                         out.push(' ');
                     }
-                    for c in many {
-                        branch(c, msgs, out);
-                    }
+                    stack.push(Work::Close);
+                    stack.extend(many.iter().rev().map(|&c| Work::Open(c)));
                     break;
                 }
             }
         }
-        out.push(')');
-    }
-    let mut out = String::new();
-    for r in roots {
-        branch(r, msgs, &mut out);
     }
     out
 }
@@ -486,6 +500,34 @@ mod tests {
         for id in ["1", "2", "3"] {
             assert!(text.contains(id), "{text}");
         }
+    }
+
+    #[test]
+    fn deep_reply_chains_cost_no_stack() {
+        // Each message answers the one before: 20 000 levels, run on a
+        // small stack to show no walk recurses.
+        let msgs: Vec<ThreadMsg> = (0..20_000u32)
+            .map(|i| {
+                let parent = i.checked_sub(1).map(|p| format!("<{p}>"));
+                ThreadMsg {
+                    id: i + 1,
+                    msn: i + 1,
+                    date: i,
+                    subject: "S".into(),
+                    message_id: Some(format!("<{i}>")),
+                    references: parent.into_iter().collect(),
+                    ..ThreadMsg::default()
+                }
+            })
+            .collect();
+        let text = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || format(&references(&msgs), &msgs))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(text.starts_with("(1 2 3 "));
+        assert!(text.ends_with(" 19999 20000)"));
     }
 
     #[test]
