@@ -19,9 +19,11 @@ mod search;
 mod select;
 mod server;
 mod session;
+mod sort;
 mod special_use;
 mod store_flags;
 mod subscriptions;
+mod thread;
 
 pub use config::ImapConfig;
 pub use session::ImapSession;

@@ -101,6 +101,8 @@ impl ImapSession {
         examine: bool,
         now: SystemTime,
     ) -> Result<Tagged, Failure> {
+        // RFC 5182 §2.1: SELECT and EXAMINE reset the saved result.
+        self.searchres.clear();
         // SELECT first closes the current mailbox: a failed one leaves
         // none selected (RFC 3501 §6.3.1).
         self.state = std::mem::replace(&mut self.state, State::Logout).deselect();

@@ -38,6 +38,8 @@ pub struct ImapSession {
     pub(super) compressed: bool,
     /// STARTTLS was accepted: input already buffered must be dropped.
     pub(super) discard_input: bool,
+    /// The saved search result (RFC 5182 SEARCHRES), as UIDs ascending.
+    pub(super) searchres: Vec<u32>,
 }
 
 impl std::fmt::Debug for ImapSession {
@@ -83,6 +85,7 @@ impl ImapSession {
             session_id,
             compressed: false,
             discard_input: false,
+            searchres: Vec::new(),
         }
     }
 
@@ -163,6 +166,25 @@ impl ImapSession {
             }
             return;
         }
+        let replaced;
+        // `$` (RFC 5182) only means something in the selected state.
+        let selected = matches!(self.state, State::Selected(..));
+        let substituted = if selected {
+            ext::substitute_saved(bytes, |uid| self.saved_set_text(uid))
+        } else {
+            ext::Substituted::Unchanged
+        };
+        let bytes = match substituted {
+            ext::Substituted::Unchanged => bytes,
+            ext::Substituted::Replaced(b) => {
+                replaced = b;
+                &replaced[..]
+            }
+            ext::Substituted::Empty { tag } => {
+                out.send(Tagged::ok("Completed").line(&tag));
+                return;
+            }
+        };
         let codec = CommandCodec::default();
         let cmd = match codec.decode(bytes) {
             Ok((b"", cmd)) => cmd,
@@ -281,6 +303,7 @@ impl ImapSession {
             ExtCommand::Metadata(md) => self.cmd_metadata(md),
             ExtCommand::List(l) => self.cmd_list_extended(l),
             ExtCommand::Create(c) => self.cmd_create_special(c, now),
+            ExtCommand::Search(c) => self.dispatch_search(&m.tag, c, m.uid, now),
         }
         .map(Some)
     }
@@ -376,7 +399,6 @@ impl ImapSession {
                 uid,
                 ..
             } => self.cmd_store(&sequence_set, kind, response, &flags, uid, now),
-            C::Search { criteria, uid, .. } => self.cmd_search(criteria.as_ref(), uid),
             _ => Err(Failure::Bad("Unrecognized command".into())),
         };
         t.map(Some)

@@ -64,6 +64,26 @@ pub enum Capability {
     ListMetadata,
     /// `X-QUOTA=<resource>`: the resources SETQUOTA takes.
     XQuota(&'static str),
+    /// `ESEARCH` (RFC 4731).
+    Esearch,
+    /// `ESORT` (RFC 5267; SORT RETURN).
+    Esort,
+    /// `SEARCHRES` (RFC 5182; Cyrus 3.6 lacks it).
+    SearchRes,
+    /// `SORT` (RFC 5256).
+    Sort,
+    /// `SORT=DISPLAY` (RFC 5957).
+    SortDisplay,
+    /// `THREAD=ORDEREDSUBJECT` (RFC 5256).
+    ThreadOrderedSubject,
+    /// `THREAD=REFERENCES` (RFC 5256).
+    ThreadReferences,
+    /// `WITHIN` (RFC 5032).
+    Within,
+    /// `SORT=MODSEQ` (Cyrus).
+    SortModseq,
+    /// `SORT=UID` (Cyrus).
+    SortUid,
 }
 
 impl std::fmt::Display for Capability {
@@ -96,6 +116,16 @@ impl std::fmt::Display for Capability {
             Capability::StatusSize => f.write_str("STATUS=SIZE"),
             Capability::ListMetadata => f.write_str("LIST-METADATA"),
             Capability::XQuota(r) => write!(f, "X-QUOTA={r}"),
+            Capability::Esearch => f.write_str("ESEARCH"),
+            Capability::Esort => f.write_str("ESORT"),
+            Capability::SearchRes => f.write_str("SEARCHRES"),
+            Capability::Sort => f.write_str("SORT"),
+            Capability::SortDisplay => f.write_str("SORT=DISPLAY"),
+            Capability::ThreadOrderedSubject => f.write_str("THREAD=ORDEREDSUBJECT"),
+            Capability::ThreadReferences => f.write_str("THREAD=REFERENCES"),
+            Capability::Within => f.write_str("WITHIN"),
+            Capability::SortModseq => f.write_str("SORT=MODSEQ"),
+            Capability::SortUid => f.write_str("SORT=UID"),
         }
     }
 }
@@ -141,6 +171,8 @@ impl CapabilitySet {
             Capability::Acl,
             Capability::Children,
             Capability::CreateSpecialUse,
+            Capability::Esearch,
+            Capability::Esort,
             Capability::ListExtended,
             Capability::ListMyRights,
             Capability::ListStatus,
@@ -148,11 +180,19 @@ impl CapabilitySet {
             Capability::Namespace,
             Capability::Quota,
             Capability::RightsKxten,
+            Capability::SearchRes,
+            Capability::Sort,
+            Capability::SortDisplay,
             Capability::SpecialUse,
             Capability::StatusSize,
+            Capability::ThreadOrderedSubject,
+            Capability::ThreadReferences,
             Capability::UidPlus,
             Capability::Unselect,
+            Capability::Within,
             Capability::ListMetadata,
+            Capability::SortModseq,
+            Capability::SortUid,
             Capability::LoginDisabled,
         ];
         if compress {

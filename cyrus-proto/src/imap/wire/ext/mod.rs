@@ -9,6 +9,8 @@ mod list;
 mod metadata;
 mod parser;
 mod quota;
+mod search;
+mod searchres;
 
 pub use acl::AclCommand;
 pub use create::CreateCommand;
@@ -17,6 +19,10 @@ pub use metadata::{Depth, MetadataCommand};
 #[allow(unused_imports)]
 pub use parser::{is_astring_char, is_atom_char, Parsed, Parser, SeqArg, SyntaxError, MAX_DEPTH};
 pub use quota::QuotaCommand;
+pub use search::{
+    ReturnOpts, SearchCommand, SearchKey, SeqNum, SetArg, SortBy, SortKey, ThreadAlgorithm,
+};
+pub use searchres::{substitute_saved, Substituted};
 
 /// A command decoded here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +37,8 @@ pub enum ExtCommand {
     List(ListCommand),
     /// CREATE with parameters (RFC 6154 USE).
     Create(CreateCommand),
+    /// SEARCH, SORT, THREAD (RFC 3501, 4731, 5182, 5256, 5267).
+    Search(SearchCommand),
 }
 
 impl ExtCommand {
@@ -42,6 +50,7 @@ impl ExtCommand {
             ExtCommand::Metadata(m) => m.name(),
             ExtCommand::List(_) => "LIST",
             ExtCommand::Create(_) => "CREATE",
+            ExtCommand::Search(s) => s.name(),
         }
     }
 
@@ -54,6 +63,7 @@ impl ExtCommand {
             | ExtCommand::Metadata(_)
             | ExtCommand::List(_)
             | ExtCommand::Create(_) => false,
+            ExtCommand::Search(s) => s.by_sequence(),
         }
     }
 
@@ -64,7 +74,8 @@ impl ExtCommand {
             ExtCommand::Quota(_)
             | ExtCommand::Metadata(_)
             | ExtCommand::List(_)
-            | ExtCommand::Create(_) => false,
+            | ExtCommand::Create(_)
+            | ExtCommand::Search(_) => false,
         }
     }
 }
@@ -99,6 +110,7 @@ const PARSERS: &[ExtParse] = &[
     metadata::parse,
     list::parse,
     create::parse,
+    search::parse,
 ];
 
 /// Decodes `msg` when an extension claims it; `None` leaves it to

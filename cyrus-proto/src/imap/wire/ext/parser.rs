@@ -106,6 +106,11 @@ impl<'a> Parser<'a> {
         matches!(self.rest(), b"" | b"\r\n" | b"\n")
     }
 
+    /// Skips whatever is left of the message.
+    pub fn skip_rest(&mut self) {
+        self.pos = self.buf.len();
+    }
+
     /// Requires the end of the message.
     pub fn end(&mut self) -> Parsed<()> {
         if self.at_end() {
