@@ -4,14 +4,17 @@
 
 mod append;
 mod auth;
+mod condstore;
 mod config;
 mod error;
 mod fetch;
+mod fetch_preview;
 mod fetch_section;
 mod idle;
 mod layers;
 mod mailboxes;
 mod search;
+mod seen;
 mod select;
 mod server;
 mod session;

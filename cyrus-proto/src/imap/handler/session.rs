@@ -12,6 +12,7 @@ use imap_codec::decode::Decoder;
 use imap_codec::imap_types::command::{Command, CommandBody};
 use imap_codec::CommandCodec;
 
+use crate::imap::machine::Enabled;
 use crate::imap::machine::{CapabilitySet, Login, Pending, State};
 use crate::imap::wire::ext::{self, ExtCommand, ExtMessage};
 use crate::imap::wire::{Event, Framer, Rejection, Tagged};
@@ -38,6 +39,8 @@ pub struct ImapSession {
     pub(super) compressed: bool,
     /// STARTTLS was accepted: input already buffered must be dropped.
     pub(super) discard_input: bool,
+    /// Extensions the client has enabled (RFC 5161).
+    pub(super) enabled: Enabled,
 }
 
 impl std::fmt::Debug for ImapSession {
@@ -83,6 +86,7 @@ impl ImapSession {
             session_id,
             compressed: false,
             discard_input: false,
+            enabled: Enabled::default(),
         }
     }
 
@@ -275,6 +279,7 @@ impl ImapSession {
         }
         match m.command {
             ExtCommand::Acl(_) => Err(Failure::Bad("Unrecognized command".into())),
+            ExtCommand::Fetch(f) => self.cmd_fetch_ext(&m.tag, m.uid, f, _now).map(Some),
         }
     }
 
@@ -315,10 +320,7 @@ impl ImapSession {
                 return self.cmd_authenticate(tag, mechanism.as_ref(), ir, out);
             }
             _ if !authed => Err(Failure::Bad("Please login first".into())),
-            C::Enable { .. } => {
-                self.untagged("* ENABLED");
-                Ok(Tagged::ok("Completed"))
-            }
+            C::Enable { capabilities } => self.cmd_enable(capabilities.as_ref()),
             C::Namespace => self.cmd_namespace(),
             C::Compress { .. } => return self.cmd_compress(tag, out),
             C::List {
@@ -337,8 +339,14 @@ impl ImapSession {
                 mailbox,
                 item_names,
             } => self.cmd_status(&mailbox_bytes(&mailbox), &item_names),
-            C::Select { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), false, now),
-            C::Examine { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), true, now),
+            C::Select {
+                mailbox,
+                parameters,
+            } => self.cmd_select(&mailbox_bytes(&mailbox), false, &parameters, now),
+            C::Examine {
+                mailbox,
+                parameters,
+            } => self.cmd_select(&mailbox_bytes(&mailbox), true, &parameters, now),
             C::Append {
                 mailbox,
                 flags,
@@ -359,16 +367,23 @@ impl ImapSession {
                 sequence_set,
                 macro_or_item_names,
                 uid,
-                ..
-            } => self.cmd_fetch(&sequence_set, macro_or_item_names, uid, now),
+                modifiers,
+            } => self.cmd_fetch(
+                &sequence_set,
+                macro_or_item_names,
+                uid,
+                &modifiers,
+                &super::fetch::Extras::default(),
+                now,
+            ),
             C::Store {
                 sequence_set,
                 kind,
                 response,
                 flags,
                 uid,
-                ..
-            } => self.cmd_store(&sequence_set, kind, response, &flags, uid, now),
+                modifiers,
+            } => self.cmd_store(&sequence_set, kind, response, &flags, uid, &modifiers, now),
             C::Search { criteria, uid, .. } => self.cmd_search(criteria.as_ref(), uid),
             _ => Err(Failure::Bad("Unrecognized command".into())),
         };

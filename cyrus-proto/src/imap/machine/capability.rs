@@ -38,6 +38,16 @@ pub enum Capability {
     Idle,
     /// `APPENDLIMIT=<n>` (RFC 7889).
     AppendLimit(u32),
+    /// `CONDSTORE` (RFC 7162).
+    CondStore,
+    /// `OBJECTID` (RFC 8474).
+    ObjectId,
+    /// `PREVIEW` (RFC 8970).
+    Preview,
+    /// `QRESYNC` (RFC 7162).
+    QResync,
+    /// `SAVEDATE` (RFC 8514).
+    SaveDate,
 }
 
 impl std::fmt::Display for Capability {
@@ -58,6 +68,11 @@ impl std::fmt::Display for Capability {
             Capability::SaslIr => f.write_str("SASL-IR"),
             Capability::Idle => f.write_str("IDLE"),
             Capability::AppendLimit(n) => write!(f, "APPENDLIMIT={n}"),
+            Capability::CondStore => f.write_str("CONDSTORE"),
+            Capability::ObjectId => f.write_str("OBJECTID"),
+            Capability::Preview => f.write_str("PREVIEW"),
+            Capability::QResync => f.write_str("QRESYNC"),
+            Capability::SaveDate => f.write_str("SAVEDATE"),
         }
     }
 }
@@ -101,7 +116,12 @@ impl CapabilitySet {
             Capability::Id,
             Capability::Enable,
             Capability::Children,
+            Capability::CondStore,
             Capability::Namespace,
+            Capability::ObjectId,
+            Capability::Preview,
+            Capability::QResync,
+            Capability::SaveDate,
             Capability::UidPlus,
             Capability::Unselect,
             Capability::LoginDisabled,
