@@ -256,10 +256,10 @@ mod tests {
         assert_eq!(f.extra, vec![FetchExtra::SaveDate]);
         assert_eq!(String::from_utf8_lossy(&f.rest), " 2 (UID)\r\n");
         assert!(f.placeholder);
-        let f = s(" 2 (THREADID BODY.PEEK[HEADER.FIELDS ({4}\r\nA)B)])\r\n").unwrap();
+        let f = s(" 2 (THREADID BODY.PEEK[HEADER.FIELDS ({4}\r\nA)B))])\r\n").unwrap();
         assert_eq!(
             String::from_utf8_lossy(&f.rest),
-            " 2 (BODY.PEEK[HEADER.FIELDS ({4}\r\nA)B)])\r\n"
+            " 2 (BODY.PEEK[HEADER.FIELDS ({4}\r\nA)B))])\r\n"
         );
     }
 
