@@ -13,6 +13,7 @@ mod fetch_section;
 mod idle;
 mod layers;
 mod mailboxes;
+mod objectid;
 mod search;
 mod seen;
 mod select;

@@ -280,6 +280,7 @@ impl ImapSession {
         match m.command {
             ExtCommand::Acl(_) => Err(Failure::Bad("Unrecognized command".into())),
             ExtCommand::Fetch(f) => self.cmd_fetch_ext(&m.tag, m.uid, f, _now).map(Some),
+            ExtCommand::Status(st) => self.cmd_status_mailboxid(&m.tag, st).map(Some),
         }
     }
 

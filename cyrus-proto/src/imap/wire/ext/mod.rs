@@ -6,11 +6,13 @@
 mod acl;
 mod fetch;
 mod parser;
+mod status;
 
 pub use acl::AclCommand;
 pub use fetch::{FetchExt, FetchExtra};
 #[allow(unused_imports)]
 pub use parser::{is_astring_char, is_atom_char, Parsed, Parser, SeqArg, SyntaxError, MAX_DEPTH};
+pub use status::StatusExt;
 
 /// A command decoded here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +21,8 @@ pub enum ExtCommand {
     Acl(AclCommand),
     /// FETCH with OBJECTID / SAVEDATE / PREVIEW items.
     Fetch(FetchExt),
+    /// STATUS with MAILBOXID (RFC 8474).
+    Status(StatusExt),
 }
 
 impl ExtCommand {
@@ -27,6 +31,7 @@ impl ExtCommand {
         match self {
             ExtCommand::Acl(a) => a.name(),
             ExtCommand::Fetch(_) => "FETCH",
+            ExtCommand::Status(_) => "STATUS",
         }
     }
 
@@ -36,6 +41,7 @@ impl ExtCommand {
         match self {
             ExtCommand::Acl(_) => false,
             ExtCommand::Fetch(_) => true,
+            ExtCommand::Status(_) => false,
         }
     }
 
@@ -44,6 +50,7 @@ impl ExtCommand {
         match self {
             ExtCommand::Acl(_) => false,
             ExtCommand::Fetch(_) => false,
+            ExtCommand::Status(_) => false,
         }
     }
 }
@@ -72,7 +79,7 @@ pub struct ExtRejection {
 /// been read; each sees the parser positioned after the name.
 type ExtParse = fn(&str, bool, &mut Parser<'_>) -> Option<Parsed<ExtCommand>>;
 
-const PARSERS: &[ExtParse] = &[acl::parse, fetch::parse];
+const PARSERS: &[ExtParse] = &[acl::parse, fetch::parse, status::parse];
 
 /// Decodes `msg` when an extension claims it; `None` leaves it to
 /// imap-codec.
