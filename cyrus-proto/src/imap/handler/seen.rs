@@ -44,7 +44,13 @@ impl ImapSession {
             .state
             .login()
             .ok_or_else(|| Failure::Bad("Please login first".into()))?;
-        Ok(self.store.seen(&login.user, key)?.unwrap_or_default())
+        match self.store.seen(&login.user, key) {
+            Ok(sd) => Ok(sd.unwrap_or_default()),
+            // A user without an INBOX has no seen.db: nothing is seen
+            // (Cyrus carries on when the seen state cannot be read).
+            Err(cyrus_store::Error::NonExistent(_)) => Ok(SeenData::default()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The snapshot of `mbox` as this user sees it.
