@@ -10,6 +10,7 @@
 
 use std::time::SystemTime;
 
+use cyrus_store::acl::Rights;
 use cyrus_store::mailbox::{FlagOp, SystemFlags};
 use cyrus_store::message;
 use cyrus_store::os::LockKind;
@@ -181,11 +182,17 @@ impl ImapSession {
             });
         let mut newly_seen = Vec::new();
         if sets_seen && !uids.is_empty() {
-            let (_, mut mbox) = self.store.open_mailbox(&name, LockKind::Exclusive)?;
-            newly_seen = match self.seen_key(&name, &mbox) {
-                Some(key) => self.set_user_seen(&mut mbox, &key, &uids, true, secs(now))?,
-                None => mbox.store_flags(&uids, FlagOp::Add, SystemFlags::SEEN, &[], secs(now))?,
-            };
+            let (entry, mut mbox) = self.store.open_mailbox(&name, LockKind::Exclusive)?;
+            // Without `s` the body is read but \Seen stays (Cyrus
+            // `_fetch_setseen`).
+            if self.rights(&entry).contains(Rights::SETSEEN) {
+                newly_seen = match self.seen_key(&name, &mbox) {
+                    Some(key) => self.set_user_seen(&mut mbox, &key, &uids, true, secs(now))?,
+                    None => {
+                        mbox.store_flags(&uids, FlagOp::Add, SystemFlags::SEEN, &[], secs(now))?
+                    }
+                };
+            }
             drop(mbox);
             if !newly_seen.is_empty() {
                 self.config.notifier.notify();

@@ -138,6 +138,7 @@ impl ImapSession {
         }
         let mut view = View::new(name, read_only, !examine, snap);
         view.seen_key = seen_key;
+        view.rights = rights;
         view.set_enabled(self.enabled);
         let resync = match &qresync {
             Some((uidvalidity, known)) if *uidvalidity == view.snapshot().uidvalidity.0 => {

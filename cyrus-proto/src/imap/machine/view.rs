@@ -5,6 +5,7 @@
 //! command allows it (RFC 3501 §7.4.1: not during FETCH, STORE, SEARCH);
 //! until then expunged messages keep their sequence numbers.
 
+use cyrus_store::acl::Rights;
 use cyrus_store::mailbox::SystemFlags;
 use cyrus_store::mboxname::MailboxName;
 use cyrus_store::seen::SeqSet;
@@ -79,6 +80,9 @@ pub struct View {
     pub name: MailboxName,
     /// EXAMINE, or no write rights.
     pub read_only: bool,
+    /// The user's rights: PERMANENTFLAGS lists only the flags they may
+    /// set (Cyrus `index_checkflags`).
+    pub rights: Rights,
     /// `Some(mailbox uniqueid)` when this user's `\Seen` (and `\Recent`
     /// mark) live in their seen.db rather than in the index.
     pub seen_key: Option<UniqueId>,
@@ -113,6 +117,7 @@ impl View {
             name,
             read_only,
             seen_key: None,
+            rights: Rights::ALL,
             claims_recent,
             recent,
             msgs: snap.messages.clone(),
@@ -188,12 +193,22 @@ impl View {
         if self.read_only {
             return "()".into();
         }
-        let kw = self.snap.keywords.join(" ");
-        if kw.is_empty() {
-            format!("({SYSTEM_FLAGS} \\*)")
-        } else {
-            format!("({SYSTEM_FLAGS} {kw} \\*)")
+        let may = |r: Rights| self.rights & r == r;
+        let mut v: Vec<&str> = Vec::new();
+        if may(Rights::WRITE) {
+            v.extend(["\\Answered", "\\Flagged", "\\Draft"]);
         }
+        if may(Rights::DELETEMSG) {
+            v.push("\\Deleted");
+        }
+        if may(Rights::SETSEEN) {
+            v.push("\\Seen");
+        }
+        if may(Rights::WRITE) {
+            v.extend(self.snap.keywords.iter().map(String::as_str));
+            v.push("\\*");
+        }
+        format!("({})", v.join(" "))
     }
 
     /// Indices (MSN - 1) selected by `set`, as sequence numbers or UIDs.
