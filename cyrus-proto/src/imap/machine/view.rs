@@ -1,7 +1,8 @@
 //! The selected mailbox as this session sees it: the MSN↔UID map, each
 //! message's flags and MODSEQ as last reported, and the untagged updates
-//! (EXISTS, EXPUNGE, FETCH FLAGS, FLAGS) that bring the client up to date
-//! with a newer snapshot of the mailbox. EXPUNGE may only be sent when the
+//! (EXISTS, EXPUNGE or VANISHED under QRESYNC, FETCH FLAGS with MODSEQ
+//! under CONDSTORE, FLAGS) that bring the client up to date with a newer
+//! snapshot of the mailbox. EXPUNGE may only be sent when the
 //! command allows it (RFC 3501 §7.4.1: not during FETCH, STORE, SEARCH);
 //! until then expunged messages keep their sequence numbers.
 
@@ -289,19 +290,16 @@ impl View {
                 out.push(format!("* VANISHED {vanished}"));
             }
         }
-        // With CONDSTORE a MODSEQ change alone is news (Cyrus compares
-        // the modseq told with the record's).
-        let condstore = self.enabled.has(Extension::CondStore);
+        // A MODSEQ change alone is news: Cyrus compares the MODSEQ told
+        // with the record's (`index_tellchanges`), so another user's
+        // \Seen or an annotation change is reported too.
         let mut changed_at = Vec::new();
         for (i, m) in self.msgs.iter_mut().enumerate() {
             if let Ok(p) = snap.messages.binary_search_by_key(&m.uid, |n| n.uid) {
                 let new = &snap.messages[p];
                 if new.modseq != m.modseq || new.system != m.system || new.keywords != m.keywords {
-                    let changed = new.system != m.system || new.keywords != m.keywords;
                     *m = new.clone();
-                    if changed || condstore {
-                        changed_at.push(i);
-                    }
+                    changed_at.push(i);
                 }
             }
         }
