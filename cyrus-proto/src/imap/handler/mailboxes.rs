@@ -143,24 +143,13 @@ impl ImapSession {
         }
         let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
         let idx = mbox.index();
-        // A user who is not the owner counts their own \Seen (seen.db).
-        let unseen = match self.seen_key(&name, &mbox) {
-            Some(key) if items.contains(&StatusDataItemName::Unseen) => {
-                let sd = self.user_seen(&key)?;
-                let n = mbox
-                    .records()
-                    .iter()
-                    .filter(|r| !r.is_expunged() && !sd.seenuids.contains(r.uid))
-                    .count();
-                u32::try_from(n).unwrap_or(u32::MAX)
-            }
-            _ => idx.unseen,
-        };
+        // UNSEEN and RECENT as this user sees them (seen.db for others).
+        let (unseen, recent) = self.seen_counts(&name, &mbox)?;
         let mut parts = Vec::new();
         for item in items {
             let v = match item {
                 StatusDataItemName::Messages => format!("MESSAGES {}", idx.exists),
-                StatusDataItemName::Recent => "RECENT 0".into(),
+                StatusDataItemName::Recent => format!("RECENT {recent}"),
                 StatusDataItemName::UidNext => format!("UIDNEXT {}", idx.last_uid.0 + 1),
                 StatusDataItemName::UidValidity => format!("UIDVALIDITY {}", idx.uidvalidity.0),
                 StatusDataItemName::Unseen => format!("UNSEEN {unseen}"),

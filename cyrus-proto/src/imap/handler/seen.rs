@@ -54,6 +54,33 @@ impl ImapSession {
         }
     }
 
+    /// STATUS UNSEEN and RECENT for this user: the owner's from the
+    /// index, anyone else's from their seen.db; RECENT of the selected
+    /// mailbox is this session's own count (Cyrus answers from the open
+    /// index).
+    pub(super) fn seen_counts(
+        &self,
+        name: &MailboxName,
+        mbox: &Mailbox,
+    ) -> Result<(u32, u32), Failure> {
+        let idx = mbox.index();
+        let live = || mbox.records().iter().filter(|r| !r.is_expunged());
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let (unseen, mark) = match self.seen_key(name, mbox) {
+            None => (idx.unseen, idx.recentuid),
+            Some(key) => {
+                let sd = self.user_seen(&key)?;
+                let n = live().filter(|r| !sd.seenuids.contains(r.uid)).count();
+                (count(n), sd.lastuid)
+            }
+        };
+        let recent = match &self.state {
+            State::Selected(_, v) if v.name == *name => count(v.recent_count()),
+            _ => count(live().filter(|r| r.uid > mark).count()),
+        };
+        Ok((unseen, recent))
+    }
+
     /// The snapshot of `mbox` as this user sees it.
     pub(super) fn user_snapshot(
         &self,
