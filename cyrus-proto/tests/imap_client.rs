@@ -122,6 +122,38 @@ async fn python_imaplib_session() {
     srv.shutdown().await;
 }
 
+/// CONDSTORE/QRESYNC/OBJECTID through imaplib; the same script passes
+/// against real Cyrus 3.6 (`imap_condstore.py 127.0.0.1 21143 alice pass`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_imaplib_condstore() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("NOTICE: python3 not installed; skipping");
+        return;
+    }
+    let site = Site::new();
+    let srv = Server::new(Bridge::new(8), Notifier::new(), Duration::from_secs(2));
+    let sessions = site_sessions(site.store.clone(), srv.notifier().clone());
+    let addr = srv
+        .serve(
+            ServiceSpec {
+                name: "imap".into(),
+                listen: ListenAddr::Tcp("127.0.0.1:0".parse().unwrap()),
+                tls: TlsMode::Plain,
+                starttls: None,
+                max_connections: None,
+            },
+            move |info: &ConnInfo| sessions(info),
+        )
+        .await
+        .unwrap();
+    run_script("imap_condstore.py", addr).await;
+    srv.shutdown().await;
+}
+
 /// Builds sessions as cyr_imapd would: one store, one SASL config, the
 /// server's notifier for IDLE.
 fn site_sessions(

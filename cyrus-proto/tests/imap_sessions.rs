@@ -36,7 +36,7 @@ fn expunge_is_deferred_during_fetch_and_sent_in_idle() {
     feed(&mut b, b"t STORE 1 +FLAGS.SILENT (\\Deleted)\r\n");
     assert_eq!(
         text(feed(&mut b, b"e EXPUNGE\r\n")),
-        "* 1 EXPUNGE\r\ne OK Completed\r\n"
+        "* 1 EXPUNGE\r\ne OK [HIGHESTMODSEQ 5] Completed\r\n"
     );
 
     // FETCH may not announce the expunge: message 1 keeps its number.

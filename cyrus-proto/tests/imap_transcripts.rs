@@ -2,7 +2,10 @@
 //! the IMAP session (machine + handlers) on a temporary store, no
 //! sockets. Lines: `C: ` client line (CRLF added), `S: ` expected server
 //! line (`…` matches anything), `#` comments. The greeting is checked
-//! against the `S:` lines before the first `C:`.
+//! against the `S:` lines before the first `C:`. `== name` switches to
+//! another session (greeted silently; the first is `main`), and
+//! `!create <internal name> <id> <rights>...` creates a mailbox with that
+//! ACL through the store API.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -16,6 +19,9 @@ fn run(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).unwrap();
     let site = Site::new();
     let mut s = site.session(Site::config());
+    let mut current = String::from("main");
+    let mut others: std::collections::HashMap<String, cyrus_proto::imap::ImapSession> =
+        std::collections::HashMap::new();
     let mut actual = String::from_utf8_lossy(&greet(&mut s)).into_owned();
     let mut expected: Vec<String> = Vec::new();
     let mut pending_c = false;
@@ -57,6 +63,33 @@ fn run(path: &Path) -> Result<(), String> {
             pending_c = true;
             let out = feed(&mut s, format!("{c}\r\n").as_bytes());
             actual.push_str(&String::from_utf8_lossy(&out));
+        } else if let Some(name) = line.strip_prefix("== ") {
+            if !pending_c {
+                check(&mut actual, &mut expected, n)?;
+            }
+            pending_c = true;
+            let next = others.remove(name).unwrap_or_else(|| {
+                let mut t = site.session(Site::config());
+                greet(&mut t);
+                t
+            });
+            others.insert(
+                std::mem::replace(&mut current, name.to_string()),
+                std::mem::replace(&mut s, next),
+            );
+        } else if let Some(args) = line.strip_prefix("!create ") {
+            let mut w = args.split(' ');
+            let name =
+                cyrus_store::mboxname::MailboxName::from_internal(w.next().unwrap()).unwrap();
+            let acl: Vec<&str> = w.collect();
+            let acl = cyrus_store::acl::Acl::parse(&(acl.join("\t") + "\t")).unwrap();
+            let nm = cyrus_store::NewMailbox {
+                acl: Some(acl),
+                ..Default::default()
+            };
+            site.store
+                .create_mailbox(&name, &nm, imap_support::NOW as u32)
+                .unwrap();
         } else if let Some(e) = line.strip_prefix("S: ").or(line.strip_prefix("S:")) {
             pending_c = false;
             expected.push(e.to_string());

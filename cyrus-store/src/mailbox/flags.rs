@@ -81,6 +81,22 @@ impl Mailbox {
         user: &[&str],
         now: u32,
     ) -> Result<Vec<Uid>, MailboxError> {
+        self.store_flags_keeping(uids, op, system, user, SystemFlags::default(), now)
+    }
+
+    /// As [`Mailbox::store_flags`], leaving the system flags in `keep` as
+    /// they are: a user whose `\Seen` lives in their seen.db must not
+    /// change the owner's `\Seen` bit, even with `FLAGS` (replace).
+    pub fn store_flags_keeping(
+        &mut self,
+        uids: &[Uid],
+        op: FlagOp,
+        system: SystemFlags,
+        user: &[&str],
+        keep: SystemFlags,
+        now: u32,
+    ) -> Result<Vec<Uid>, MailboxError> {
+        let system = system.without(keep);
         let mut ch = self.begin()?;
         let slots = self.user_flag_slots(&mut ch, user, op != FlagOp::Remove)?;
         let mut mask = UserFlags::default();
@@ -116,7 +132,8 @@ impl Mailbox {
                     }
                 }
                 FlagOp::Replace => {
-                    rec.system_flags = system;
+                    let kept = old.system_flags & keep;
+                    rec.system_flags = system | kept;
                     rec.user_flags = mask;
                 }
             }
@@ -131,6 +148,35 @@ impl Mailbox {
         }
         self.commit(ch)?;
         Ok(changed)
+    }
+
+    /// Gives the non-expunged messages `uids` a new MODSEQ without
+    /// changing their flags (Cyrus rewrites the record when a user's
+    /// seen.db `\Seen` changes, so CONDSTORE clients hear of it).
+    /// Returns the UIDs touched.
+    pub fn touch(&mut self, uids: &[Uid], now: u32) -> Result<Vec<Uid>, MailboxError> {
+        let mut ch = self.begin()?;
+        let mut done = Vec::new();
+        let mut wanted: Vec<Uid> = uids.to_vec();
+        wanted.sort_unstable();
+        wanted.dedup();
+        for uid in wanted {
+            let Ok(pos) = self.records.binary_search_by_key(&uid, |r| r.uid) else {
+                continue;
+            };
+            let Some(old) = self.staged(&ch, pos).cloned() else {
+                continue;
+            };
+            if old.is_expunged() {
+                continue;
+            }
+            self.stage_rewrite(&mut ch, pos, &old, old.clone(), now, false);
+            done.push(uid);
+        }
+        if !done.is_empty() {
+            self.commit(ch)?;
+        }
+        Ok(done)
     }
 
     /// Stages a rewritten record: counts and CRCs move from `old` to `rec`;

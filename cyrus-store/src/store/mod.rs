@@ -12,6 +12,7 @@ mod list;
 mod mailboxes;
 mod quota;
 mod rename;
+mod seen;
 mod site;
 mod subscriptions;
 

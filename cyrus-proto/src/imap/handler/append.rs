@@ -4,6 +4,7 @@
 use std::time::SystemTime;
 
 use cyrus_store::acl::Rights;
+use cyrus_store::os::LockKind;
 use cyrus_store::AppendRequest;
 use imap_codec::imap_types::datetime::DateTime;
 use imap_codec::imap_types::extensions::binary::LiteralOrLiteral8;
@@ -55,6 +56,8 @@ impl ImapSession {
         };
         check_message(&data)?;
         let (sys, kw) = split_flags(flags)?;
+        // A user who is not the owner keeps \Seen in their seen.db.
+        let (sys, seen_key) = self.seen_for_append(&name, sys)?;
         let mut names: Vec<String> = kw;
         for (bit, n) in [
             (cyrus_store::mailbox::SystemFlags::ANSWERED, "\\Answered"),
@@ -77,6 +80,12 @@ impl ImapSession {
             }],
             secs(now),
         )?;
+        if let Some(key) = seen_key {
+            // Cyrus rewrites the new records as it records the seen state,
+            // so they get one more MODSEQ.
+            let (_, mut mbox) = self.store.open_mailbox(&name, LockKind::Exclusive)?;
+            self.set_user_seen(&mut mbox, &key, &uids, true, secs(now))?;
+        }
         self.config.notifier.notify();
         let uid = uids.first().map_or(0, |u| u.0);
         Ok(Tagged::ok("Completed").with_code(format!("APPENDUID {} {uid}", entry.uidvalidity.0)))

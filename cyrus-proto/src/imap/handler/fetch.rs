@@ -3,22 +3,58 @@
 //! BODY, then RFC822.HEADER, RFC822.TEXT, RFC822 and body sections in the
 //! order asked. ENVELOPE, BODYSTRUCTURE and BODY are the cached strings,
 //! sent verbatim. A non-peek body fetch sets `\Seen` first (RFC 3501
-//! §6.4.5) and reports the new FLAGS.
+//! §6.4.5) and reports the new FLAGS. After RFC822.SIZE come Cyrus's
+//! PREVIEW, EMAILID, THREADID, SAVEDATE. `CHANGEDSINCE` (RFC 7162 §3.1.4)
+//! keeps the messages changed since a MODSEQ, and `UID FETCH ...
+//! (CHANGEDSINCE n VANISHED)` first reports the UIDs expunged since.
 
 use std::time::SystemTime;
 
+use cyrus_store::acl::Rights;
 use cyrus_store::mailbox::{FlagOp, SystemFlags};
 use cyrus_store::message;
 use cyrus_store::os::LockKind;
+use cyrus_store::Modseq;
+use imap_codec::decode::Decoder;
+use imap_codec::imap_types::command::{CommandBody, FetchModifier};
 use imap_codec::imap_types::fetch::{MacroOrMessageDataItemNames, MessageDataItemName};
 use imap_codec::imap_types::sequence::SequenceSet;
+use imap_codec::CommandCodec;
 
+use crate::imap::machine::Extension;
+use crate::imap::wire::ext::{FetchExt, FetchExtra};
 use crate::imap::wire::{format_internaldate, Tagged};
 
+use super::condstore::{uid_set, vanished, Known};
 use super::error::Failure;
+use super::fetch_preview::preview;
 use super::fetch_section::{section_bytes, section_name};
-use super::select::snapshot;
 use super::session::{secs, ImapSession};
+
+/// The FETCH items imap-codec does not know (decoded in `wire/ext/fetch`).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Extras {
+    /// The items, in the order asked.
+    pub items: Vec<FetchExtra>,
+    /// The client asked for none of imap-codec's items.
+    pub placeholder: bool,
+}
+
+impl Extras {
+    fn has(&self, f: impl Fn(&FetchExtra) -> bool) -> bool {
+        self.items.iter().any(f)
+    }
+}
+
+/// `THREADID`: `T` and the conversation id in 16 hex digits, or `NIL`
+/// without one (Cyrus `conversation_id_encode`).
+fn thread_id(cid: u64) -> String {
+    if cid == 0 {
+        "NIL".into()
+    } else {
+        format!("T{cid:016x}")
+    }
+}
 
 fn literal(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(format!("{{{}}}\r\n", bytes.len()).as_bytes());
@@ -26,14 +62,73 @@ fn literal(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 impl ImapSession {
+    /// A FETCH with items of ours: the rest goes through imap-codec and
+    /// the one fetch path.
+    pub(super) fn cmd_fetch_ext(
+        &mut self,
+        tag: &str,
+        by_uid: bool,
+        f: FetchExt,
+        now: SystemTime,
+    ) -> Result<Tagged, Failure> {
+        self.view()?;
+        let mut line = format!("{tag} {}FETCH", if by_uid { "UID " } else { "" }).into_bytes();
+        line.extend_from_slice(&f.rest);
+        let codec = CommandCodec::default();
+        let cmd = match codec.decode(&line) {
+            Ok((b"", cmd)) => cmd,
+            _ => return Err(Failure::Bad("Invalid arguments".into())),
+        };
+        let CommandBody::Fetch {
+            sequence_set,
+            macro_or_item_names,
+            uid,
+            modifiers,
+        } = cmd.body
+        else {
+            return Err(Failure::Bad("Invalid arguments".into()));
+        };
+        let extras = Extras {
+            items: f.extra,
+            placeholder: f.placeholder,
+        };
+        self.cmd_fetch(
+            &sequence_set,
+            macro_or_item_names,
+            uid,
+            &modifiers,
+            &extras,
+            now,
+        )
+    }
+
     /// `FETCH` / `UID FETCH`.
     pub(super) fn cmd_fetch(
         &mut self,
         set: &SequenceSet,
         items: MacroOrMessageDataItemNames<'_>,
         by_uid: bool,
+        modifiers: &[FetchModifier],
+        extras: &Extras,
         now: SystemTime,
     ) -> Result<Tagged, Failure> {
+        let verb = if by_uid { "UID Fetch" } else { "Fetch" };
+        let mut changedsince = None;
+        let mut want_vanished = false;
+        for m in modifiers {
+            match m {
+                FetchModifier::ChangedSince(n) => changedsince = Some(Modseq(n.get())),
+                FetchModifier::Vanished => {
+                    if !by_uid || !self.enabled.has(Extension::QResync) {
+                        return Err(Failure::Bad(format!("Invalid {verb} modifier VANISHED")));
+                    }
+                    want_vanished = true;
+                }
+            }
+        }
+        if want_vanished && changedsince.is_none() {
+            return Err(Failure::Bad(format!("Missing required argument to {verb}")));
+        }
         let mut items: Vec<MessageDataItemName<'_>> = match items {
             MacroOrMessageDataItemNames::Macro(m) => {
                 use imap_codec::imap_types::fetch::Macro;
@@ -49,8 +144,17 @@ impl ImapSession {
             }
             MacroOrMessageDataItemNames::MessageDataItemNames(v) => v,
         };
+        if extras.placeholder {
+            items.retain(|i| *i != MessageDataItemName::Uid);
+        }
         if by_uid && !items.contains(&MessageDataItemName::Uid) {
             items.push(MessageDataItemName::Uid);
+        }
+        if changedsince.is_some() && !items.contains(&MessageDataItemName::ModSeq) {
+            items.push(MessageDataItemName::ModSeq);
+        }
+        if items.contains(&MessageDataItemName::ModSeq) {
+            self.enable_implicitly("MODSEQ fetch");
         }
         let view = self.view()?;
         let name = view.name.clone();
@@ -61,8 +165,12 @@ impl ImapSession {
             .filter(|u| view.is_recent(*u))
             .collect();
         let recent = |u| recent_uids.contains(&u);
-        let picked = view.select(set, by_uid);
+        let mut picked = view.select(set, by_uid);
+        if let Some(since) = changedsince {
+            picked.retain(|&i| view.messages()[i].modseq > since);
+        }
         let uids: Vec<_> = picked.iter().map(|&i| view.messages()[i].uid).collect();
+        let largest_uid = view.messages().last().map_or(0, |m| m.uid.0);
         let sets_seen = !view.read_only
             && items.iter().any(|i| {
                 matches!(
@@ -74,16 +182,36 @@ impl ImapSession {
             });
         let mut newly_seen = Vec::new();
         if sets_seen && !uids.is_empty() {
-            let (_, mut mbox) = self.store.open_mailbox(&name, LockKind::Exclusive)?;
-            newly_seen = mbox.store_flags(&uids, FlagOp::Add, SystemFlags::SEEN, &[], secs(now))?;
+            let (entry, mut mbox) = self.store.open_mailbox(&name, LockKind::Exclusive)?;
+            // Without `s` the body is read but \Seen stays (Cyrus
+            // `_fetch_setseen`).
+            if self.rights(&entry).contains(Rights::SETSEEN) {
+                newly_seen = match self.seen_key(&name, &mbox) {
+                    Some(key) => self.set_user_seen(&mut mbox, &key, &uids, true, secs(now))?,
+                    None => {
+                        mbox.store_flags(&uids, FlagOp::Add, SystemFlags::SEEN, &[], secs(now))?
+                    }
+                };
+            }
             drop(mbox);
             if !newly_seen.is_empty() {
                 self.config.notifier.notify();
             }
         }
         let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
-        let snap = snapshot(&mbox);
+        let snap = self.user_snapshot(&name, &mbox)?;
         let mut lines = Vec::new();
+        if let (true, Some(since)) = (want_vanished, changedsince) {
+            let known = Known {
+                modseq: since,
+                uids: Some(uid_set(set, largest_uid)),
+                seq_match: None,
+            };
+            let gone = vanished(&mbox, &snap.messages, &known);
+            if !gone.is_empty() {
+                lines.push(format!("* VANISHED (EARLIER) {gone}\r\n").into_bytes());
+            }
+        }
         for (&i, &uid) in picked.iter().zip(&uids) {
             let (Some(rec), Ok(state)) = (
                 mbox.record(uid),
@@ -102,7 +230,10 @@ impl ImapSession {
                     v.set_message(state.clone());
                 }
             }
-            if want(&MessageDataItemName::Uid) {
+            // A change this FETCH made is told as Cyrus does: with UID
+            // under QRESYNC and MODSEQ under CONDSTORE.
+            let told = newly_seen.contains(&uid);
+            if want(&MessageDataItemName::Uid) || (told && self.enabled.has(Extension::QResync)) {
                 parts.push(format!("UID {}", uid.0).into_bytes());
             }
             if want(&MessageDataItemName::InternalDate) {
@@ -111,11 +242,36 @@ impl ImapSession {
                         .into_bytes(),
                 );
             }
-            if want(&MessageDataItemName::ModSeq) {
+            if want(&MessageDataItemName::ModSeq)
+                || (told && self.enabled.has(Extension::CondStore))
+            {
                 parts.push(format!("MODSEQ ({})", rec.modseq.0).into_bytes());
             }
             if want(&MessageDataItemName::Rfc822Size) {
                 parts.push(format!("RFC822.SIZE {}", rec.size).into_bytes());
+            }
+            if extras.has(|x| matches!(x, FetchExtra::Preview { .. })) {
+                let raw = mbox.read_message(uid)?;
+                let text = preview(&raw, &message::parse(&raw));
+                let mut p = b"PREVIEW ".to_vec();
+                message::write_nstring(&mut p, text.as_deref().map(str::as_bytes));
+                parts.push(p);
+            }
+            if extras.has(|x| *x == FetchExtra::EmailId) {
+                let hex = rec.guid.to_hex();
+                parts.push(format!("EMAILID (M{})", &hex[..24]).into_bytes());
+            }
+            if extras.has(|x| *x == FetchExtra::ThreadId) {
+                parts.push(format!("THREADID ({})", thread_id(rec.cid)).into_bytes());
+            }
+            if extras.has(|x| *x == FetchExtra::SaveDate) {
+                // Cyrus falls back to INTERNALDATE when no SAVEDATE was kept.
+                let when = if rec.savedate == 0 {
+                    rec.internaldate
+                } else {
+                    rec.savedate
+                };
+                parts.push(format!("SAVEDATE \"{}\"", format_internaldate(when)).into_bytes());
             }
             let cached = [
                 MessageDataItemName::Envelope,

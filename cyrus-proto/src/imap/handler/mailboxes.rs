@@ -126,14 +126,16 @@ impl ImapSession {
         }
         let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
         let idx = mbox.index();
+        // UNSEEN and RECENT as this user sees them (seen.db for others).
+        let (unseen, recent) = self.seen_counts(&name, &mbox)?;
         let mut parts = Vec::new();
         for item in items {
             let v = match item {
                 StatusDataItemName::Messages => format!("MESSAGES {}", idx.exists),
-                StatusDataItemName::Recent => "RECENT 0".into(),
+                StatusDataItemName::Recent => format!("RECENT {recent}"),
                 StatusDataItemName::UidNext => format!("UIDNEXT {}", idx.last_uid.0 + 1),
                 StatusDataItemName::UidValidity => format!("UIDVALIDITY {}", idx.uidvalidity.0),
-                StatusDataItemName::Unseen => format!("UNSEEN {}", idx.unseen),
+                StatusDataItemName::Unseen => format!("UNSEEN {unseen}"),
                 StatusDataItemName::HighestModSeq => {
                     format!("HIGHESTMODSEQ {}", idx.highestmodseq.0)
                 }

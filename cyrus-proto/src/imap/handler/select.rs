@@ -7,12 +7,16 @@ use cyrus_store::acl::Rights;
 use cyrus_store::mailbox::{Mailbox, SystemFlags};
 use cyrus_store::mboxname::MailboxName;
 use cyrus_store::os::LockKind;
+use cyrus_store::Modseq;
+use imap_codec::imap_types::command::SelectParameter;
 use imap_codec::imap_types::sequence::SequenceSet;
 
 use crate::imap::machine::{MessageState, Snapshot, State, View};
 use crate::imap::wire::Tagged;
 
+use super::condstore::{select_params, vanished};
 use super::error::Failure;
+use super::seen::overlay;
 use super::session::{secs, ImapSession};
 
 /// The live messages of an open mailbox, for a view.
@@ -68,7 +72,7 @@ impl ImapSession {
     ) -> Result<(), Failure> {
         let name = self.view()?.name.clone();
         let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
-        let snap = snapshot(&mbox);
+        let snap = self.user_snapshot(&name, &mbox)?;
         drop(mbox);
         let updates = self.view_mut()?.update(snap, allow_expunge);
         for l in updates.0 {
@@ -77,14 +81,21 @@ impl ImapSession {
         self.record_recent(now)
     }
 
-    /// Advances the mailbox's `recentuid` past the messages this session
-    /// has claimed as \Recent, so no other session sees them so.
+    /// Advances the mailbox's `recentuid` (or, for a user whose seen
+    /// state is not the index's, their seen.db `lastuid`) past the
+    /// messages this session has claimed as \Recent, so no other session
+    /// sees them so.
     fn record_recent(&mut self, now: SystemTime) -> Result<(), Failure> {
         let view = self.view()?;
         let Some(mark) = view.recent_mark() else {
             return Ok(());
         };
         let name = view.name.clone();
+        if let Some(key) = view.seen_key.clone() {
+            self.set_user_recent(&key, mark, secs(now))?;
+            self.view_mut()?.recent_recorded(mark);
+            return Ok(());
+        }
         let (_, mut mbox) = self.store.open_mailbox(&name, LockKind::Exclusive)?;
         if mbox.index().recentuid < mark {
             mbox.set_recent(mark, secs(now))?;
@@ -99,12 +110,18 @@ impl ImapSession {
         &mut self,
         ext: &str,
         examine: bool,
+        params: &[SelectParameter],
         now: SystemTime,
     ) -> Result<Tagged, Failure> {
         // RFC 5182 §2.1: SELECT and EXAMINE reset the saved result.
         self.searchres.clear();
+        let qresync = select_params(self, params, if examine { "Examine" } else { "Select" })?;
         // SELECT first closes the current mailbox: a failed one leaves
-        // none selected (RFC 3501 §6.3.1).
+        // none selected (RFC 3501 §6.3.1); Cyrus says so with [CLOSED]
+        // (RFC 7162 §3.2.11).
+        if matches!(self.state, State::Selected(..)) {
+            self.untagged("* OK [CLOSED] Ok");
+        }
         self.state = std::mem::replace(&mut self.state, State::Logout).deselect();
         let name: MailboxName = self.internal_name(ext)?;
         let (entry, rights) = self.visible(&name)?;
@@ -113,13 +130,25 @@ impl ImapSession {
         }
         let read_only = examine || !rights.intersects(Rights::READ_WRITE);
         let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
-        let snap = snapshot(&mbox);
-        drop(mbox);
+        let mut snap = snapshot(&mbox);
         // The owner keeps seen state (and the \Recent mark) in the index;
-        // other users' marks live in their seen.db (not yet supported).
-        let (_, user, _) = self.user_ns()?;
-        let claims_recent = !read_only && name.is_owned_by(&user);
-        let view = View::new(name, read_only, claims_recent, snap);
+        // other users in their seen.db. Every session but EXAMINE claims
+        // what is \Recent for it (Cyrus `index_writeseen`).
+        let seen_key = self.seen_key(&name, &mbox);
+        if let Some(key) = &seen_key {
+            overlay(&mut snap, &self.user_seen(key)?);
+        }
+        let mut view = View::new(name, read_only, !examine, snap);
+        view.seen_key = seen_key;
+        view.rights = rights;
+        view.set_enabled(self.enabled);
+        let resync = match &qresync {
+            Some((uidvalidity, known)) if *uidvalidity == view.snapshot().uidvalidity.0 => {
+                Some((vanished(&mbox, view.messages(), known), known.clone()))
+            }
+            _ => None,
+        };
+        drop(mbox);
         let recent = view.recent_count();
         let s = view.snapshot().clone();
         let first_unseen = view
@@ -142,6 +171,20 @@ impl ImapSession {
         if let Some(id) = &entry.uniqueid {
             self.untagged(&format!("* OK [MAILBOXID ({})] Ok", id.as_str()));
         }
+        // QRESYNC (RFC 7162 §3.2.5): what vanished and what changed since
+        // the client's MODSEQ, among the UIDs it knows.
+        if let Some((gone, known)) = resync.filter(|(_, k)| k.modseq < s.highestmodseq) {
+            if !gone.is_empty() {
+                self.untagged(&format!("* VANISHED (EARLIER) {gone}"));
+            }
+            for (i, m) in view.messages().iter().enumerate() {
+                let wanted = known.uids.as_ref().is_none_or(|k| k.contains(m.uid));
+                if wanted && m.modseq > known.modseq {
+                    let line = view.flags_fetch(i + 1, m, true);
+                    self.untagged(&line);
+                }
+            }
+        }
         let state = std::mem::replace(&mut self.state, State::Logout);
         self.state = match state {
             State::Authenticated(l) => State::Selected(l, Box::new(view)),
@@ -158,15 +201,20 @@ impl ImapSession {
         uids: Option<&SequenceSet>,
         now: SystemTime,
     ) -> Result<Tagged, Failure> {
-        self.expunge_deleted(uids, now)?;
-        Ok(Tagged::ok("Completed"))
+        // Cyrus tells the new HIGHESTMODSEQ when the expunge made one.
+        Ok(match self.expunge_deleted(uids, now)? {
+            Some(m) => Tagged::ok("Completed").with_code(format!("HIGHESTMODSEQ {}", m.0)),
+            None => Tagged::ok("Completed"),
+        })
     }
 
+    /// Expunges `\Deleted` messages (those in `uids` when given);
+    /// returns the new HIGHESTMODSEQ when any was expunged.
     fn expunge_deleted(
         &mut self,
         uids: Option<&SequenceSet>,
         now: SystemTime,
-    ) -> Result<(), Failure> {
+    ) -> Result<Option<Modseq>, Failure> {
         let view = self.view()?;
         if view.read_only {
             return Err(Failure::NoPerm);
@@ -187,11 +235,13 @@ impl ImapSession {
             self.store.options().expunge_mode,
             secs(now),
         )?;
+        let highest = mbox.index().highestmodseq;
         drop(mbox);
-        if !done.is_empty() {
-            self.config.notifier.notify();
+        if done.is_empty() {
+            return Ok(None);
         }
-        Ok(())
+        self.config.notifier.notify();
+        Ok(Some(highest))
     }
 
     /// `CLOSE`: expunge silently when read-write, then deselect.

@@ -12,6 +12,7 @@ use imap_codec::decode::Decoder;
 use imap_codec::imap_types::command::{Command, CommandBody};
 use imap_codec::CommandCodec;
 
+use crate::imap::machine::Enabled;
 use crate::imap::machine::{CapabilitySet, Login, Pending, State};
 use crate::imap::wire::ext::{self, ExtCommand, ExtMessage};
 use crate::imap::wire::{Event, Framer, Rejection, Tagged};
@@ -40,6 +41,8 @@ pub struct ImapSession {
     pub(super) discard_input: bool,
     /// The saved search result (RFC 5182 SEARCHRES), as UIDs ascending.
     pub(super) searchres: Vec<u32>,
+    /// Extensions the client has enabled (RFC 5161).
+    pub(super) enabled: Enabled,
 }
 
 impl std::fmt::Debug for ImapSession {
@@ -86,6 +89,7 @@ impl ImapSession {
             compressed: false,
             discard_input: false,
             searchres: Vec::new(),
+            enabled: Enabled::default(),
         }
     }
 
@@ -304,6 +308,8 @@ impl ImapSession {
             ExtCommand::List(l) => self.cmd_list_extended(l),
             ExtCommand::Create(c) => self.cmd_create_special(c, now),
             ExtCommand::Search(c) => self.dispatch_search(&m.tag, c, m.uid, now),
+            ExtCommand::Fetch(f) => self.cmd_fetch_ext(&m.tag, m.uid, f, now),
+            ExtCommand::Status(st) => self.cmd_status_mailboxid(&m.tag, st),
         }
         .map(Some)
     }
@@ -345,10 +351,7 @@ impl ImapSession {
                 return self.cmd_authenticate(tag, mechanism.as_ref(), ir, out);
             }
             _ if !authed => Err(Failure::Bad("Please login first".into())),
-            C::Enable { .. } => {
-                self.untagged("* ENABLED");
-                Ok(Tagged::ok("Completed"))
-            }
+            C::Enable { capabilities } => self.cmd_enable(capabilities.as_ref()),
             C::Namespace => self.cmd_namespace(),
             C::Compress { .. } => return self.cmd_compress(tag, out),
             C::List {
@@ -367,8 +370,14 @@ impl ImapSession {
                 mailbox,
                 item_names,
             } => self.cmd_status(&mailbox_bytes(&mailbox), &item_names),
-            C::Select { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), false, now),
-            C::Examine { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), true, now),
+            C::Select {
+                mailbox,
+                parameters,
+            } => self.cmd_select(&mailbox_bytes(&mailbox), false, &parameters, now),
+            C::Examine {
+                mailbox,
+                parameters,
+            } => self.cmd_select(&mailbox_bytes(&mailbox), true, &parameters, now),
             C::Append {
                 mailbox,
                 flags,
@@ -389,16 +398,23 @@ impl ImapSession {
                 sequence_set,
                 macro_or_item_names,
                 uid,
-                ..
-            } => self.cmd_fetch(&sequence_set, macro_or_item_names, uid, now),
+                modifiers,
+            } => self.cmd_fetch(
+                &sequence_set,
+                macro_or_item_names,
+                uid,
+                &modifiers,
+                &super::fetch::Extras::default(),
+                now,
+            ),
             C::Store {
                 sequence_set,
                 kind,
                 response,
                 flags,
                 uid,
-                ..
-            } => self.cmd_store(&sequence_set, kind, response, &flags, uid, now),
+                modifiers,
+            } => self.cmd_store(&sequence_set, kind, response, &flags, uid, &modifiers, now),
             _ => Err(Failure::Bad("Unrecognized command".into())),
         };
         t.map(Some)

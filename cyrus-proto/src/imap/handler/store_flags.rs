@@ -1,19 +1,24 @@
 //! STORE and UID STORE: `FLAGS`, `+FLAGS`, `-FLAGS`, each `.SILENT` or
-//! not. Non-silent stores report `* n FETCH (FLAGS (...))` (with `UID n`
-//! for UID STORE, as Cyrus's `index_printflags`).
+//! not, and `(UNCHANGEDSINCE n)` (RFC 7162). Non-silent stores report
+//! `* n FETCH (FLAGS (...))` for the messages they changed (with `UID n`
+//! for UID STORE, as Cyrus's `index_printflags`). A user who is not the
+//! mailbox owner stores `\Seen` in their seen.db.
 
 use std::time::SystemTime;
 
 use cyrus_store::acl::Rights;
 use cyrus_store::mailbox::{FlagOp, SystemFlags};
 use cyrus_store::os::LockKind;
+use cyrus_store::seen::SeqSet;
+use cyrus_store::{Modseq, Uid};
+use imap_codec::imap_types::command::StoreModifier;
 use imap_codec::imap_types::flag::{Flag, StoreResponse, StoreType};
 use imap_codec::imap_types::sequence::SequenceSet;
 
+use crate::imap::machine::{Extension, State};
 use crate::imap::wire::Tagged;
 
 use super::error::Failure;
-use super::select::snapshot;
 use super::session::{secs, ImapSession};
 
 /// Splits IMAP flags into system bits and keywords.
@@ -37,6 +42,7 @@ pub(super) fn split_flags(flags: &[Flag<'_>]) -> Result<(SystemFlags, Vec<String
 
 impl ImapSession {
     /// `STORE` / `UID STORE`.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn cmd_store(
         &mut self,
         set: &SequenceSet,
@@ -44,16 +50,25 @@ impl ImapSession {
         response: StoreResponse,
         flags: &[Flag<'_>],
         by_uid: bool,
+        modifiers: &[StoreModifier],
         now: SystemTime,
     ) -> Result<Tagged, Failure> {
         let (sys, kw) = split_flags(flags)?;
+        let unchanged_since = modifiers
+            .iter()
+            .map(|m| match m {
+                StoreModifier::UnchangedSince(n) => Modseq(*n),
+            })
+            .next_back();
+        if unchanged_since.is_some() {
+            self.enable_implicitly("UNCHANGEDSINCE");
+        }
         let view = self.view()?;
         if view.read_only {
             return Err(Failure::NoPerm);
         }
         let name = view.name.clone();
         let picked = view.select(set, by_uid);
-        let uids: Vec<_> = picked.iter().map(|&i| view.messages()[i].uid).collect();
         let op = match kind {
             StoreType::Add => FlagOp::Add,
             StoreType::Remove => FlagOp::Remove,
@@ -73,32 +88,71 @@ impl ImapSession {
         {
             return Err(Failure::NoPerm);
         }
+        // UNCHANGEDSINCE (RFC 7162 §3.1.3): a message changed since is
+        // left alone and named in [MODIFIED].
+        let mut modified = SeqSet::new();
+        let mut todo = Vec::new();
+        for &i in &picked {
+            let uid = view.messages()[i].uid;
+            let changed_since = unchanged_since
+                .is_some_and(|limit| mbox.record(uid).is_some_and(|r| r.modseq > limit));
+            if changed_since {
+                let n = if by_uid {
+                    uid.0
+                } else {
+                    u32::try_from(i + 1).unwrap_or(u32::MAX)
+                };
+                modified.add(Uid(n));
+            } else {
+                todo.push((i, uid));
+            }
+        }
+        let uids: Vec<Uid> = todo.iter().map(|&(_, u)| u).collect();
         let kw_refs: Vec<&str> = kw.iter().map(String::as_str).collect();
-        let changed = mbox.store_flags(&uids, op, sys, &kw_refs, secs(now))?;
-        let snap = snapshot(&mbox);
+        let mut changed = match self.seen_key(&name, &mbox) {
+            None => mbox.store_flags(&uids, op, sys, &kw_refs, secs(now))?,
+            Some(key) => {
+                // This user's \Seen is in their seen.db; the owner's bit in
+                // the index stays as it is.
+                let mut c = mbox.store_flags_keeping(
+                    &uids,
+                    op,
+                    sys,
+                    &kw_refs,
+                    SystemFlags::SEEN,
+                    secs(now),
+                )?;
+                let seen = sys.contains(SystemFlags::SEEN);
+                let on = match op {
+                    FlagOp::Add => seen.then_some(true),
+                    FlagOp::Remove => seen.then_some(false),
+                    FlagOp::Replace => Some(seen),
+                };
+                if let Some(on) = on {
+                    c.extend(self.set_user_seen(&mut mbox, &key, &uids, on, secs(now))?);
+                }
+                c
+            }
+        };
+        changed.sort_unstable();
+        changed.dedup();
+        let snap = self.user_snapshot(&name, &mbox)?;
         drop(mbox);
         if !changed.is_empty() {
             self.config.notifier.notify();
         }
-        let silent = response == StoreResponse::Silent;
+        // Cyrus reports the messages the STORE changed; .SILENT hides
+        // them unless CONDSTORE wants their new MODSEQ (RFC 7162 §3.1.3).
+        let report = response != StoreResponse::Silent || self.enabled.has(Extension::CondStore);
         let mut lines = Vec::new();
-        if let crate::imap::machine::State::Selected(_, v) = &mut self.state {
-            for (&i, uid) in picked.iter().zip(&uids) {
-                let Ok(p) = snap.messages.binary_search_by_key(uid, |m| m.uid) else {
+        if let State::Selected(_, v) = &mut self.state {
+            for (i, uid) in todo {
+                let Ok(p) = snap.messages.binary_search_by_key(&uid, |m| m.uid) else {
                     continue;
                 };
                 let m = snap.messages[p].clone();
-                if !silent {
-                    let uid_part = if by_uid {
-                        format!(" UID {}", uid.0)
-                    } else {
-                        String::new()
-                    };
-                    lines.push(format!(
-                        "* {} FETCH (FLAGS ({}){uid_part})",
-                        i + 1,
-                        m.flags_text(v.is_recent(*uid))
-                    ));
+                if report && changed.binary_search(&uid).is_ok() {
+                    lines.push(v.flags_fetch(i + 1, &m, by_uid));
                 }
                 v.set_message(m);
             }
@@ -109,6 +163,10 @@ impl ImapSession {
         for l in lines {
             self.untagged(&l);
         }
-        Ok(Tagged::ok("Completed"))
+        if modified.is_empty() {
+            Ok(Tagged::ok("Completed"))
+        } else {
+            Ok(Tagged::ok("Completed").with_code(format!("MODIFIED {modified}")))
+        }
     }
 }

@@ -84,6 +84,16 @@ pub enum Capability {
     SortModseq,
     /// `SORT=UID` (Cyrus).
     SortUid,
+    /// `CONDSTORE` (RFC 7162).
+    CondStore,
+    /// `OBJECTID` (RFC 8474).
+    ObjectId,
+    /// `PREVIEW` (RFC 8970).
+    Preview,
+    /// `QRESYNC` (RFC 7162).
+    QResync,
+    /// `SAVEDATE` (RFC 8514).
+    SaveDate,
 }
 
 impl std::fmt::Display for Capability {
@@ -126,7 +136,89 @@ impl std::fmt::Display for Capability {
             Capability::Within => f.write_str("WITHIN"),
             Capability::SortModseq => f.write_str("SORT=MODSEQ"),
             Capability::SortUid => f.write_str("SORT=UID"),
+            Capability::CondStore => f.write_str("CONDSTORE"),
+            Capability::ObjectId => f.write_str("OBJECTID"),
+            Capability::Preview => f.write_str("PREVIEW"),
+            Capability::QResync => f.write_str("QRESYNC"),
+            Capability::SaveDate => f.write_str("SAVEDATE"),
         }
+    }
+}
+
+/// Cyrus 3.6's post-login CAPABILITY order (`imapd.c`), by name or
+/// name prefix; `SEARCHRES`, which Cyrus lacks, sits where its name
+/// sorts in Cyrus's alphabetical run.
+const CYRUS_ORDER: &[&str] = &[
+    "IMAP4rev1",
+    "LITERAL+",
+    "ID",
+    "ENABLE",
+    "ACL",
+    "ANNOTATE-EXPERIMENT-1",
+    "BINARY",
+    "CATENATE",
+    "CHILDREN",
+    "CONDSTORE",
+    "CREATE-SPECIAL-USE",
+    "ESEARCH",
+    "ESORT",
+    "LIST-EXTENDED",
+    "LIST-MYRIGHTS",
+    "LIST-STATUS",
+    "MAILBOX-REFERRALS",
+    "METADATA",
+    "MOVE",
+    "MULTIAPPEND",
+    "NAMESPACE",
+    "OBJECTID",
+    "PREVIEW",
+    "QRESYNC",
+    "QUOTA",
+    "RIGHTS=kxten",
+    "SAVEDATE",
+    "SEARCHRES",
+    "SEARCH=FUZZY",
+    "SORT",
+    "SORT=DISPLAY",
+    "SPECIAL-USE",
+    "STATUS=SIZE",
+    "THREAD=ORDEREDSUBJECT",
+    "THREAD=REFERENCES",
+    "UIDPLUS",
+    "UNSELECT",
+    "URLAUTH",
+    "URLAUTH=BINARY",
+    "WITHIN",
+    "DIGEST=SHA1",
+    "LIST-METADATA",
+    "NO_ATOMIC_RENAME",
+    "SCAN",
+    "SORT=MODSEQ",
+    "SORT=UID",
+    "THREAD=REFS",
+    "X-CREATEDMODSEQ",
+    "X-REPLICATION",
+    "X-SIEVE-MAILBOX",
+    "XLIST",
+    "XMOVE",
+    "LOGINDISABLED",
+    "COMPRESS=DEFLATE",
+    "X-QUOTA=",
+    "IDLE",
+    "APPENDLIMIT=",
+];
+
+impl Capability {
+    /// Where Cyrus prints this capability after login.
+    fn cyrus_rank(&self) -> usize {
+        let name = self.to_string();
+        CYRUS_ORDER
+            .iter()
+            .position(|o| {
+                *o == name
+                    || (o.ends_with('=') && name.starts_with(o) && !name.starts_with("AUTH="))
+            })
+            .unwrap_or(CYRUS_ORDER.len())
     }
 }
 
@@ -161,7 +253,8 @@ impl CapabilitySet {
     }
 
     /// After authentication (Cyrus prints `LOGINDISABLED` there too);
-    /// `COMPRESS=DEFLATE` until compression is on.
+    /// `COMPRESS=DEFLATE` until compression is on. Printed in Cyrus's
+    /// order ([`CYRUS_ORDER`]), whatever order they are listed in here.
     pub fn post_auth(append_limit: u32, compress: bool) -> Self {
         let mut v = vec![
             Capability::Imap4Rev1,
@@ -170,6 +263,7 @@ impl CapabilitySet {
             Capability::Enable,
             Capability::Acl,
             Capability::Children,
+            Capability::CondStore,
             Capability::CreateSpecialUse,
             Capability::Esearch,
             Capability::Esort,
@@ -178,8 +272,12 @@ impl CapabilitySet {
             Capability::ListStatus,
             Capability::Metadata,
             Capability::Namespace,
+            Capability::ObjectId,
+            Capability::Preview,
+            Capability::QResync,
             Capability::Quota,
             Capability::RightsKxten,
+            Capability::SaveDate,
             Capability::SearchRes,
             Capability::Sort,
             Capability::SortDisplay,
@@ -194,6 +292,8 @@ impl CapabilitySet {
             Capability::SortModseq,
             Capability::SortUid,
             Capability::LoginDisabled,
+            Capability::Idle,
+            Capability::AppendLimit(append_limit),
         ];
         if compress {
             v.push(Capability::CompressDeflate);
@@ -203,7 +303,8 @@ impl CapabilitySet {
                 .iter()
                 .map(|r| Capability::XQuota(r.name())),
         );
-        v.extend([Capability::Idle, Capability::AppendLimit(append_limit)]);
+        // Stable: the X-QUOTA resources keep their order.
+        v.sort_by_key(Capability::cyrus_rank);
         CapabilitySet(v)
     }
 

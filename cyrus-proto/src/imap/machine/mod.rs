@@ -3,9 +3,11 @@
 //! untagged updates may be sent when. Pure: no store, no clock.
 
 mod capability;
+mod enabled;
 mod state;
 mod view;
 
 pub use capability::{Capability, CapabilitySet};
+pub use enabled::{Enabled, Extension};
 pub use state::{Login, Pending, State};
 pub use view::{MessageState, Snapshot, View};

@@ -1,14 +1,19 @@
 //! The selected mailbox as this session sees it: the MSN↔UID map, each
 //! message's flags and MODSEQ as last reported, and the untagged updates
-//! (EXISTS, EXPUNGE, FETCH FLAGS, FLAGS) that bring the client up to date
-//! with a newer snapshot of the mailbox. EXPUNGE may only be sent when the
+//! (EXISTS, EXPUNGE or VANISHED under QRESYNC, FETCH FLAGS with MODSEQ
+//! under CONDSTORE, FLAGS) that bring the client up to date with a newer
+//! snapshot of the mailbox. EXPUNGE may only be sent when the
 //! command allows it (RFC 3501 §7.4.1: not during FETCH, STORE, SEARCH);
 //! until then expunged messages keep their sequence numbers.
 
+use cyrus_store::acl::Rights;
 use cyrus_store::mailbox::SystemFlags;
 use cyrus_store::mboxname::MailboxName;
-use cyrus_store::{Modseq, Uid, UidValidity};
+use cyrus_store::seen::SeqSet;
+use cyrus_store::{Modseq, Uid, UidValidity, UniqueId};
 use imap_codec::imap_types::sequence::{SeqOrUid, Sequence, SequenceSet};
+
+use super::enabled::{Enabled, Extension};
 
 /// One message as reported to the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +81,12 @@ pub struct View {
     pub name: MailboxName,
     /// EXAMINE, or no write rights.
     pub read_only: bool,
+    /// The user's rights: PERMANENTFLAGS lists only the flags they may
+    /// set (Cyrus `index_checkflags`).
+    pub rights: Rights,
+    /// `Some(mailbox uniqueid)` when this user's `\Seen` (and `\Recent`
+    /// mark) live in their seen.db rather than in the index.
+    pub seen_key: Option<UniqueId>,
     /// Whether this session claims \Recent (read-write, internal seen):
     /// then it advances `recentuid` past what it has seen (Cyrus
     /// `index_select`/`index_check`).
@@ -86,6 +97,8 @@ pub struct View {
     msgs: Vec<MessageState>,
     /// The state last reported.
     snap: Snapshot,
+    /// What the client has enabled (changes the update formats).
+    enabled: Enabled,
 }
 
 /// The system flags line of FLAGS / PERMANENTFLAGS.
@@ -104,11 +117,39 @@ impl View {
         View {
             name,
             read_only,
+            seen_key: None,
+            rights: Rights::ALL,
             claims_recent,
             recent,
             msgs: snap.messages.clone(),
             snap,
+            enabled: Enabled::default(),
         }
+    }
+
+    /// Notes what the client has enabled: CONDSTORE adds MODSEQ to
+    /// untagged FETCH, QRESYNC adds UID and reports expunges as VANISHED
+    /// (RFC 7162 §3.1.4, §3.2.10).
+    pub fn set_enabled(&mut self, enabled: Enabled) {
+        self.enabled = enabled;
+    }
+
+    /// The untagged FETCH that reports `m`'s flags at MSN `msn`: `UID`
+    /// when asked or QRESYNC is on, `MODSEQ` with CONDSTORE (Cyrus
+    /// `index_printflags`).
+    pub fn flags_fetch(&self, msn: usize, m: &MessageState, with_uid: bool) -> String {
+        let mut line = format!(
+            "* {msn} FETCH (FLAGS ({})",
+            m.flags_text(self.is_recent(m.uid))
+        );
+        if with_uid || self.enabled.has(Extension::QResync) {
+            line.push_str(&format!(" UID {}", m.uid.0));
+        }
+        if self.enabled.has(Extension::CondStore) {
+            line.push_str(&format!(" MODSEQ ({})", m.modseq.0));
+        }
+        line.push(')');
+        line
     }
 
     /// Whether `uid` is \Recent in this session.
@@ -153,12 +194,22 @@ impl View {
         if self.read_only {
             return "()".into();
         }
-        let kw = self.snap.keywords.join(" ");
-        if kw.is_empty() {
-            format!("({SYSTEM_FLAGS} \\*)")
-        } else {
-            format!("({SYSTEM_FLAGS} {kw} \\*)")
+        let may = |r: Rights| self.rights & r == r;
+        let mut v: Vec<&str> = Vec::new();
+        if may(Rights::WRITE) {
+            v.extend(["\\Answered", "\\Flagged", "\\Draft"]);
         }
+        if may(Rights::DELETEMSG) {
+            v.push("\\Deleted");
+        }
+        if may(Rights::SETSEEN) {
+            v.push("\\Seen");
+        }
+        if may(Rights::WRITE) {
+            v.extend(self.snap.keywords.iter().map(String::as_str));
+            v.push("\\*");
+        }
+        format!("({})", v.join(" "))
     }
 
     /// Indices (MSN - 1) selected by `set`, as sequence numbers or UIDs.
@@ -223,30 +274,37 @@ impl View {
             ));
         }
         if allow_expunge {
+            let mut vanished = SeqSet::new();
             for i in (0..self.msgs.len()).rev() {
                 let uid = self.msgs[i].uid;
                 if snap.messages.binary_search_by_key(&uid, |m| m.uid).is_err() {
                     self.msgs.remove(i);
-                    out.push(format!("* {} EXPUNGE", i + 1));
+                    if self.enabled.has(Extension::QResync) {
+                        vanished.add(uid);
+                    } else {
+                        out.push(format!("* {} EXPUNGE", i + 1));
+                    }
                 }
             }
+            if !vanished.is_empty() {
+                out.push(format!("* VANISHED {vanished}"));
+            }
         }
-        let recent = self.recent.clone();
+        // A MODSEQ change alone is news: Cyrus compares the MODSEQ told
+        // with the record's (`index_tellchanges`), so another user's
+        // \Seen or an annotation change is reported too.
+        let mut changed_at = Vec::new();
         for (i, m) in self.msgs.iter_mut().enumerate() {
             if let Ok(p) = snap.messages.binary_search_by_key(&m.uid, |n| n.uid) {
                 let new = &snap.messages[p];
                 if new.modseq != m.modseq || new.system != m.system || new.keywords != m.keywords {
-                    let changed = new.system != m.system || new.keywords != m.keywords;
                     *m = new.clone();
-                    if changed {
-                        out.push(format!(
-                            "* {} FETCH (FLAGS ({}))",
-                            i + 1,
-                            m.flags_text(recent.binary_search(&m.uid).is_ok())
-                        ));
-                    }
+                    changed_at.push(i);
                 }
             }
+        }
+        for i in changed_at {
+            out.push(self.flags_fetch(i + 1, &self.msgs[i], false));
         }
         let last = self.msgs.last().map_or(0, |m| m.uid.0);
         let before = self.msgs.len();

@@ -5,15 +5,18 @@
 
 mod acl;
 mod create;
+mod fetch;
 mod list;
 mod metadata;
 mod parser;
 mod quota;
 mod search;
 mod searchres;
+mod status;
 
 pub use acl::AclCommand;
 pub use create::CreateCommand;
+pub use fetch::{FetchExt, FetchExtra};
 pub use list::{ListCommand, StatusItem};
 pub use metadata::{Depth, MetadataCommand};
 #[allow(unused_imports)]
@@ -23,6 +26,7 @@ pub use search::{
     ReturnOpts, SearchCommand, SearchKey, SeqNum, SetArg, SortBy, SortKey, ThreadAlgorithm,
 };
 pub use searchres::{substitute_saved, Substituted};
+pub use status::StatusExt;
 
 /// A command decoded here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +43,10 @@ pub enum ExtCommand {
     Create(CreateCommand),
     /// SEARCH, SORT, THREAD (RFC 3501, 4731, 5182, 5256, 5267).
     Search(SearchCommand),
+    /// FETCH with OBJECTID / SAVEDATE / PREVIEW items.
+    Fetch(FetchExt),
+    /// STATUS with MAILBOXID (RFC 8474).
+    Status(StatusExt),
 }
 
 impl ExtCommand {
@@ -51,6 +59,8 @@ impl ExtCommand {
             ExtCommand::List(_) => "LIST",
             ExtCommand::Create(_) => "CREATE",
             ExtCommand::Search(s) => s.name(),
+            ExtCommand::Fetch(_) => "FETCH",
+            ExtCommand::Status(_) => "STATUS",
         }
     }
 
@@ -63,7 +73,9 @@ impl ExtCommand {
             | ExtCommand::Metadata(_)
             | ExtCommand::List(_)
             | ExtCommand::Create(_) => false,
+            ExtCommand::Status(_) => false,
             ExtCommand::Search(s) => s.by_sequence(),
+            ExtCommand::Fetch(_) => true,
         }
     }
 
@@ -75,7 +87,9 @@ impl ExtCommand {
             | ExtCommand::Metadata(_)
             | ExtCommand::List(_)
             | ExtCommand::Create(_)
-            | ExtCommand::Search(_) => false,
+            | ExtCommand::Search(_)
+            | ExtCommand::Fetch(_)
+            | ExtCommand::Status(_) => false,
         }
     }
 }
@@ -111,6 +125,8 @@ const PARSERS: &[ExtParse] = &[
     list::parse,
     create::parse,
     search::parse,
+    fetch::parse,
+    status::parse,
 ];
 
 /// Decodes `msg` when an extension claims it; `None` leaves it to
