@@ -486,3 +486,194 @@ fn a_failed_append_appends_nothing() {
         }
     }
 }
+
+/// The two messages of user.alice, copied to user.alice.Trash.
+fn copy_inbox_to_trash(s: &Store) -> Result<Vec<Kept>, Error> {
+    let (src, dst) = (mbox("user.alice"), mbox("user.alice.Trash"));
+    let pairs = s.copy_messages(
+        &src,
+        &[Uid(1), Uid(2)],
+        &dst,
+        NOW,
+        cyrus_store::QuotaPolicy::Enforce,
+    )?;
+    assert_eq!(pairs.len(), 2);
+    let (_, mb) = s.open_mailbox(&src, LockKind::Shared).unwrap();
+    Ok(pairs
+        .into_iter()
+        .map(|(from, to)| Kept {
+            mailbox: dst.clone(),
+            uid: to,
+            data: mb.read_message(from).unwrap(),
+        })
+        .collect())
+}
+
+/// All or nothing: Trash holds its one message plus none or both copies,
+/// and the sources are untouched (`check_store` checks their bytes).
+fn check_copy(s: &Store, ok: bool) {
+    let (_, mb) = s
+        .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+        .unwrap();
+    let exists = mb.index().exists;
+    if ok {
+        assert_eq!(exists, 3);
+    } else {
+        assert!(exists == 1 || exists == 3, "partial copy: {exists}");
+    }
+    let (_, inbox) = s
+        .open_mailbox(&mbox("user.alice"), LockKind::Shared)
+        .unwrap();
+    assert_eq!(inbox.index().exists, 2, "COPY leaves the source alone");
+}
+
+#[test]
+fn copy_survives_power_cuts_and_errors() {
+    sweep(DeleteMode::Delayed, copy_inbox_to_trash, check_copy);
+}
+
+#[test]
+fn copy_under_a_quota_root_survives_power_cuts_and_errors() {
+    let calls = crash_sweep_on(DeleteMode::Delayed, true, copy_inbox_to_trash, check_copy);
+    fail_sweep_on(
+        DeleteMode::Delayed,
+        true,
+        copy_inbox_to_trash,
+        check_copy,
+        calls,
+    );
+}
+
+fn move_inbox_to_trash(s: &Store) -> Result<Vec<Kept>, Error> {
+    let pairs = s.move_messages(
+        &mbox("user.alice"),
+        &[Uid(1), Uid(2)],
+        &mbox("user.alice.Trash"),
+        NOW,
+    )?;
+    assert_eq!(pairs.len(), 2);
+    Ok(Vec::new())
+}
+
+/// A message moved is in the target, the source, or both; never lost.
+fn check_move(s: &Store, ok: bool) {
+    let (_, trash) = s
+        .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+        .unwrap();
+    let (_, inbox) = s
+        .open_mailbox(&mbox("user.alice"), LockKind::Shared)
+        .unwrap();
+    let (t, i) = (trash.index().exists, inbox.index().exists);
+    if ok {
+        assert_eq!((t, i), (3, 0));
+    } else {
+        assert!(
+            matches!((t, i), (1, 2) | (3, 2) | (3, 0)),
+            "moved messages lost or split: trash {t}, inbox {i}"
+        );
+    }
+}
+
+/// The MOVE sweeps: as `crash_sweep`/`fail_sweep`, except that the
+/// moved messages may leave user.alice (`check_move` says where they are).
+#[test]
+fn move_survives_power_cuts_and_errors() {
+    let not_inbox = |kept: Vec<Kept>| -> Vec<Kept> {
+        kept.into_iter()
+            .filter(|k| k.mailbox != mbox("user.alice"))
+            .collect()
+    };
+    let mut calls = 0;
+    for n in 1..MAX_OPS {
+        let site = Site::new(DeleteMode::Delayed);
+        let kept = not_inbox(prepare(&site));
+        let s = site.open();
+        site.sim.set_fault(Fault::CrashAt(n));
+        let ok = move_inbox_to_trash(&s).is_ok();
+        let crashed = site.sim.is_down();
+        drop(s);
+        site.sim.restart();
+        let s = site.open();
+        check_store(&site, &s, &kept);
+        check_move(&s, ok);
+        still_usable(&s, "crash");
+        if !crashed {
+            assert!(ok, "no power cut and still an error at n={n}");
+            calls = n;
+            break;
+        }
+    }
+    assert!(calls > 2, "MOVE made only {calls} filesystem calls");
+    for n in 1..=calls {
+        let site = Site::new(DeleteMode::Delayed);
+        let kept = not_inbox(prepare(&site));
+        let s = site.open();
+        site.sim.set_fault(Fault::FailAt(n));
+        let ok = move_inbox_to_trash(&s).is_ok();
+        site.sim.set_fault(Fault::None);
+        check_store(&site, &s, &kept);
+        check_move(&s, ok);
+        still_usable(&s, "fail");
+        drop(s);
+        site.sim.restart();
+        let s = site.open();
+        check_store(&site, &s, &kept);
+        check_move(&s, ok);
+    }
+}
+
+/// On one filesystem a copy is a hard link to the same file
+/// (single-instance store), and expunging the original keeps the copy.
+#[test]
+fn copy_hard_links_and_keeps_guid_flags_and_dates() {
+    let site = Site::new(DeleteMode::Delayed);
+    prepare(&site);
+    let s = site.open();
+    let (src, dst) = (mbox("user.alice"), mbox("user.alice.Trash"));
+    let pairs = s
+        .copy_messages(
+            &src,
+            &[Uid(2), Uid(7)],
+            &dst,
+            NOW,
+            cyrus_store::QuotaPolicy::Enforce,
+        )
+        .unwrap();
+    assert_eq!(pairs, vec![(Uid(2), Uid(2))], "missing UIDs are skipped");
+    let (_, a) = s.open_mailbox(&src, LockKind::Shared).unwrap();
+    let (_, b) = s.open_mailbox(&dst, LockKind::Shared).unwrap();
+    let (ra, rb) = (a.record(Uid(2)).unwrap(), b.record(Uid(2)).unwrap());
+    assert_eq!(ra.guid, rb.guid);
+    assert_eq!(ra.internaldate, rb.internaldate);
+    assert_eq!(ra.system_flags, rb.system_flags);
+    assert_eq!(a.read_cache(ra).unwrap(), b.read_cache(rb).unwrap());
+    let md = site.fs.metadata(&b.message_path(Uid(2))).unwrap().unwrap();
+    assert_eq!(md.nlink, 2, "hard-linked, not copied");
+    assert!(rb.modseq > ra.modseq || b.index().highestmodseq == rb.modseq);
+}
+
+/// A copy that would go over the target's quota copies nothing.
+#[test]
+fn copy_over_quota_copies_nothing() {
+    let mut site = Site::new(DeleteMode::Delayed);
+    site.quota_root = true;
+    prepare(&site);
+    let s = site.open();
+    s.set_quota(&mbox("user.alice"), &[(QuotaResource::Message, Some(4))])
+        .unwrap();
+    let r = s.copy_messages(
+        &mbox("user.alice"),
+        &[Uid(1), Uid(2)],
+        &mbox("user.alice.Trash"),
+        NOW,
+        cyrus_store::QuotaPolicy::Enforce,
+    );
+    assert!(
+        matches!(r, Err(Error::OverQuota(QuotaResource::Message))),
+        "{r:?}"
+    );
+    let (_, mb) = s
+        .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+        .unwrap();
+    assert_eq!(mb.index().exists, 1);
+}

@@ -5,6 +5,7 @@
 //! and the spool agree, quota usage follows appends).
 
 mod append;
+mod copy;
 mod deliver;
 mod list;
 mod mailboxes;
