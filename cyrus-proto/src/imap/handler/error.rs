@@ -25,6 +25,12 @@ pub enum Failure {
     /// Any other refusal (`NO`).
     #[error("{0}")]
     No(String),
+    /// A CATENATE URL that names nothing readable (RFC 4469 `[BADURL]`).
+    #[error("Bad URL {0}")]
+    BadUrl(String),
+    /// A message over APPENDLIMIT (RFC 7889 `[TOOBIG]`).
+    #[error("Message too large")]
+    TooBig,
 }
 
 impl From<MailboxError> for Failure {
@@ -72,5 +78,11 @@ pub fn respond(f: &Failure, doing: Doing) -> Tagged {
         Failure::NoPerm => Tagged::no("Permission denied").with_code("NOPERM"),
         Failure::Bad(t) => Tagged::bad(t.clone()),
         Failure::No(t) => Tagged::no(t.clone()),
+        Failure::BadUrl(u) => {
+            // Cyrus always quotes the URL.
+            let quoted = u.replace('\\', "\\\\").replace('"', "\\\"");
+            Tagged::no("No such message in mailbox").with_code(format!("BADURL \"{quoted}\""))
+        }
+        Failure::TooBig => Tagged::no("Message too large").with_code("TOOBIG"),
     }
 }

@@ -4,13 +4,16 @@
 
 mod append;
 mod auth;
+mod catenate;
 mod config;
+mod copy;
 mod error;
 mod fetch;
 mod fetch_section;
 mod idle;
 mod layers;
 mod mailboxes;
+mod rename;
 mod search;
 mod select;
 mod server;

@@ -186,7 +186,10 @@ impl ImapSession {
                 | CommandBody::Store { uid: false, .. }
                 | CommandBody::Search { uid: false, .. }
         );
-        let doing = if matches!(cmd.body, CommandBody::Append { .. }) {
+        let doing = if matches!(
+            cmd.body,
+            CommandBody::Append { .. } | CommandBody::Copy { .. } | CommandBody::Move { .. }
+        ) {
             Doing::Deliver
         } else {
             Doing::Other
@@ -275,6 +278,7 @@ impl ImapSession {
         }
         match m.command {
             ExtCommand::Acl(_) => Err(Failure::Bad("Unrecognized command".into())),
+            ExtCommand::Append(a) => self.cmd_append(a, _now).map(Some),
         }
     }
 
@@ -339,13 +343,10 @@ impl ImapSession {
             } => self.cmd_status(&mailbox_bytes(&mailbox), &item_names),
             C::Select { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), false, now),
             C::Examine { mailbox, .. } => self.cmd_select(&mailbox_bytes(&mailbox), true, now),
-            C::Append {
-                mailbox,
-                flags,
-                date,
-                message,
-            } => self.cmd_append(&mailbox_bytes(&mailbox), &flags, date, message, now),
             C::Idle => return self.cmd_idle(tag, now, out),
+            C::Rename { from, to } => {
+                self.cmd_rename(&mailbox_bytes(&from), &mailbox_bytes(&to), now)
+            }
             _ if !selected => Err(Failure::Bad("Please select a mailbox first".into())),
             C::Check => Ok(Tagged::ok("Completed")),
             C::Unselect => {
@@ -370,6 +371,28 @@ impl ImapSession {
                 ..
             } => self.cmd_store(&sequence_set, kind, response, &flags, uid, now),
             C::Search { criteria, uid, .. } => self.cmd_search(criteria.as_ref(), uid),
+            C::Copy {
+                sequence_set,
+                mailbox,
+                uid,
+            } => self.cmd_copy(
+                &sequence_set,
+                &mailbox_bytes(&mailbox),
+                uid,
+                super::copy::Transfer::Copy,
+                now,
+            ),
+            C::Move {
+                sequence_set,
+                mailbox,
+                uid,
+            } => self.cmd_copy(
+                &sequence_set,
+                &mailbox_bytes(&mailbox),
+                uid,
+                super::copy::Transfer::Move,
+                now,
+            ),
             _ => Err(Failure::Bad("Unrecognized command".into())),
         };
         t.map(Some)
@@ -443,6 +466,9 @@ fn is_known_command(b: &[u8]) -> bool {
         "IDLE",
         "STARTTLS",
         "COMPRESS",
+        "COPY",
+        "MOVE",
+        "RENAME",
     ];
     let line = trim_crlf(b.split(|&c| c == b'\n').next().unwrap_or(b));
     let mut words = line.split(|&c| c == b' ');

@@ -20,7 +20,7 @@ pub enum Capability {
     Children,
     /// `NAMESPACE` (RFC 2342).
     Namespace,
-    /// `UIDPLUS` (RFC 4315; APPENDUID only so far).
+    /// `UIDPLUS` (RFC 4315: APPENDUID and COPYUID).
     UidPlus,
     /// `UNSELECT` (RFC 3691).
     Unselect,
@@ -38,6 +38,14 @@ pub enum Capability {
     Idle,
     /// `APPENDLIMIT=<n>` (RFC 7889).
     AppendLimit(u32),
+    /// `BINARY` (RFC 3516).
+    Binary,
+    /// `CATENATE` (RFC 4469).
+    Catenate,
+    /// `MOVE` (RFC 6851).
+    Move,
+    /// `MULTIAPPEND` (RFC 3502).
+    MultiAppend,
 }
 
 impl std::fmt::Display for Capability {
@@ -58,6 +66,10 @@ impl std::fmt::Display for Capability {
             Capability::SaslIr => f.write_str("SASL-IR"),
             Capability::Idle => f.write_str("IDLE"),
             Capability::AppendLimit(n) => write!(f, "APPENDLIMIT={n}"),
+            Capability::Binary => f.write_str("BINARY"),
+            Capability::Catenate => f.write_str("CATENATE"),
+            Capability::Move => f.write_str("MOVE"),
+            Capability::MultiAppend => f.write_str("MULTIAPPEND"),
         }
     }
 }
@@ -100,7 +112,11 @@ impl CapabilitySet {
             Capability::LiteralPlus,
             Capability::Id,
             Capability::Enable,
+            Capability::Binary,
+            Capability::Catenate,
             Capability::Children,
+            Capability::Move,
+            Capability::MultiAppend,
             Capability::Namespace,
             Capability::UidPlus,
             Capability::Unselect,

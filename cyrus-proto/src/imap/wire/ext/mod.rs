@@ -4,9 +4,11 @@
 //! or leaves it to imap-codec (`None`).
 
 mod acl;
+mod append;
 mod parser;
 
 pub use acl::AclCommand;
+pub use append::{AppendCommand, AppendData, CatPart};
 #[allow(unused_imports)]
 pub use parser::{is_astring_char, is_atom_char, Parsed, Parser, SeqArg, SyntaxError, MAX_DEPTH};
 
@@ -15,6 +17,8 @@ pub use parser::{is_astring_char, is_atom_char, Parsed, Parser, SeqArg, SyntaxEr
 pub enum ExtCommand {
     /// RFC 4314 ACL commands.
     Acl(AclCommand),
+    /// APPEND with MULTIAPPEND, CATENATE and literal8.
+    Append(AppendCommand),
 }
 
 impl ExtCommand {
@@ -22,6 +26,7 @@ impl ExtCommand {
     pub fn name(&self) -> &'static str {
         match self {
             ExtCommand::Acl(a) => a.name(),
+            ExtCommand::Append(_) => "APPEND",
         }
     }
 
@@ -30,6 +35,7 @@ impl ExtCommand {
     pub fn by_sequence(&self) -> bool {
         match self {
             ExtCommand::Acl(_) => false,
+            ExtCommand::Append(_) => false,
         }
     }
 
@@ -37,6 +43,7 @@ impl ExtCommand {
     pub fn delivers(&self) -> bool {
         match self {
             ExtCommand::Acl(_) => false,
+            ExtCommand::Append(_) => true,
         }
     }
 }
@@ -65,7 +72,7 @@ pub struct ExtRejection {
 /// been read; each sees the parser positioned after the name.
 type ExtParse = fn(&str, bool, &mut Parser<'_>) -> Option<Parsed<ExtCommand>>;
 
-const PARSERS: &[ExtParse] = &[acl::parse];
+const PARSERS: &[ExtParse] = &[acl::parse, append::parse];
 
 /// Decodes `msg` when an extension claims it; `None` leaves it to
 /// imap-codec.
