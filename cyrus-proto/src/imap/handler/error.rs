@@ -31,6 +31,10 @@ pub enum Failure {
     /// A message over APPENDLIMIT (RFC 7889 `[TOOBIG]`).
     #[error("Message too large")]
     TooBig,
+    /// A BINARY fetch of a part in an unknown transfer encoding (RFC
+    /// 3516 `[UNKNOWN-CTE]`).
+    #[error("Unknown content-transfer-encoding")]
+    UnknownCte,
 }
 
 impl From<MailboxError> for Failure {
@@ -84,5 +88,8 @@ pub fn respond(f: &Failure, doing: Doing) -> Tagged {
             Tagged::no("No such message in mailbox").with_code(format!("BADURL \"{quoted}\""))
         }
         Failure::TooBig => Tagged::no("Message too large").with_code("TOOBIG"),
+        Failure::UnknownCte => {
+            Tagged::no("Can not process the binary data").with_code("UNKNOWN-CTE")
+        }
     }
 }

@@ -16,6 +16,7 @@ use imap_codec::imap_types::sequence::SequenceSet;
 use crate::imap::wire::{format_internaldate, Tagged};
 
 use super::error::Failure;
+use super::fetch_binary::binary_items;
 use super::fetch_section::{section_bytes, section_name};
 use super::select::snapshot;
 use super::session::{secs, ImapSession};
@@ -68,6 +69,7 @@ impl ImapSession {
                 matches!(
                     i,
                     MessageDataItemName::BodyExt { peek: false, .. }
+                        | MessageDataItemName::Binary { peek: false, .. }
                         | MessageDataItemName::Rfc822
                         | MessageDataItemName::Rfc822Text
                 )
@@ -84,6 +86,7 @@ impl ImapSession {
         let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
         let snap = snapshot(&mbox);
         let mut lines = Vec::new();
+        let mut unknown_cte = None;
         for (&i, &uid) in picked.iter().zip(&uids) {
             let (Some(rec), Ok(state)) = (
                 mbox.record(uid),
@@ -140,6 +143,8 @@ impl ImapSession {
                 matches!(
                     i,
                     MessageDataItemName::BodyExt { .. }
+                        | MessageDataItemName::Binary { .. }
+                        | MessageDataItemName::BinarySize { .. }
                         | MessageDataItemName::Rfc822
                         | MessageDataItemName::Rfc822Header
                         | MessageDataItemName::Rfc822Text
@@ -196,6 +201,12 @@ impl ImapSession {
                     }
                     parts.push(p);
                 }
+                let (binary, failed) = binary_items(&items, &raw, &parsed);
+                parts.extend(binary);
+                unknown_cte = unknown_cte.or(failed);
+            }
+            if parts.is_empty() {
+                continue; // only items that failed (UNKNOWN-CTE)
             }
             let mut line = format!("* {} FETCH (", i + 1).into_bytes();
             line.extend_from_slice(&parts.join(&b' '));
@@ -205,6 +216,9 @@ impl ImapSession {
         drop(mbox);
         for l in lines {
             self.out.extend_from_slice(&l);
+        }
+        if unknown_cte.is_some() {
+            return Err(Failure::UnknownCte);
         }
         Ok(Tagged::ok("Completed"))
     }

@@ -9,6 +9,7 @@ mod config;
 mod copy;
 mod error;
 mod fetch;
+mod fetch_binary;
 mod fetch_section;
 mod idle;
 mod layers;
