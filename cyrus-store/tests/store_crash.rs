@@ -677,3 +677,133 @@ fn copy_over_quota_copies_nothing() {
         .unwrap();
     assert_eq!(mb.index().exists, 1);
 }
+
+/// A filesystem without hard links (as across partitions on different
+/// devices): every `hard_link` fails with EXDEV, the rest is `SimFs`.
+#[derive(Debug)]
+struct NoLinks(SimFs);
+
+impl cyrus_store::os::Fs for NoLinks {
+    fn open(
+        &self,
+        path: &Path,
+        mode: cyrus_store::os::OpenMode,
+    ) -> std::io::Result<Box<dyn cyrus_store::os::File>> {
+        self.0.open(path, mode)
+    }
+    fn rename(&self, from: &Path, to: &Path) -> std::io::Result<()> {
+        self.0.rename(from, to)
+    }
+    fn remove_file(&self, path: &Path) -> std::io::Result<()> {
+        self.0.remove_file(path)
+    }
+    fn remove_dir(&self, path: &Path) -> std::io::Result<()> {
+        self.0.remove_dir(path)
+    }
+    fn create_dir_all(&self, path: &Path) -> std::io::Result<()> {
+        self.0.create_dir_all(path)
+    }
+    fn sync_dir(&self, path: &Path) -> std::io::Result<()> {
+        self.0.sync_dir(path)
+    }
+    fn hard_link(&self, _from: &Path, _to: &Path) -> std::io::Result<()> {
+        Err(std::io::Error::from_raw_os_error(18)) // EXDEV
+    }
+    fn symlink(&self, target: &Path, link: &Path) -> std::io::Result<()> {
+        self.0.symlink(target, link)
+    }
+    fn read_link(&self, path: &Path) -> std::io::Result<std::path::PathBuf> {
+        self.0.read_link(path)
+    }
+    fn read_dir(&self, path: &Path) -> std::io::Result<Vec<String>> {
+        self.0.read_dir(path)
+    }
+    fn metadata(&self, path: &Path) -> std::io::Result<Option<cyrus_store::os::Metadata>> {
+        self.0.metadata(path)
+    }
+}
+
+fn site_without_links() -> Site {
+    let mut site = Site::new(DeleteMode::Delayed);
+    site.fs = Arc::new(NoLinks(site.sim.clone()));
+    site
+}
+
+/// Without hard links a copy writes its own durable file: all or nothing
+/// across power cuts and I/O errors, and the copy is a separate file.
+#[test]
+fn copy_without_hard_links_copies_the_file_and_survives_power_cuts() {
+    let mut calls = 0;
+    for n in 1..MAX_OPS {
+        let site = site_without_links();
+        let mut kept = prepare(&site);
+        let s = site.open();
+        site.sim.set_fault(Fault::CrashAt(n));
+        let r = copy_inbox_to_trash(&s);
+        let crashed = site.sim.is_down();
+        let ok = r.is_ok();
+        if let Ok(new) = r {
+            kept.extend(new);
+        }
+        drop(s);
+        site.sim.restart();
+        let s = site.open();
+        check_store(&site, &s, &kept);
+        check_copy(&s, ok);
+        if !crashed {
+            assert!(ok, "no power cut and still an error at n={n}");
+            let (_, mb) = s
+                .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+                .unwrap();
+            let md = site.fs.metadata(&mb.message_path(Uid(2))).unwrap().unwrap();
+            assert_eq!(md.nlink, 1, "a copy, not a link");
+            calls = n;
+            break;
+        }
+    }
+    assert!(calls > 2);
+    for n in 1..=calls {
+        let site = site_without_links();
+        let mut kept = prepare(&site);
+        let s = site.open();
+        site.sim.set_fault(Fault::FailAt(n));
+        let r = copy_inbox_to_trash(&s);
+        site.sim.set_fault(Fault::None);
+        let ok = r.is_ok();
+        if let Ok(new) = r {
+            kept.extend(new);
+        }
+        check_store(&site, &s, &kept);
+        check_copy(&s, ok);
+        still_usable(&s, "fail");
+        drop(s);
+        site.sim.restart();
+        let s = site.open();
+        check_store(&site, &s, &kept);
+        check_copy(&s, ok);
+    }
+}
+
+/// Regression: a `.tmp.<uid>` left by an interrupted copy is a hard link
+/// to another mailbox's message; the next append with that UID must not
+/// write through it.
+#[test]
+fn a_stale_copy_temporary_never_corrupts_the_source() {
+    let site = Site::new(DeleteMode::Delayed);
+    let kept = prepare(&site);
+    let s = site.open();
+    let (_, inbox) = s
+        .open_mailbox(&mbox("user.alice"), LockKind::Shared)
+        .unwrap();
+    let (_, trash) = s
+        .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+        .unwrap();
+    let stale = trash.dir().join(".tmp.2");
+    site.fs
+        .hard_link(&inbox.message_path(Uid(1)), &stale)
+        .unwrap();
+    drop((inbox, trash));
+    s.append(&mbox("user.alice.Trash"), &[req(message("other", 3))], NOW)
+        .unwrap();
+    check_store(&site, &s, &kept);
+}
