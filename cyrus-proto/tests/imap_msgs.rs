@@ -179,3 +179,30 @@ fn rename_of_the_selected_mailbox_keeps_it_selected() {
         .unwrap()
         .is_none());
 }
+
+#[test]
+fn rename_keeps_uidvalidity_and_messages_of_the_whole_subtree() {
+    let site = Site::new();
+    let mut a = login(&site, "alice");
+    run(&mut a, "c1 CREATE Work");
+    run(&mut a, "c2 CREATE Work/Sub");
+    let append = "x APPEND Work/Sub {18+}\r\nSubject: x\r\n\r\nhi\r\n";
+    assert!(run(&mut a, append).contains("x OK"));
+    let before = run(&mut a, "s1 STATUS Work/Sub (UIDVALIDITY UIDNEXT MESSAGES)");
+    let r = run(&mut a, "r RENAME Work Play");
+    assert!(r.starts_with("* OK rename Work Play\r\n"), "{r}");
+    let after = run(&mut a, "s2 STATUS Play/Sub (UIDVALIDITY UIDNEXT MESSAGES)");
+    let counts = |s: &str| {
+        s.split_once('(')
+            .unwrap()
+            .1
+            .split_once(')')
+            .unwrap()
+            .0
+            .to_string()
+    };
+    assert_eq!(counts(&before), counts(&after));
+    assert!(after.contains("MESSAGES 1"), "{after}");
+    let r = run(&mut a, "s3 STATUS Work/Sub (MESSAGES)");
+    assert!(r.contains("s3 NO [NONEXISTENT]"), "{r}");
+}

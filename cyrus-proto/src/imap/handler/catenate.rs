@@ -57,6 +57,16 @@ fn find_ci(s: &str, pat: &str) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(pat.as_bytes()))
 }
 
+/// `s` without the ASCII prefix `p` (case-insensitive); never splits a
+/// character.
+fn strip_prefix_ci<'a>(s: &'a str, p: &str) -> Option<&'a str> {
+    let head = s.as_bytes().get(..p.len())?;
+    // The matched bytes are ASCII, so `p.len()` is a character boundary.
+    head.eq_ignore_ascii_case(p.as_bytes())
+        .then(|| s.get(p.len()..))
+        .flatten()
+}
+
 fn number(s: &str) -> Option<u32> {
     if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
         return None;
@@ -66,8 +76,7 @@ fn number(s: &str) -> Option<u32> {
 
 fn parse_url(url: &str) -> Option<MessageUrl> {
     let mut rest = url;
-    if rest.len() >= 7 && rest[..7].eq_ignore_ascii_case("imap://") {
-        let after = &rest[7..];
+    if let Some(after) = strip_prefix_ci(rest, "imap://") {
         rest = &after[after.find('/')?..];
     }
     let (mailbox, uidvalidity, tail) = if let Some(path) = rest.strip_prefix('/') {
@@ -85,18 +94,13 @@ fn parse_url(url: &str) -> Option<MessageUrl> {
     } else {
         (None, None, rest)
     };
-    if tail.len() < 5 || !tail[..5].eq_ignore_ascii_case(";UID=") {
-        return None;
-    }
-    let tail = &tail[5..];
+    let tail = strip_prefix_ci(tail, ";UID=")?;
     let (uid, section) = match tail.find('/') {
         None => (number(tail)?, None),
         Some(slash) => {
-            let sec = &tail[slash + 1..];
-            if sec.len() < 9 || !sec[..9].eq_ignore_ascii_case(";SECTION=") {
-                return None; // ;PARTIAL=, ;URLAUTH= ... are not supported
-            }
-            (number(&tail[..slash])?, Some(percent_decode(&sec[9..])?))
+            // ;PARTIAL=, ;URLAUTH= ... are not supported.
+            let sec = strip_prefix_ci(&tail[slash + 1..], ";SECTION=")?;
+            (number(&tail[..slash])?, Some(percent_decode(sec)?))
         }
     };
     if uid == 0 {
@@ -238,6 +242,10 @@ mod tests {
             ";UID=0",
             "/INBOX/;UID=1/;PARTIAL=0.5",
             "x",
+            // Multi-byte characters where a prefix is expected.
+            "imap:/\u{e9}\u{e9}\u{e9}",
+            ";UI\u{e9}",
+            "/a/;UID=1/;SE\u{e9}\u{e9}\u{e9}\u{e9}",
         ] {
             assert!(parse_url(bad).is_none(), "{bad}");
         }

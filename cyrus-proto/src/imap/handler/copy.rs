@@ -35,7 +35,7 @@ pub(super) fn uid_set(uids: &[Uid]) -> String {
         let start = uids[i].0;
         let mut end = start;
         while i + 1 < uids.len() && uids[i + 1].0 == end.wrapping_add(1) {
-            end += 1;
+            end = end.wrapping_add(1);
             i += 1;
         }
         if !out.is_empty() {
