@@ -85,8 +85,15 @@ fn flag(p: &mut Parser<'_>) -> Parsed<String> {
     })
 }
 
+/// A literal, or a literal8 (RFC 3516), the only one that may carry NUL
+/// (RFC 3501 CHAR8); a NUL in a literal8 message is then refused by the
+/// message check with `NO`, as Cyrus does.
 fn literal_bytes(p: &mut Parser<'_>) -> Parsed<(Vec<u8>, bool)> {
     let (b, binary) = p.literal_any()?;
+    if !binary && b.contains(&0) {
+        // Worded as the BAD for other commands imap-codec refuses.
+        return Err(SyntaxError("Invalid arguments"));
+    }
     Ok((b.to_vec(), binary))
 }
 
@@ -212,6 +219,7 @@ mod tests {
             b"a APPEND x CATENATE ()\r\n",
             b"a APPEND x CATENATE (FOO {1}\r\nx)\r\n",
             b"a APPEND x {1}\r\nx junk\r\n",
+            b"a APPEND x {3}\r\na\0b\r\n",
         ] {
             assert!(
                 decode(b).unwrap().is_err(),

@@ -230,8 +230,8 @@ impl<'a> Parser<'a> {
         Ok((data, binary))
     }
 
-    /// A literal or literal8 that may hold NUL bytes (APPEND: the message
-    /// check refuses them with `NO`, as Cyrus does, rather than a `BAD`).
+    /// A literal or literal8 whose NUL bytes are left for the caller to
+    /// judge (APPEND words its refusal as imap-codec's grammar does).
     pub fn literal_any(&mut self) -> Parsed<(&'a [u8], bool)> {
         let binary = self.eat(b'~');
         self.expect(b'{', "Missing literal")?;
