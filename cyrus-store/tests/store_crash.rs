@@ -807,3 +807,51 @@ fn a_stale_copy_temporary_never_corrupts_the_source() {
         .unwrap();
     check_store(&site, &s, &kept);
 }
+
+fn rename_trash_out_of_the_root(s: &Store) -> Result<Vec<Kept>, Error> {
+    s.rename_mailbox(&mbox("user.alice.Trash"), &mbox("shared.Trash"), NOW)?;
+    Ok(Vec::new())
+}
+
+/// A rename is whole or not at all in mailboxes.db, the mailbox opens
+/// under whichever name it has, and the quota root it leaves is never
+/// overcounted (usage leaves the old root before the rename commits).
+fn check_rename(s: &Store, ok: bool) {
+    let old = s.lookup(&mbox("user.alice.Trash")).unwrap().is_some();
+    let new = s.lookup(&mbox("shared.Trash")).unwrap().is_some();
+    assert!(old != new, "exactly one name: old {old}, new {new}");
+    assert!(!ok || new, "an Ok rename is durable");
+    let live = if new {
+        "shared.Trash"
+    } else {
+        "user.alice.Trash"
+    };
+    let (_, mb) = s.open_mailbox(&mbox(live), LockKind::Shared).unwrap();
+    assert_eq!(mb.index().exists, 1);
+    drop(mb);
+    let q = s.quota(&mbox("user.alice")).unwrap().expect("root exists");
+    let mut used = 0i64;
+    for name in ["user.alice", "user.alice.Trash"] {
+        if let Ok((_, mb)) = s.open_mailbox(&mbox(name), LockKind::Shared) {
+            used += mb.index().quota_mailbox_used as i64;
+        }
+    }
+    assert!(q.used(QuotaResource::Storage) <= used, "usage overcounted");
+}
+
+#[test]
+fn rename_across_quota_roots_survives_power_cuts_and_errors() {
+    let calls = crash_sweep_on(
+        DeleteMode::Delayed,
+        true,
+        rename_trash_out_of_the_root,
+        check_rename,
+    );
+    fail_sweep_on(
+        DeleteMode::Delayed,
+        true,
+        rename_trash_out_of_the_root,
+        check_rename,
+        calls,
+    );
+}

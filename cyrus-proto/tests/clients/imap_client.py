@@ -92,7 +92,7 @@ uidvalidity, src, dst = data[0][1:].split(b"]")[0].split()[1:]
 assert (src, dst) == (b"2", b"1"), data
 typ, data = c.copy("7", "Nowhere")
 assert typ == "NO" and b"TRYCREATE" in data[0], data
-typ, data = c._simple_command("UID", "MOVE", "2", "Projects")
+typ, data = c.uid("MOVE", "2", "Projects")
 assert typ == "OK", (typ, data)
 moved = c.response("COPYUID")[1][-1].split()  # the COPY's code is queued too
 assert moved[1:] == [b"2", b"2"], moved
