@@ -48,7 +48,7 @@ fn flag_names(flags: &[String]) -> Result<Vec<String>, Failure> {
                     .iter()
                     .find(|s| s.eq_ignore_ascii_case(f))
                     .map(|s| s.to_string())
-                    .ok_or_else(|| Failure::Bad("Invalid system flag".into()))
+                    .ok_or_else(|| Failure::Bad("Invalid flag in Append command".into()))
             } else {
                 Ok(f.clone())
             }
