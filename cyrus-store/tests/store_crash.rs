@@ -554,5 +554,371 @@ fn set_annotations_survives_power_cuts_and_errors() {
                 assert_eq!(used, 5);
             }
         },
+/// The two messages of user.alice, copied to user.alice.Trash.
+fn copy_inbox_to_trash(s: &Store) -> Result<Vec<Kept>, Error> {
+    let (src, dst) = (mbox("user.alice"), mbox("user.alice.Trash"));
+    let pairs = s.copy_messages(
+        &src,
+        &[Uid(1), Uid(2)],
+        &dst,
+        NOW,
+        cyrus_store::QuotaPolicy::Enforce,
+    )?;
+    assert_eq!(pairs.len(), 2);
+    let (_, mb) = s.open_mailbox(&src, LockKind::Shared).unwrap();
+    Ok(pairs
+        .into_iter()
+        .map(|(from, to)| Kept {
+            mailbox: dst.clone(),
+            uid: to,
+            data: mb.read_message(from).unwrap(),
+        })
+        .collect())
+}
+
+/// All or nothing: Trash holds its one message plus none or both copies,
+/// and the sources are untouched (`check_store` checks their bytes).
+fn check_copy(s: &Store, ok: bool) {
+    let (_, mb) = s
+        .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+        .unwrap();
+    let exists = mb.index().exists;
+    if ok {
+        assert_eq!(exists, 3);
+    } else {
+        assert!(exists == 1 || exists == 3, "partial copy: {exists}");
+    }
+    let (_, inbox) = s
+        .open_mailbox(&mbox("user.alice"), LockKind::Shared)
+        .unwrap();
+    assert_eq!(inbox.index().exists, 2, "COPY leaves the source alone");
+}
+
+#[test]
+fn copy_survives_power_cuts_and_errors() {
+    sweep(DeleteMode::Delayed, copy_inbox_to_trash, check_copy);
+}
+
+#[test]
+fn copy_under_a_quota_root_survives_power_cuts_and_errors() {
+    let calls = crash_sweep_on(DeleteMode::Delayed, true, copy_inbox_to_trash, check_copy);
+    fail_sweep_on(
+        DeleteMode::Delayed,
+        true,
+        copy_inbox_to_trash,
+        check_copy,
+        calls,
+    );
+}
+
+fn move_inbox_to_trash(s: &Store) -> Result<Vec<Kept>, Error> {
+    let pairs = s.move_messages(
+        &mbox("user.alice"),
+        &[Uid(1), Uid(2)],
+        &mbox("user.alice.Trash"),
+        NOW,
+    )?;
+    assert_eq!(pairs.len(), 2);
+    Ok(Vec::new())
+}
+
+/// A message moved is in the target, the source, or both; never lost.
+fn check_move(s: &Store, ok: bool) {
+    let (_, trash) = s
+        .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+        .unwrap();
+    let (_, inbox) = s
+        .open_mailbox(&mbox("user.alice"), LockKind::Shared)
+        .unwrap();
+    let (t, i) = (trash.index().exists, inbox.index().exists);
+    if ok {
+        assert_eq!((t, i), (3, 0));
+    } else {
+        assert!(
+            matches!((t, i), (1, 2) | (3, 2) | (3, 0)),
+            "moved messages lost or split: trash {t}, inbox {i}"
+        );
+    }
+}
+
+/// The MOVE sweeps: as `crash_sweep`/`fail_sweep`, except that the
+/// moved messages may leave user.alice (`check_move` says where they are).
+#[test]
+fn move_survives_power_cuts_and_errors() {
+    let not_inbox = |kept: Vec<Kept>| -> Vec<Kept> {
+        kept.into_iter()
+            .filter(|k| k.mailbox != mbox("user.alice"))
+            .collect()
+    };
+    let mut calls = 0;
+    for n in 1..MAX_OPS {
+        let site = Site::new(DeleteMode::Delayed);
+        let kept = not_inbox(prepare(&site));
+        let s = site.open();
+        site.sim.set_fault(Fault::CrashAt(n));
+        let ok = move_inbox_to_trash(&s).is_ok();
+        let crashed = site.sim.is_down();
+        drop(s);
+        site.sim.restart();
+        let s = site.open();
+        check_store(&site, &s, &kept);
+        check_move(&s, ok);
+        still_usable(&s, "crash");
+        if !crashed {
+            assert!(ok, "no power cut and still an error at n={n}");
+            calls = n;
+            break;
+        }
+    }
+    assert!(calls > 2, "MOVE made only {calls} filesystem calls");
+    for n in 1..=calls {
+        let site = Site::new(DeleteMode::Delayed);
+        let kept = not_inbox(prepare(&site));
+        let s = site.open();
+        site.sim.set_fault(Fault::FailAt(n));
+        let ok = move_inbox_to_trash(&s).is_ok();
+        site.sim.set_fault(Fault::None);
+        check_store(&site, &s, &kept);
+        check_move(&s, ok);
+        still_usable(&s, "fail");
+        drop(s);
+        site.sim.restart();
+        let s = site.open();
+        check_store(&site, &s, &kept);
+        check_move(&s, ok);
+    }
+}
+
+/// On one filesystem a copy is a hard link to the same file
+/// (single-instance store), and expunging the original keeps the copy.
+#[test]
+fn copy_hard_links_and_keeps_guid_flags_and_dates() {
+    let site = Site::new(DeleteMode::Delayed);
+    prepare(&site);
+    let s = site.open();
+    let (src, dst) = (mbox("user.alice"), mbox("user.alice.Trash"));
+    let pairs = s
+        .copy_messages(
+            &src,
+            &[Uid(2), Uid(7)],
+            &dst,
+            NOW,
+            cyrus_store::QuotaPolicy::Enforce,
+        )
+        .unwrap();
+    assert_eq!(pairs, vec![(Uid(2), Uid(2))], "missing UIDs are skipped");
+    let (_, a) = s.open_mailbox(&src, LockKind::Shared).unwrap();
+    let (_, b) = s.open_mailbox(&dst, LockKind::Shared).unwrap();
+    let (ra, rb) = (a.record(Uid(2)).unwrap(), b.record(Uid(2)).unwrap());
+    assert_eq!(ra.guid, rb.guid);
+    assert_eq!(ra.internaldate, rb.internaldate);
+    assert_eq!(ra.system_flags, rb.system_flags);
+    assert_eq!(a.read_cache(ra).unwrap(), b.read_cache(rb).unwrap());
+    let md = site.fs.metadata(&b.message_path(Uid(2))).unwrap().unwrap();
+    assert_eq!(md.nlink, 2, "hard-linked, not copied");
+    assert!(rb.modseq > ra.modseq || b.index().highestmodseq == rb.modseq);
+}
+
+/// A copy that would go over the target's quota copies nothing.
+#[test]
+fn copy_over_quota_copies_nothing() {
+    let mut site = Site::new(DeleteMode::Delayed);
+    site.quota_root = true;
+    prepare(&site);
+    let s = site.open();
+    s.set_quota(&mbox("user.alice"), &[(QuotaResource::Message, Some(4))])
+        .unwrap();
+    let r = s.copy_messages(
+        &mbox("user.alice"),
+        &[Uid(1), Uid(2)],
+        &mbox("user.alice.Trash"),
+        NOW,
+        cyrus_store::QuotaPolicy::Enforce,
+    );
+    assert!(
+        matches!(r, Err(Error::OverQuota(QuotaResource::Message))),
+        "{r:?}"
+    );
+    let (_, mb) = s
+        .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+        .unwrap();
+    assert_eq!(mb.index().exists, 1);
+}
+
+/// A filesystem without hard links (as across partitions on different
+/// devices): every `hard_link` fails with EXDEV, the rest is `SimFs`.
+#[derive(Debug)]
+struct NoLinks(SimFs);
+
+impl cyrus_store::os::Fs for NoLinks {
+    fn open(
+        &self,
+        path: &Path,
+        mode: cyrus_store::os::OpenMode,
+    ) -> std::io::Result<Box<dyn cyrus_store::os::File>> {
+        self.0.open(path, mode)
+    }
+    fn rename(&self, from: &Path, to: &Path) -> std::io::Result<()> {
+        self.0.rename(from, to)
+    }
+    fn remove_file(&self, path: &Path) -> std::io::Result<()> {
+        self.0.remove_file(path)
+    }
+    fn remove_dir(&self, path: &Path) -> std::io::Result<()> {
+        self.0.remove_dir(path)
+    }
+    fn create_dir_all(&self, path: &Path) -> std::io::Result<()> {
+        self.0.create_dir_all(path)
+    }
+    fn sync_dir(&self, path: &Path) -> std::io::Result<()> {
+        self.0.sync_dir(path)
+    }
+    fn hard_link(&self, _from: &Path, _to: &Path) -> std::io::Result<()> {
+        Err(std::io::Error::from_raw_os_error(18)) // EXDEV
+    }
+    fn symlink(&self, target: &Path, link: &Path) -> std::io::Result<()> {
+        self.0.symlink(target, link)
+    }
+    fn read_link(&self, path: &Path) -> std::io::Result<std::path::PathBuf> {
+        self.0.read_link(path)
+    }
+    fn read_dir(&self, path: &Path) -> std::io::Result<Vec<String>> {
+        self.0.read_dir(path)
+    }
+    fn metadata(&self, path: &Path) -> std::io::Result<Option<cyrus_store::os::Metadata>> {
+        self.0.metadata(path)
+    }
+}
+
+fn site_without_links() -> Site {
+    let mut site = Site::new(DeleteMode::Delayed);
+    site.fs = Arc::new(NoLinks(site.sim.clone()));
+    site
+}
+
+/// Without hard links a copy writes its own durable file: all or nothing
+/// across power cuts and I/O errors, and the copy is a separate file.
+#[test]
+fn copy_without_hard_links_copies_the_file_and_survives_power_cuts() {
+    let mut calls = 0;
+    for n in 1..MAX_OPS {
+        let site = site_without_links();
+        let mut kept = prepare(&site);
+        let s = site.open();
+        site.sim.set_fault(Fault::CrashAt(n));
+        let r = copy_inbox_to_trash(&s);
+        let crashed = site.sim.is_down();
+        let ok = r.is_ok();
+        if let Ok(new) = r {
+            kept.extend(new);
+        }
+        drop(s);
+        site.sim.restart();
+        let s = site.open();
+        check_store(&site, &s, &kept);
+        check_copy(&s, ok);
+        if !crashed {
+            assert!(ok, "no power cut and still an error at n={n}");
+            let (_, mb) = s
+                .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+                .unwrap();
+            let md = site.fs.metadata(&mb.message_path(Uid(2))).unwrap().unwrap();
+            assert_eq!(md.nlink, 1, "a copy, not a link");
+            calls = n;
+            break;
+        }
+    }
+    assert!(calls > 2);
+    for n in 1..=calls {
+        let site = site_without_links();
+        let mut kept = prepare(&site);
+        let s = site.open();
+        site.sim.set_fault(Fault::FailAt(n));
+        let r = copy_inbox_to_trash(&s);
+        site.sim.set_fault(Fault::None);
+        let ok = r.is_ok();
+        if let Ok(new) = r {
+            kept.extend(new);
+        }
+        check_store(&site, &s, &kept);
+        check_copy(&s, ok);
+        still_usable(&s, "fail");
+        drop(s);
+        site.sim.restart();
+        let s = site.open();
+        check_store(&site, &s, &kept);
+        check_copy(&s, ok);
+    }
+}
+
+/// Regression: a `.tmp.<uid>` left by an interrupted copy is a hard link
+/// to another mailbox's message; the next append with that UID must not
+/// write through it.
+#[test]
+fn a_stale_copy_temporary_never_corrupts_the_source() {
+    let site = Site::new(DeleteMode::Delayed);
+    let kept = prepare(&site);
+    let s = site.open();
+    let (_, inbox) = s
+        .open_mailbox(&mbox("user.alice"), LockKind::Shared)
+        .unwrap();
+    let (_, trash) = s
+        .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+        .unwrap();
+    let stale = trash.dir().join(".tmp.2");
+    site.fs
+        .hard_link(&inbox.message_path(Uid(1)), &stale)
+        .unwrap();
+    drop((inbox, trash));
+    s.append(&mbox("user.alice.Trash"), &[req(message("other", 3))], NOW)
+        .unwrap();
+    check_store(&site, &s, &kept);
+}
+
+fn rename_trash_out_of_the_root(s: &Store) -> Result<Vec<Kept>, Error> {
+    s.rename_mailbox(&mbox("user.alice.Trash"), &mbox("shared.Trash"), NOW)?;
+    Ok(Vec::new())
+}
+
+/// A rename is whole or not at all in mailboxes.db, the mailbox opens
+/// under whichever name it has, and the quota root it leaves is never
+/// overcounted (usage leaves the old root before the rename commits).
+fn check_rename(s: &Store, ok: bool) {
+    let old = s.lookup(&mbox("user.alice.Trash")).unwrap().is_some();
+    let new = s.lookup(&mbox("shared.Trash")).unwrap().is_some();
+    assert!(old != new, "exactly one name: old {old}, new {new}");
+    assert!(!ok || new, "an Ok rename is durable");
+    let live = if new {
+        "shared.Trash"
+    } else {
+        "user.alice.Trash"
+    };
+    let (_, mb) = s.open_mailbox(&mbox(live), LockKind::Shared).unwrap();
+    assert_eq!(mb.index().exists, 1);
+    drop(mb);
+    let q = s.quota(&mbox("user.alice")).unwrap().expect("root exists");
+    let mut used = 0i64;
+    for name in ["user.alice", "user.alice.Trash"] {
+        if let Ok((_, mb)) = s.open_mailbox(&mbox(name), LockKind::Shared) {
+            used += mb.index().quota_mailbox_used as i64;
+        }
+    }
+    assert!(q.used(QuotaResource::Storage) <= used, "usage overcounted");
+}
+
+#[test]
+fn rename_across_quota_roots_survives_power_cuts_and_errors() {
+    let calls = crash_sweep_on(
+        DeleteMode::Delayed,
+        true,
+        rename_trash_out_of_the_root,
+        check_rename,
+    );
+    fail_sweep_on(
+        DeleteMode::Delayed,
+        true,
+        rename_trash_out_of_the_root,
+        check_rename,
+        calls,
     );
 }

@@ -278,3 +278,55 @@ fn rename_moves_a_tree_and_keeps_its_messages() {
         Err(Error::NonExistent(_))
     ));
 }
+
+/// RENAME into another quota root moves the usage along (Cyrus
+/// `mailbox_changequotaroot`), for the mailbox and its children.
+#[test]
+fn rename_moves_usage_between_quota_roots() {
+    let site = Site::new();
+    let s = &site.store;
+    for n in [
+        "user.alice",
+        "user.alice.Work",
+        "user.alice.Work.Sub",
+        "user.bob",
+    ] {
+        s.create_mailbox(&mbox(n), &NewMailbox::default(), 1_700_000_000)
+            .unwrap();
+    }
+    let msg = b"Subject: q\r\n\r\nbody\r\n".to_vec();
+    for n in ["user.alice.Work", "user.alice.Work.Sub"] {
+        s.append(
+            &mbox(n),
+            &[AppendRequest {
+                data: msg.clone(),
+                ..AppendRequest::default()
+            }],
+            1_700_000_001,
+        )
+        .unwrap();
+    }
+    s.set_quota(&mbox("user.alice"), &[(QuotaResource::Storage, Some(100))])
+        .unwrap();
+    s.set_quota(&mbox("user.bob"), &[(QuotaResource::Storage, Some(100))])
+        .unwrap();
+    s.rename_mailbox(
+        &mbox("user.alice.Work"),
+        &mbox("user.bob.Work"),
+        1_700_000_002,
+    )
+    .unwrap();
+    let a = s.quota(&mbox("user.alice")).unwrap().unwrap();
+    let b = s.quota(&mbox("user.bob")).unwrap().unwrap();
+    let two = 2 * msg.len() as i64;
+    assert_eq!(a.used(QuotaResource::Storage), 0);
+    assert_eq!(a.used(QuotaResource::Message), 0);
+    assert_eq!(a.used(QuotaResource::NumFolders), 1);
+    assert_eq!(b.used(QuotaResource::Storage), two);
+    assert_eq!(b.used(QuotaResource::Message), 2);
+    assert_eq!(b.used(QuotaResource::NumFolders), 3);
+    let (_, mb) = s
+        .open_mailbox(&mbox("user.bob.Work.Sub"), LockKind::Shared)
+        .unwrap();
+    assert_eq!(mb.header().quotaroot.as_deref(), Some("user.bob"));
+}

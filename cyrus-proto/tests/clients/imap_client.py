@@ -82,6 +82,28 @@ assert data == [b"1"], data
 data = ok(c.status("INBOX", "(MESSAGES UIDNEXT)"))
 assert b"MESSAGES 1" in data[0] and b"UIDNEXT 3" in data[0], data
 ok(c.close())
+
+# COPY with COPYUID (RFC 4315), UID MOVE (RFC 6851)
+assert b"MOVE" in caps and b"MULTIAPPEND" in caps, caps
+ok(c.select("INBOX"))
+typ, data = c.copy("1", "Projects")
+assert typ == "OK" and data[0].startswith(b"[COPYUID "), data
+uidvalidity, src, dst = data[0][1:].split(b"]")[0].split()[1:]
+assert (src, dst) == (b"2", b"1"), data
+typ, data = c.copy("7", "Nowhere")
+assert typ == "NO" and b"TRYCREATE" in data[0], data
+typ, data = c.uid("MOVE", "2", "Projects")
+assert typ == "OK", (typ, data)
+moved = c.response("COPYUID")[1][-1].split()  # the COPY's code is queued too
+assert moved[1:] == [b"2", b"2"], moved
+assert c.response("EXPUNGE")[1] == [b"1"]
+data = ok(c.status("INBOX", "(MESSAGES)"))
+assert b"MESSAGES 0" in data[0], data
+ok(c.select("Projects", readonly=True))
+data = ok(c.fetch("1:2", "(UID BODY.PEEK[])"))
+bodies = [d[1] for d in data if isinstance(d, tuple)]
+assert bodies == [msg, msg], data
+ok(c.close())
 ok(c.delete("Projects/2026"))
 typ, data = c.logout()
 assert typ == "BYE", (typ, data)

@@ -109,6 +109,10 @@ impl Mailbox {
         data: &[u8],
     ) -> Result<(), MailboxError> {
         let tmp = self.dir.join(format!(".tmp.{}", uid.0));
+        // A stale temporary left by an interrupted COPY is a hard link to
+        // another mailbox's message: truncating it would destroy that
+        // message, so it goes first.
+        let _ = self.fs.remove_file(&tmp);
         let f = self
             .fs
             .open(&tmp, OpenMode::Truncate)

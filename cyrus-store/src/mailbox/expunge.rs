@@ -38,18 +38,42 @@ impl Mailbox {
         mode: ExpungeMode,
         now: u32,
     ) -> Result<Vec<Uid>, MailboxError> {
-        let mut ch = self.begin()?;
         let wanted = uids.map(sorted);
+        self.expunge_where(
+            |r| {
+                r.system_flags.contains(SystemFlags::DELETED)
+                    && wanted
+                        .as_ref()
+                        .is_none_or(|u| u.binary_search(&r.uid).is_ok())
+            },
+            mode,
+            now,
+        )
+    }
+
+    /// Expunges the messages `uids` whatever their flags (the second half
+    /// of IMAP MOVE, RFC 6851 §3.3). Returns the expunged UIDs.
+    pub fn expunge_uids(
+        &mut self,
+        uids: &[Uid],
+        mode: ExpungeMode,
+        now: u32,
+    ) -> Result<Vec<Uid>, MailboxError> {
+        let wanted = sorted(uids);
+        self.expunge_where(|r| wanted.binary_search(&r.uid).is_ok(), mode, now)
+    }
+
+    fn expunge_where(
+        &mut self,
+        pick: impl Fn(&super::IndexRecord) -> bool,
+        mode: ExpungeMode,
+        now: u32,
+    ) -> Result<Vec<Uid>, MailboxError> {
+        let mut ch = self.begin()?;
         let mut done = Vec::new();
         for pos in 0..self.records.len() {
             let old = &self.records[pos];
-            if old.is_expunged() || !old.system_flags.contains(SystemFlags::DELETED) {
-                continue;
-            }
-            if wanted
-                .as_ref()
-                .is_some_and(|u| u.binary_search(&old.uid).is_err())
-            {
+            if old.is_expunged() || !pick(old) {
                 continue;
             }
             let mut rec = old.clone();

@@ -5,7 +5,7 @@
 //! Codecs (pure, no I/O): [`header`], [`index_header`], [`index_record`],
 //! [`cache`], [`synccrc`], [`examine`] and [`examine_check`] (mbexamine-format
 //! reports).
-//! Operations on an open [`Mailbox`]: `open`, `create`, `append`, `flags`,
+//! Operations on an open [`Mailbox`]: `open`, `create`, `append`, `copy`, `flags`,
 //! `expunge`, `repack`, `properties`, all committed through `commit` (crash-safe order).
 
 mod annot_usage;
@@ -13,6 +13,7 @@ mod append;
 pub mod cache;
 mod cache_file;
 mod commit;
+mod copy;
 mod create;
 mod error;
 pub mod examine;
@@ -32,6 +33,7 @@ pub mod synccrc;
 
 pub use append::NewMessage;
 pub use cache::{CacheItem, CacheItems};
+pub use copy::CopySource;
 pub use create::CreateSpec;
 pub use error::MailboxError;
 pub use expunge::ExpungeMode;

@@ -7,6 +7,7 @@
 mod acl;
 mod annotations;
 mod append;
+mod copy;
 mod deliver;
 mod list;
 mod mailboxes;

@@ -47,6 +47,16 @@ pub enum Failure {
         /// Whether to say `[USEATTR]`.
         useattr: bool,
     },
+    /// A CATENATE URL that names nothing readable (RFC 4469 `[BADURL]`).
+    #[error("Bad URL {0}")]
+    BadUrl(String),
+    /// A message over APPENDLIMIT (RFC 7889 `[TOOBIG]`).
+    #[error("Message too large")]
+    TooBig,
+    /// A BINARY fetch of a part in an unknown transfer encoding (RFC
+    /// 3516 `[UNKNOWN-CTE]`).
+    #[error("Unknown content-transfer-encoding")]
+    UnknownCte,
 }
 
 impl From<MailboxError> for Failure {
@@ -108,5 +118,14 @@ pub fn respond(f: &Failure, doing: Doing) -> Tagged {
             useattr: false,
         } => Tagged::no(*text),
         Failure::No(t) => Tagged::no(t.clone()),
+        Failure::BadUrl(u) => {
+            // Cyrus always quotes the URL.
+            let quoted = u.replace('\\', "\\\\").replace('"', "\\\"");
+            Tagged::no("No such message in mailbox").with_code(format!("BADURL \"{quoted}\""))
+        }
+        Failure::TooBig => Tagged::no("Message too large").with_code("TOOBIG"),
+        Failure::UnknownCte => {
+            Tagged::no("Can not process the binary data").with_code("UNKNOWN-CTE")
+        }
     }
 }

@@ -27,6 +27,7 @@ use crate::imap::wire::{format_internaldate, Tagged};
 
 use super::condstore::{uid_set, vanished, Known};
 use super::error::Failure;
+use super::fetch_binary::binary_items;
 use super::fetch_preview::preview;
 use super::fetch_section::{section_bytes, section_name};
 use super::session::{secs, ImapSession};
@@ -176,6 +177,7 @@ impl ImapSession {
                 matches!(
                     i,
                     MessageDataItemName::BodyExt { peek: false, .. }
+                        | MessageDataItemName::Binary { peek: false, .. }
                         | MessageDataItemName::Rfc822
                         | MessageDataItemName::Rfc822Text
                 )
@@ -212,6 +214,7 @@ impl ImapSession {
                 lines.push(format!("* VANISHED (EARLIER) {gone}\r\n").into_bytes());
             }
         }
+        let mut unknown_cte = None;
         for (&i, &uid) in picked.iter().zip(&uids) {
             let (Some(rec), Ok(state)) = (
                 mbox.record(uid),
@@ -296,6 +299,8 @@ impl ImapSession {
                 matches!(
                     i,
                     MessageDataItemName::BodyExt { .. }
+                        | MessageDataItemName::Binary { .. }
+                        | MessageDataItemName::BinarySize { .. }
                         | MessageDataItemName::Rfc822
                         | MessageDataItemName::Rfc822Header
                         | MessageDataItemName::Rfc822Text
@@ -352,6 +357,12 @@ impl ImapSession {
                     }
                     parts.push(p);
                 }
+                let (binary, failed) = binary_items(&items, &raw, &parsed);
+                parts.extend(binary);
+                unknown_cte = unknown_cte.or(failed);
+            }
+            if parts.is_empty() {
+                continue; // only items that failed (UNKNOWN-CTE)
             }
             let mut line = format!("* {} FETCH (", i + 1).into_bytes();
             line.extend_from_slice(&parts.join(&b' '));
@@ -361,6 +372,9 @@ impl ImapSession {
         drop(mbox);
         for l in lines {
             self.out.extend_from_slice(&l);
+        }
+        if unknown_cte.is_some() {
+            return Err(Failure::UnknownCte);
         }
         Ok(Tagged::ok("Completed"))
     }

@@ -7,7 +7,6 @@
 use cyrus_store::ids::UniqueId;
 use cyrus_store::mailbox::{Mailbox, MailboxOptions, SystemFlags};
 use cyrus_store::mboxname::MailboxName;
-use cyrus_store::os::LockKind;
 use cyrus_store::seen::SeenData;
 use cyrus_store::Uid;
 
@@ -135,24 +134,6 @@ impl ImapSession {
             mbox.touch(&changed, now)?;
         }
         Ok(changed)
-    }
-
-    /// For APPEND to `name` with system flags `sys`: when the user's
-    /// `\Seen` lives in their seen.db, takes it out of `sys` and returns
-    /// the seen.db key to record it under (Cyrus `append_setseen`).
-    pub(super) fn seen_for_append(
-        &self,
-        name: &MailboxName,
-        sys: SystemFlags,
-    ) -> Result<(SystemFlags, Option<UniqueId>), Failure> {
-        if !sys.contains(SystemFlags::SEEN) {
-            return Ok((sys, None));
-        }
-        let (_, mbox) = self.store.open_mailbox(name, LockKind::Shared)?;
-        Ok(match self.seen_key(name, &mbox) {
-            Some(key) => (sys.without(SystemFlags::SEEN), Some(key)),
-            None => (sys, None),
-        })
     }
 
     /// Records the user's `\Recent` mark in their seen.db.

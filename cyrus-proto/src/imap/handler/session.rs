@@ -214,7 +214,10 @@ impl ImapSession {
                 | CommandBody::Store { uid: false, .. }
                 | CommandBody::Search { uid: false, .. }
         );
-        let doing = if matches!(cmd.body, CommandBody::Append { .. }) {
+        let doing = if matches!(
+            cmd.body,
+            CommandBody::Append { .. } | CommandBody::Copy { .. } | CommandBody::Move { .. }
+        ) {
             Doing::Deliver
         } else {
             Doing::Other
@@ -310,6 +313,7 @@ impl ImapSession {
             ExtCommand::Search(c) => self.dispatch_search(&m.tag, c, m.uid, now),
             ExtCommand::Fetch(f) => self.cmd_fetch_ext(&m.tag, m.uid, f, now),
             ExtCommand::Status(st) => self.cmd_status_mailboxid(&m.tag, st),
+            ExtCommand::Append(a) => self.cmd_append(a, now),
         }
         .map(Some)
     }
@@ -378,13 +382,10 @@ impl ImapSession {
                 mailbox,
                 parameters,
             } => self.cmd_select(&mailbox_bytes(&mailbox), true, &parameters, now),
-            C::Append {
-                mailbox,
-                flags,
-                date,
-                message,
-            } => self.cmd_append(&mailbox_bytes(&mailbox), &flags, date, message, now),
             C::Idle => return self.cmd_idle(tag, now, out),
+            C::Rename { from, to } => {
+                self.cmd_rename(&mailbox_bytes(&from), &mailbox_bytes(&to), now)
+            }
             _ if !selected => Err(Failure::Bad("Please select a mailbox first".into())),
             C::Check => Ok(Tagged::ok("Completed")),
             C::Unselect => {
@@ -415,6 +416,28 @@ impl ImapSession {
                 uid,
                 modifiers,
             } => self.cmd_store(&sequence_set, kind, response, &flags, uid, &modifiers, now),
+            C::Copy {
+                sequence_set,
+                mailbox,
+                uid,
+            } => self.cmd_copy(
+                &sequence_set,
+                &mailbox_bytes(&mailbox),
+                uid,
+                super::copy::Transfer::Copy,
+                now,
+            ),
+            C::Move {
+                sequence_set,
+                mailbox,
+                uid,
+            } => self.cmd_copy(
+                &sequence_set,
+                &mailbox_bytes(&mailbox),
+                uid,
+                super::copy::Transfer::Move,
+                now,
+            ),
             _ => Err(Failure::Bad("Unrecognized command".into())),
         };
         t.map(Some)
@@ -488,6 +511,9 @@ fn is_known_command(b: &[u8]) -> bool {
         "IDLE",
         "STARTTLS",
         "COMPRESS",
+        "COPY",
+        "MOVE",
+        "RENAME",
     ];
     let line = trim_crlf(b.split(|&c| c == b'\n').next().unwrap_or(b));
     let mut words = line.split(|&c| c == b' ');

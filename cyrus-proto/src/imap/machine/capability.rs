@@ -22,7 +22,7 @@ pub enum Capability {
     Children,
     /// `NAMESPACE` (RFC 2342).
     Namespace,
-    /// `UIDPLUS` (RFC 4315; APPENDUID only so far).
+    /// `UIDPLUS` (RFC 4315: APPENDUID and COPYUID).
     UidPlus,
     /// `UNSELECT` (RFC 3691).
     Unselect,
@@ -94,6 +94,14 @@ pub enum Capability {
     QResync,
     /// `SAVEDATE` (RFC 8514).
     SaveDate,
+    /// `BINARY` (RFC 3516).
+    Binary,
+    /// `CATENATE` (RFC 4469).
+    Catenate,
+    /// `MOVE` (RFC 6851).
+    Move,
+    /// `MULTIAPPEND` (RFC 3502).
+    MultiAppend,
 }
 
 impl std::fmt::Display for Capability {
@@ -141,6 +149,10 @@ impl std::fmt::Display for Capability {
             Capability::Preview => f.write_str("PREVIEW"),
             Capability::QResync => f.write_str("QRESYNC"),
             Capability::SaveDate => f.write_str("SAVEDATE"),
+            Capability::Binary => f.write_str("BINARY"),
+            Capability::Catenate => f.write_str("CATENATE"),
+            Capability::Move => f.write_str("MOVE"),
+            Capability::MultiAppend => f.write_str("MULTIAPPEND"),
         }
     }
 }
@@ -271,6 +283,10 @@ impl CapabilitySet {
             Capability::ListMyRights,
             Capability::ListStatus,
             Capability::Metadata,
+            Capability::Binary,
+            Capability::Catenate,
+            Capability::Move,
+            Capability::MultiAppend,
             Capability::Namespace,
             Capability::ObjectId,
             Capability::Preview,

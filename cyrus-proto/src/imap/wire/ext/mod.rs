@@ -4,6 +4,7 @@
 //! or leaves it to imap-codec (`None`).
 
 mod acl;
+mod append;
 mod create;
 mod fetch;
 mod list;
@@ -15,6 +16,7 @@ mod searchres;
 mod status;
 
 pub use acl::AclCommand;
+pub use append::{AppendCommand, AppendData, CatPart};
 pub use create::CreateCommand;
 pub use fetch::{FetchExt, FetchExtra};
 pub use list::{ListCommand, StatusItem};
@@ -47,6 +49,8 @@ pub enum ExtCommand {
     Fetch(FetchExt),
     /// STATUS with MAILBOXID (RFC 8474).
     Status(StatusExt),
+    /// APPEND with MULTIAPPEND, CATENATE and literal8.
+    Append(AppendCommand),
 }
 
 impl ExtCommand {
@@ -61,6 +65,7 @@ impl ExtCommand {
             ExtCommand::Search(s) => s.name(),
             ExtCommand::Fetch(_) => "FETCH",
             ExtCommand::Status(_) => "STATUS",
+            ExtCommand::Append(_) => "APPEND",
         }
     }
 
@@ -76,6 +81,7 @@ impl ExtCommand {
             ExtCommand::Status(_) => false,
             ExtCommand::Search(s) => s.by_sequence(),
             ExtCommand::Fetch(_) => true,
+            ExtCommand::Append(_) => false,
         }
     }
 
@@ -90,6 +96,7 @@ impl ExtCommand {
             | ExtCommand::Search(_)
             | ExtCommand::Fetch(_)
             | ExtCommand::Status(_) => false,
+            ExtCommand::Append(_) => true,
         }
     }
 }
@@ -127,6 +134,7 @@ const PARSERS: &[ExtParse] = &[
     search::parse,
     fetch::parse,
     status::parse,
+    append::parse,
 ];
 
 /// Decodes `msg` when an extension claims it; `None` leaves it to

@@ -244,6 +244,28 @@ impl<'a> Parser<'a> {
         Ok((data, binary))
     }
 
+    /// A literal or literal8 whose NUL bytes are left for the caller to
+    /// judge (APPEND words its refusal as imap-codec's grammar does).
+    pub fn literal_any(&mut self) -> Parsed<(&'a [u8], bool)> {
+        let binary = self.eat(b'~');
+        self.expect(b'{', "Missing literal")?;
+        let n = self.number()? as usize;
+        if !self.eat(b'+') {
+            self.eat(b'-');
+        }
+        self.expect(b'}', "Invalid literal")?;
+        self.eat(b'\r');
+        self.expect(b'\n', "Missing CRLF after literal")?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.buf.len())
+            .ok_or(SyntaxError("Literal shorter than announced"))?;
+        let data = &self.buf[self.pos..end];
+        self.pos = end;
+        Ok((data, binary))
+    }
+
     /// A `string`: quoted or literal.
     pub fn string(&mut self) -> Parsed<Vec<u8>> {
         if self.peek() == Some(b'"') {
