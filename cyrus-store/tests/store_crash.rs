@@ -554,6 +554,9 @@ fn set_annotations_survives_power_cuts_and_errors() {
                 assert_eq!(used, 5);
             }
         },
+    );
+}
+
 /// The two messages of user.alice, copied to user.alice.Trash.
 fn copy_inbox_to_trash(s: &Store) -> Result<Vec<Kept>, Error> {
     let (src, dst) = (mbox("user.alice"), mbox("user.alice.Trash"));
