@@ -8,6 +8,7 @@ mod handler;
 mod machine;
 mod wire;
 
+pub use handler::SiteFiles;
 pub use handler::{ImapConfig, ImapSession};
 pub use machine::{Capability, CapabilitySet};
 pub use wire::Limits;

@@ -15,8 +15,10 @@ mod search;
 mod select;
 mod server;
 mod session;
+mod site_files;
 mod store_flags;
 mod subscriptions;
 
 pub use config::ImapConfig;
 pub use session::ImapSession;
+pub use site_files::SiteFiles;
