@@ -16,7 +16,7 @@ use imap_codec::imap_types::sequence::SequenceSet;
 use crate::imap::wire::{format_internaldate, Tagged};
 
 use super::error::Failure;
-use super::fetch_section::{section_bytes, section_name};
+use super::fetch_section::{section_bytes, section_exists, section_name};
 use super::select::snapshot;
 use super::session::{secs, ImapSession};
 
@@ -180,6 +180,14 @@ impl ImapSession {
                             p.extend_from_slice(
                                 format!("BODY[{}]", section_name(section.as_ref())).as_bytes(),
                             );
+                            if !section_exists(&parsed, section.as_ref()) {
+                                if let Some((off, _)) = partial {
+                                    p.extend_from_slice(format!("<{off}>").as_bytes());
+                                }
+                                p.extend_from_slice(b" NIL");
+                                parts.push(p);
+                                continue;
+                            }
                             let bytes = match partial {
                                 Some((off, len)) => {
                                     p.extend_from_slice(format!("<{off}>").as_bytes());

@@ -147,7 +147,15 @@ impl ImapSession {
         for item in items {
             let v = match item {
                 StatusDataItemName::Messages => format!("MESSAGES {}", idx.exists),
-                StatusDataItemName::Recent => "RECENT 0".into(),
+                // Cyrus: the messages above the index's recent mark (what
+                // the owner's next SELECT will call \Recent).
+                StatusDataItemName::Recent => format!(
+                    "RECENT {}",
+                    mbox.records()
+                        .iter()
+                        .filter(|r| !r.is_expunged() && r.uid > idx.recentuid)
+                        .count()
+                ),
                 StatusDataItemName::UidNext => format!("UIDNEXT {}", idx.last_uid.0 + 1),
                 StatusDataItemName::UidValidity => format!("UIDVALIDITY {}", idx.uidvalidity.0),
                 StatusDataItemName::Unseen => format!("UNSEEN {}", idx.unseen),
