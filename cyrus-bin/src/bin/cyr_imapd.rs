@@ -20,6 +20,14 @@ struct Args {
     /// Where to listen.
     #[arg(short = 'l', long, default_value = "127.0.0.1:1143")]
     listen: String,
+    /// Exit once no client has been connected for this many seconds
+    /// (Cyrus's reuse timeout; 0 = never).
+    #[arg(short = 'T', value_name = "timeout")]
+    reuse_timeout: Option<u64>,
+    /// Run `debug_command` from imapd.conf first (Cyrus: attach an
+    /// external debugger).
+    #[arg(short = 'D')]
+    debugger: bool,
     /// services(5) file for service-name ports.
     #[arg(long, default_value = "/etc/services")]
     services: PathBuf,
@@ -27,11 +35,17 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let flags = if args.tls {
+    let mut flags = if args.tls {
         vec!["-s".to_string()]
     } else {
         Vec::new()
     };
+    if let Some(t) = args.reuse_timeout {
+        flags.extend(["-T".to_string(), t.to_string()]);
+    }
+    if args.debugger {
+        flags.push("-D".to_string());
+    }
     standalone_main(
         "cyr_imapd",
         args.config.as_deref(),

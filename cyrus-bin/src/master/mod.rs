@@ -3,6 +3,7 @@
 //! `--dev` makes a self-contained site under a local directory first.
 
 mod dev;
+mod flags;
 mod plan;
 mod run;
 

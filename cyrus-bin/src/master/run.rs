@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use cyrus_proto::imap::{ImapConfig, ImapSession};
+use cyrus_proto::imap::{ImapConfig, ImapSession, SiteFiles};
 use cyrus_proto::lmtp::{LmtpConfig, LmtpSession, RandomSessionIds, Sendmail, SessionIds};
 use cyrus_proto::runtime::{
     shutdown_signal, Bridge, ConnInfo, ListenAddr, Notifier, Server, ServiceSpec, TlsMode,
 };
 
+use super::flags::{run_debugger, ServiceFlags};
 use super::plan::{plan_services, Program, ServicePlan};
 use crate::config::{parse_listen, CyrusConf, ImapdConf};
 use crate::site::{SendmailCommand, Site};
@@ -51,6 +52,10 @@ pub fn run_standalone(
     ready: &mut dyn FnMut(&str, &ListenAddr),
 ) -> Result<(), ToolError> {
     let conf = load(imapd_conf)?;
+    let flags = ServiceFlags::parse(&args)?;
+    if flags.debugger {
+        run_debugger(&conf, name);
+    }
     let plan = ServicePlan {
         name: name.to_string(),
         program,
@@ -59,7 +64,13 @@ pub fn run_standalone(
         listen: parse_listen(listen, "tcp", services_file)?,
         max_connections: None,
     };
-    run_plans(conf, std::slice::from_ref(&plan), name, ready)
+    run_plans_until(
+        conf,
+        std::slice::from_ref(&plan),
+        name,
+        ready,
+        flags.reuse_timeout,
+    )
 }
 
 /// The whole `main` of a standalone daemon: runs [`run_standalone`] and
@@ -109,6 +120,18 @@ fn run_plans(
     ident: &str,
     ready: &mut dyn FnMut(&str, &ListenAddr),
 ) -> Result<(), ToolError> {
+    run_plans_until(conf, plans, ident, ready, None)
+}
+
+/// Runs `plans` until a shutdown signal or, with `reuse_timeout`, until
+/// no client has been connected for that long.
+fn run_plans_until(
+    conf: ImapdConf,
+    plans: &[ServicePlan],
+    ident: &str,
+    ready: &mut dyn FnMut(&str, &ListenAddr),
+    reuse_timeout: Option<Duration>,
+) -> Result<(), ToolError> {
     let site = Site::open(conf, ident)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -136,10 +159,21 @@ fn run_plans(
         if served == 0 {
             return Err(ToolError::Usage("no service could be started".into()));
         }
-        shutdown_signal().await.map_err(|source| ToolError::Io {
-            path: "signals".into(),
-            source,
-        })?;
+        let idle = async {
+            match reuse_timeout {
+                Some(t) => server.idle_for(t).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            r = shutdown_signal() => r.map_err(|source| ToolError::Io {
+                path: "signals".into(),
+                source,
+            })?,
+            () = idle => tracing::info!(
+                "no connection for the -T reuse timeout; exiting"
+            ),
+        }
         server.shutdown().await;
         Ok(())
     })
@@ -181,6 +215,16 @@ async fn serve(
             let mut config = imap_config(&conf);
             config.starttls = spec.starttls.is_some();
             config.notifier = server.notifier().clone();
+            config.site_files = SiteFiles {
+                config_dir: Some(site.store.options().config_dir.clone()),
+                admins: conf
+                    .raw("admins")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect(),
+                telemetry_by_session_id: conf.switch("telemetry_bysessionid"),
+            };
             let (store, sasl, auth) = (site.store.clone(), site.sasl.clone(), site.auth.clone());
             let addr = server
                 .serve(spec, move |info: &ConnInfo| {

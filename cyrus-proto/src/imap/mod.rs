@@ -8,6 +8,10 @@ mod handler;
 mod machine;
 mod wire;
 
+pub use handler::SiteFiles;
 pub use handler::{ImapConfig, ImapSession};
 pub use machine::{Capability, CapabilitySet};
+/// The framer and the extension-command grammar, for the fuzz targets.
+pub use wire::ext::decode as decode_ext_command;
 pub use wire::Limits;
+pub use wire::{Event, Framer};

@@ -6,6 +6,7 @@
 //! A protocol plugs in by implementing [`Session`]: bytes in, [`Output`]
 //! out, time passed in. The driver never interprets protocol bytes.
 
+mod activity;
 mod bridge;
 mod conn;
 mod deflate;

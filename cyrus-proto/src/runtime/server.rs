@@ -9,6 +9,7 @@ use rustls::ServerConfig;
 use tokio::sync::{watch, Semaphore};
 use tokio::task::{JoinHandle, JoinSet};
 
+use super::activity::Activity;
 use super::bridge::Bridge;
 use super::conn::{drive, ConnCtx, Io};
 use super::listen::{ListenAddr, Listener};
@@ -56,6 +57,8 @@ pub struct Server {
     shutdown: watch::Sender<bool>,
     listeners: Mutex<Vec<JoinHandle<()>>>,
     drain: Duration,
+    /// Open connections across all services.
+    activity: Arc<Activity>,
 }
 
 impl Server {
@@ -69,6 +72,20 @@ impl Server {
             shutdown,
             listeners: Mutex::new(Vec::new()),
             drain,
+            activity: Activity::new(),
+        }
+    }
+
+    /// Returns once no connection has been open for `timeout` (Cyrus's
+    /// `-T`: a service process exits after waiting that long for a client).
+    pub async fn idle_for(&self, timeout: Duration) {
+        loop {
+            let idle = self.activity.idle();
+            if idle >= timeout {
+                return;
+            }
+            let wait = (timeout - idle).max(Duration::from_millis(100));
+            tokio::time::sleep(wait.min(Duration::from_secs(1))).await;
         }
     }
 
@@ -95,6 +112,7 @@ impl Server {
             self.notifier.clone(),
             self.shutdown.subscribe(),
             self.drain,
+            Arc::clone(&self.activity),
         ));
         self.listeners
             .lock()
@@ -121,6 +139,7 @@ impl Server {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one per shared part of the server
 async fn accept_loop<S, F>(
     listener: Listener,
     spec: ServiceSpec,
@@ -129,6 +148,7 @@ async fn accept_loop<S, F>(
     notifier: Notifier,
     mut shutdown: watch::Receiver<bool>,
     drain: Duration,
+    activity: Arc<Activity>,
 ) where
     S: Session,
     F: Fn(&ConnInfo) -> S + Send + Sync + 'static,
@@ -174,8 +194,10 @@ async fn accept_loop<S, F>(
         let tls = spec.tls.clone();
         let service = spec.name.clone();
         let make = Arc::clone(&make);
+        let open = activity.enter();
         conns.spawn(async move {
             let _permit = permit;
+            let _open = open;
             let (io, is_tls) = match tls {
                 TlsMode::Plain => (Io::Plain(io), false),
                 TlsMode::Implicit(cfg) => {

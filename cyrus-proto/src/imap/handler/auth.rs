@@ -93,6 +93,7 @@ impl ImapSession {
                 let t = self.logged_in(s.proof)?;
                 out.send(std::mem::take(&mut self.out));
                 out.send(t.line(tag));
+                self.check_shutdown_file(out);
                 Ok(())
             }
             Step::Failure(f) => {
@@ -106,6 +107,7 @@ impl ImapSession {
         let user =
             UserId::try_from(proof.userid()).map_err(|_| Failure::No("Invalid user".into()))?;
         tracing::info!(user = %user.as_str(), authcid = proof.authcid(), "login");
+        self.start_telemetry(user.as_str(), std::time::SystemTime::now());
         self.state = State::Authenticated(Login { proof, user });
         Ok(
             Tagged::ok(format!("User logged in SESSIONID=<{}>", self.session_id))

@@ -6,6 +6,8 @@ use std::time::Duration;
 use crate::imap::wire::Limits;
 use crate::runtime::Notifier;
 
+use super::site_files::SiteFiles;
+
 /// Typed IMAP settings.
 #[derive(Debug, Clone)]
 pub struct ImapConfig {
@@ -26,6 +28,8 @@ pub struct ImapConfig {
     pub starttls: bool,
     /// Woken by every change a session makes, so others in IDLE look.
     pub notifier: Notifier,
+    /// `msg/motd`, `msg/shutdown`, `log/<user>/` under `configdirectory`.
+    pub site_files: SiteFiles,
 }
 
 impl Default for ImapConfig {
@@ -39,6 +43,7 @@ impl Default for ImapConfig {
             idle_poll: Duration::from_secs(60),
             starttls: false,
             notifier: Notifier::new(),
+            site_files: SiteFiles::default(),
         }
     }
 }

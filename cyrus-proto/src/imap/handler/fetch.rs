@@ -29,7 +29,7 @@ use super::condstore::{uid_set, vanished, Known};
 use super::error::Failure;
 use super::fetch_binary::binary_items;
 use super::fetch_preview::preview;
-use super::fetch_section::{section_bytes, section_name};
+use super::fetch_section::{section_bytes, section_exists, section_name};
 use super::session::{secs, ImapSession};
 
 /// The FETCH items imap-codec does not know (decoded in `wire/ext/fetch`).
@@ -341,6 +341,14 @@ impl ImapSession {
                             p.extend_from_slice(
                                 format!("BODY[{}]", section_name(section.as_ref())).as_bytes(),
                             );
+                            if !section_exists(&parsed, section.as_ref()) {
+                                if let Some((off, _)) = partial {
+                                    p.extend_from_slice(format!("<{off}>").as_bytes());
+                                }
+                                p.extend_from_slice(b" NIL");
+                                parts.push(p);
+                                continue;
+                            }
                             let bytes = match partial {
                                 Some((off, len)) => {
                                     p.extend_from_slice(format!("<{off}>").as_bytes());

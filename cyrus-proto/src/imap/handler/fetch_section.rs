@@ -83,6 +83,20 @@ fn filter_fields(
     out
 }
 
+/// Whether the message has the part `section` names (Cyrus answers NIL
+/// for a part that does not exist, e.g. `BODY[2]` of a single-part
+/// message).
+pub(super) fn section_exists(parsed: &ParsedMessage, section: Option<&Section<'_>>) -> bool {
+    match section {
+        None => true,
+        Some(Section::Part(p)) | Some(Section::Mime(p)) => parsed.part(&part_numbers(p)).is_some(),
+        Some(Section::Header(p))
+        | Some(Section::Text(p))
+        | Some(Section::HeaderFields(p, _))
+        | Some(Section::HeaderFieldsNot(p, _)) => message_of(parsed, p).is_some(),
+    }
+}
+
 /// The bytes of `section` of the message `raw`; empty if there is no
 /// such part.
 pub(super) fn section_bytes(

@@ -27,6 +27,7 @@ mod seen;
 mod select;
 mod server;
 mod session;
+mod site_files;
 mod sort;
 mod special_use;
 mod store_flags;
@@ -35,3 +36,4 @@ mod thread;
 
 pub use config::ImapConfig;
 pub use session::ImapSession;
+pub use site_files::SiteFiles;

@@ -21,6 +21,7 @@ use crate::sasl::{Authenticator, SaslConfig, Transport};
 
 use super::config::ImapConfig;
 use super::error::{respond, Doing, Failure};
+use super::site_files::Telemetry;
 
 /// One IMAP connection.
 pub struct ImapSession {
@@ -43,6 +44,8 @@ pub struct ImapSession {
     pub(super) searchres: Vec<u32>,
     /// Extensions the client has enabled (RFC 5161).
     pub(super) enabled: Enabled,
+    /// The protocol log of this session, when `log/<user>/` exists.
+    pub(super) telemetry: Option<Telemetry>,
 }
 
 impl std::fmt::Debug for ImapSession {
@@ -90,6 +93,7 @@ impl ImapSession {
             discard_input: false,
             searchres: Vec::new(),
             enabled: Enabled::default(),
+            telemetry: None,
         }
     }
 
@@ -291,6 +295,37 @@ impl ImapSession {
         out.send(tagged.line(tag));
         if matches!(self.state, State::Logout) {
             out.close();
+        }
+        self.check_shutdown_file(out);
+    }
+
+    /// Cyrus's check at the top of its command loop: a logged-in
+    /// non-admin session is closed with `* BYE [ALERT]` while a shutdown
+    /// file exists.
+    pub(super) fn check_shutdown_file(&mut self, out: &mut Output) {
+        let Some(user) = self.state.login().map(|l| l.user.as_str().to_string()) else {
+            return;
+        };
+        if let Some(text) = self.config.site_files.shutdown(&user, &self.conn.service) {
+            tracing::info!(%user, "shutdown file: closing connection");
+            out.send(format!("* BYE [ALERT] {text}\r\n"));
+            self.state = State::Logout;
+            out.close();
+        }
+    }
+
+    /// Starts the telemetry log after a login, when `log/<user>/` exists.
+    pub(super) fn start_telemetry(&mut self, user: &str, now: SystemTime) {
+        self.telemetry =
+            self.config
+                .site_files
+                .telemetry(user, &self.conn.service, &self.session_id, now);
+    }
+
+    /// Appends what a callback sent to the telemetry log.
+    fn log_output(&mut self, out: &Output, now: SystemTime) {
+        if let Some(t) = self.telemetry.as_mut() {
+            t.output(&out.sent_bytes(), now);
         }
     }
 
@@ -531,13 +566,21 @@ impl Session for ImapSession {
             self.config.servername,
             self.config.version
         ));
+        if let Some(motd) = self.config.site_files.motd() {
+            out.send(format!("* OK [ALERT] {motd}\r\n"));
+        }
     }
 
     fn input(&mut self, data: &[u8], now: SystemTime, out: &mut Output) {
+        // Input is logged only once telemetry runs: the LOGIN that starts
+        // it (and its password) never reaches the file.
+        if let Some(t) = self.telemetry.as_mut() {
+            t.input(data, now);
+        }
         for ev in self.framer.push(data) {
             if matches!(self.state, State::Logout) {
                 // Nothing after LOGOUT is read.
-                return;
+                break;
             }
             if self.discard_input {
                 // Nothing sent before the TLS handshake is trusted (RFC
@@ -551,10 +594,15 @@ impl Session for ImapSession {
             }
         }
         self.discard_input = false;
+        self.log_output(out, now);
     }
 
     fn wake(&mut self, now: SystemTime, out: &mut Output) {
         self.idle_wake(now, out);
+        if matches!(self.pending, Pending::Idle { .. }) {
+            self.check_shutdown_file(out);
+        }
+        self.log_output(out, now);
     }
 
     fn tls_started(&mut self) {
@@ -574,9 +622,11 @@ impl Session for ImapSession {
 
     fn timed_out(&mut self, out: &mut Output) {
         out.send("* BYE Autologout; idle for too long\r\n");
+        self.log_output(out, SystemTime::now());
     }
 
     fn shutdown(&mut self, out: &mut Output) {
         out.send("* BYE Server shutting down\r\n");
+        self.log_output(out, SystemTime::now());
     }
 }

@@ -46,6 +46,21 @@ impl ImapSession {
             .map(|h| (h.external, h.has_children))
             .collect();
         let pat = Pattern::new(reference, pattern, sep);
+        // Cyrus 3.6 says \HasChildren in LSUB only for a subscribed
+        // (existing) descendant, not for any existing child (checked against the
+        // anchor by imap_differential_live).
+        let subscribed: Vec<String> = self
+            .store
+            .subscriptions(&user)?
+            .iter()
+            .filter_map(|n| ns.to_external(n, Some(&user)))
+            .collect();
+        let has_subscribed_child = |ext: &str| {
+            let prefix = format!("{ext}{sep}");
+            subscribed
+                .iter()
+                .any(|s| s.starts_with(&prefix) && existing.contains_key(s))
+        };
         for name in self.store.subscriptions(&user)? {
             let Some(ext) = ns.to_external(&name, Some(&user)) else {
                 continue;
@@ -54,8 +69,8 @@ impl ImapSession {
                 continue;
             }
             let mut attr = match existing.get(&ext) {
-                Some(true) => "\\HasChildren",
-                Some(false) => "",
+                Some(_) if has_subscribed_child(&ext) => "\\HasChildren",
+                Some(_) => "",
                 None => "\\Noselect",
             }
             .to_string();
