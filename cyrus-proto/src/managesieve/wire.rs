@@ -363,7 +363,7 @@ mod tests {
                 script: b"keep;".to_vec()
             })
         );
-        assert_eq!(n, 27);
+        assert_eq!(n, 30);
         assert_eq!(
             parse_command(b"PUTSCRIPT \"a\" {5+}\r\nke", L),
             Parsed::Incomplete
