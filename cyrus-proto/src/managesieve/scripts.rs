@@ -36,7 +36,7 @@ fn refusal(e: SieveError, doing: &str) -> Response {
         .with_code(Code::MaxSize),
         other => {
             tracing::warn!(error = %other, "{doing}");
-            Response::no(doing)
+            Response::no(format!("{doing}: {other}"))
         }
     }
 }
