@@ -6,7 +6,9 @@ use std::time::Duration;
 use std::sync::Arc;
 
 use cyrus_proto::imap::{ImapConfig, ImapSession};
-use cyrus_proto::lmtp::{LmtpConfig, LmtpSession, RandomSessionIds, Sendmail, SessionIds};
+use cyrus_proto::lmtp::{
+    LmtpConfig, LmtpSasl, LmtpSession, RandomSessionIds, Sendmail, SessionIds,
+};
 use cyrus_proto::managesieve::{ManageSieveConfig, ManageSieveSession, ServerInfo};
 use cyrus_proto::runtime::{
     shutdown_signal, Bridge, ConnInfo, ListenAddr, Notifier, Server, ServiceSpec, TlsMode,
@@ -215,6 +217,10 @@ async fn serve(
                 conf.raw("syslog_prefix").unwrap_or("cyrus"),
             ));
             let store = site.store.clone();
+            let sasl = LmtpSasl {
+                config: site.sasl.clone(),
+                auth: site.auth.clone(),
+            };
             let addr = server
                 .serve(spec, move |info: &ConnInfo| {
                     LmtpSession::new(
@@ -224,6 +230,7 @@ async fn serve(
                         ids.clone(),
                         info,
                     )
+                    .with_sasl(Some(sasl.clone()))
                 })
                 .await
                 .map_err(|source| ToolError::Io {
@@ -274,6 +281,12 @@ fn lmtp_config(conf: &ImapdConf, plan: &ServicePlan) -> LmtpConfig {
     c.over_quota_perm_failure = conf.switch("lmtp_over_quota_perm_failure");
     c.duplicate_suppression = conf.switch("duplicatesuppression");
     c.sieve_use_lmtp_reject = conf.switch("sieve_use_lmtp_reject");
+    c.fuzzy_mailbox_match = conf.switch("lmtp_fuzzy_mailbox_match");
+    c.catchall_mailbox = conf
+        .string("lmtp_catchall_mailbox")
+        .filter(|s| !s.is_empty());
+    c.soft_noauth = conf.switch("soft_noauth");
+    c.userdeny_service = Some(plan.name.clone());
     if let Some(p) = conf.raw("postmaster") {
         c.postmaster = p.to_string();
     }
