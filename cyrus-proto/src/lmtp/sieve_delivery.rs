@@ -57,6 +57,9 @@ pub(super) fn load_script(store: &Store, user: &UserId) -> Option<Script> {
     }
 }
 
+/// The flag Cyrus sets on a message delivered after its Sieve run failed.
+const SIEVE_FAILED: &str = "$SieveFailed";
+
 /// How long a redirect is remembered (Cyrus keeps its tracking entry
 /// until `cyr_expire` removes it; a day covers loops and retries).
 const REDIRECT_TRACK_SECONDS: u64 = 86_400;
@@ -211,7 +214,14 @@ pub(super) fn deliver(
         Ok(o) => (o.actions, o.edited_headers),
         Err(e) => {
             tracing::warn!(user = %user.as_str(), error = %e, "sieve runtime error; keeping");
-            (vec![e.fallback()], None)
+            // Cyrus marks the fallback delivery `$SieveFailed`.
+            (
+                vec![Action::Keep {
+                    flags: vec![SIEVE_FAILED.to_string()],
+                    implicit: true,
+                }],
+                None,
+            )
         }
     };
     let edited_msg = edited.map(|h| with_edited_headers(msg, &h));
@@ -253,10 +263,14 @@ pub(super) fn deliver(
                     }
                     matches!(b.rights(n, &owner), Ok(Some(r)) if r.contains(Rights::POST))
                 });
-                // A fileinto that cannot be done keeps the message in INBOX.
+                // A fileinto that cannot be done stops the script: the
+                // message is delivered to INBOX flagged `$SieveFailed`, as
+                // Cyrus's lmtpd does after a failed sieve run.
                 let done = target.is_some_and(|n| keep(&n, flags, &mut result));
                 if !done {
-                    keep(&inbox, flags, &mut result);
+                    tracing::info!(user = %user.as_str(), %mailbox, "fileinto failed; keeping");
+                    keep(&inbox, &[SIEVE_FAILED.to_string()], &mut result);
+                    return result;
                 }
             }
             Action::Discard => {}
