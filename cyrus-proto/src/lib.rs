@@ -6,6 +6,7 @@
 
 pub mod imap;
 pub mod lmtp;
+pub mod managesieve;
 pub mod runtime;
 pub mod sasl;
 pub mod sieve;

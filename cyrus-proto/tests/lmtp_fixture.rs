@@ -225,4 +225,14 @@ fn sieve_runtime_error_keeps_the_message() {
     );
     assert_eq!(site.messages("user.alice").len(), 1);
     assert!(site.sendmail.sent.lock().unwrap().is_empty());
+    // Cyrus flags the fallback delivery `$SieveFailed`.
+    let (_, mbox) = site
+        .store
+        .open_mailbox(
+            &cyrus_store::mboxname::MailboxName::from_internal("user.alice").unwrap(),
+            cyrus_store::os::LockKind::Shared,
+        )
+        .unwrap();
+    let names = mbox.header().user_flag_names(&mbox.records()[0].user_flags);
+    assert_eq!(names, vec!["$SieveFailed"]);
 }

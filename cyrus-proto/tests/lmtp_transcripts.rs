@@ -5,7 +5,10 @@
 //! (`@user alice`, `@mailbox user.alice.Archive <acl>`, `@quota <root>
 //! STORAGE|MESSAGE <limit>`, `@fill <mailbox> <n>`, `@sieve <user>
 //! <script>`, `@max-size <n>`, `@tcp` for an untrusted TCP peer,
-//! `@over-quota-perm`, `@starttls`), or check the store after it (`@expect <mailbox>
+//! `@over-quota-perm`, `@starttls`, `@sasl` to offer AUTH with password
+//! `pass` for every `@user`, `@fuzzy` for `lmtp_fuzzy_mailbox_match`,
+//! `@catchall <user>`, `@deny <user> <wildmat> <message>` for an entry in
+//! `user_deny.db`), or check the store after it (`@expect <mailbox>
 //! <count>`, `@contains <mailbox> <index> <text>`). Consecutive `C:` lines
 //! are sent as one packet (pipelining) and answered by the `S:` lines
 //! that follow; `C:` lines get CRLF appended. `#` lines are comments.
@@ -13,8 +16,13 @@
 
 mod lmtp_common;
 
-use cyrus_proto::lmtp::LmtpConfig;
+use std::sync::Arc;
+
+use cyrus_proto::lmtp::{LmtpConfig, LmtpSasl};
 use cyrus_proto::runtime::PeerAddr;
+use cyrus_proto::sasl::{
+    random_mock_key, AuthzPolicy, PasswordFile, PlaintextPolicy, SaslConfig, Secret,
+};
 use cyrus_store::quota::QuotaResource;
 use lmtp_common::{feed, greet, tcp_peer, Site};
 
@@ -28,6 +36,8 @@ fn run(path: &std::path::Path) {
     let mut peer = PeerAddr::Unix;
     let mut checks = Vec::new();
     let mut script = Vec::new();
+    let mut sasl = false;
+    let mut users = Vec::new();
     for line in text.lines() {
         let Some(d) = line.strip_prefix('@') else {
             if !line.starts_with('#') && !line.is_empty() {
@@ -37,7 +47,31 @@ fn run(path: &std::path::Path) {
         };
         let w: Vec<&str> = d.splitn(3, ' ').collect();
         match w[0] {
-            "user" => site.user(w[1]),
+            "user" => {
+                site.user(w[1]);
+                users.push(w[1].to_string());
+            }
+            "sasl" => sasl = true,
+            "fuzzy" => cfg.fuzzy_mailbox_match = true,
+            "catchall" => cfg.catchall_mailbox = Some(w[1].to_string()),
+            "deny" => {
+                let (wild, msg) = w[2].split_once(' ').unwrap();
+                let path = site.opts.config_dir.join("user_deny.db");
+                let mut db = cyrus_store::db::open(
+                    site.store.fs().clone(),
+                    &path,
+                    cyrus_store::db::DbBackend::Flat,
+                    cyrus_store::db::OpenFlags {
+                        create: true,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+                db.begin().unwrap();
+                db.store(w[1].as_bytes(), format!("2\t{wild}\t{msg}").as_bytes())
+                    .unwrap();
+                db.commit().unwrap();
+            }
             "mailbox" => site.mailbox(w[1], w.get(2).copied()),
             "quota" => {
                 let (res, lim) = w[2].split_once(' ').unwrap();
@@ -58,6 +92,24 @@ fn run(path: &std::path::Path) {
         }
     }
     let mut s = site.session(cfg, peer);
+    if sasl {
+        let pw = PasswordFile::new(
+            site.dir.path().join("passwd"),
+            AuthzPolicy::new(vec![], vec![]),
+        );
+        for u in &users {
+            pw.set_password(u, &Secret::new(b"pass".to_vec()), Some(4096))
+                .unwrap();
+        }
+        s = s.with_sasl(Some(LmtpSasl {
+            config: Arc::new(SaslConfig::new(
+                Some("PLAIN LOGIN"),
+                PlaintextPolicy::Allowed,
+                random_mock_key(),
+            )),
+            auth: Arc::new(pw),
+        }));
+    }
     let mut got = greet(&mut s);
     let mut want = String::new();
     let mut pending = String::new();

@@ -31,6 +31,7 @@ mod partition;
 pub mod quota;
 pub mod reconstruct;
 pub mod seen;
+pub mod sieve;
 mod store;
 pub mod subs;
 

@@ -26,6 +26,8 @@ pub const DEV_IMAP_PORT: u16 = 1143;
 pub const DEV_IMAPS_PORT: u16 = 1993;
 /// LMTP port of the dev site (trusted, as `lmtpd -a` on loopback).
 pub const DEV_LMTP_PORT: u16 = 1024;
+/// ManageSieve port of the dev site (the IANA sieve port, 4190).
+pub const DEV_SIEVE_PORT: u16 = 4190;
 
 /// A dev site.
 #[derive(Debug, Clone)]
@@ -122,6 +124,7 @@ pub fn dev_site(dir: &Path) -> Result<DevSite, ToolError> {
          \x20 imaps  cmd=\"imapd -s\" listen=\"127.0.0.1:{DEV_IMAPS_PORT}\" prefork=0\n\
          \x20 lmtp   cmd=\"lmtpd -a\" listen=\"127.0.0.1:{DEV_LMTP_PORT}\"  prefork=0\n\
          \x20 lmtpunix cmd=\"lmtpd\" listen=\"{r}/lib/socket/lmtp\" prefork=0\n\
+         \x20 sieve  cmd=\"timsieved\" listen=\"127.0.0.1:{DEV_SIEVE_PORT}\" prefork=0\n\
          }}\n"
     );
     fs::write(&cyrus_conf, master_text).map_err(io_err(&cyrus_conf))?;

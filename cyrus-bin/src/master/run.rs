@@ -6,10 +6,14 @@ use std::time::Duration;
 use std::sync::Arc;
 
 use cyrus_proto::imap::{ImapConfig, ImapSession, SiteFiles};
-use cyrus_proto::lmtp::{LmtpConfig, LmtpSession, RandomSessionIds, Sendmail, SessionIds};
+use cyrus_proto::lmtp::{
+    LmtpConfig, LmtpSasl, LmtpSession, RandomSessionIds, Sendmail, SessionIds,
+};
+use cyrus_proto::managesieve::{ManageSieveConfig, ManageSieveSession, ServerInfo};
 use cyrus_proto::runtime::{
     shutdown_signal, Bridge, ConnInfo, ListenAddr, Notifier, Server, ServiceSpec, TlsMode,
 };
+use cyrus_proto::sieve::ExtensionSet;
 
 use super::flags::{run_debugger, ServiceFlags};
 use super::plan::{plan_services, Program, ServicePlan};
@@ -257,6 +261,10 @@ async fn serve(
                 conf.raw("syslog_prefix").unwrap_or("cyrus"),
             ));
             let store = site.store.clone();
+            let sasl = LmtpSasl {
+                config: site.sasl.clone(),
+                auth: site.auth.clone(),
+            };
             let addr = server
                 .serve(spec, move |info: &ConnInfo| {
                     LmtpSession::new(
@@ -264,6 +272,30 @@ async fn serve(
                         config.clone(),
                         sendmail.clone(),
                         ids.clone(),
+                        info,
+                    )
+                    .with_sasl(Some(sasl.clone()))
+                })
+                .await
+                .map_err(|source| ToolError::Io {
+                    path: plan.listen.to_string(),
+                    source,
+                })?;
+            Ok(Some(addr))
+        }
+        Program::Timsieved => {
+            let conf = site.conf.clone().with_service(&plan.name);
+            let mut config = managesieve_config(&conf);
+            config.starttls = spec.starttls.is_some();
+            let config = Arc::new(config);
+            let (store, sasl, auth) = (site.store.clone(), site.sasl.clone(), site.auth.clone());
+            let addr = server
+                .serve(spec, move |info: &ConnInfo| {
+                    ManageSieveSession::new(
+                        store.clone(),
+                        sasl.clone(),
+                        auth.clone(),
+                        config.clone(),
                         info,
                     )
                 })
@@ -275,7 +307,7 @@ async fn serve(
             Ok(Some(addr))
         }
         // The other front-ends plug in here as they land.
-        Program::Pop3d | Program::Timsieved | Program::Other => Ok(None),
+        Program::Pop3d | Program::Other => Ok(None),
     }
 }
 
@@ -293,9 +325,48 @@ fn lmtp_config(conf: &ImapdConf, plan: &ServicePlan) -> LmtpConfig {
     c.over_quota_perm_failure = conf.switch("lmtp_over_quota_perm_failure");
     c.duplicate_suppression = conf.switch("duplicatesuppression");
     c.sieve_use_lmtp_reject = conf.switch("sieve_use_lmtp_reject");
+    c.fuzzy_mailbox_match = conf.switch("lmtp_fuzzy_mailbox_match");
+    c.catchall_mailbox = conf
+        .string("lmtp_catchall_mailbox")
+        .filter(|s| !s.is_empty());
+    c.soft_noauth = conf.switch("soft_noauth");
+    c.userdeny_service = Some(plan.name.clone());
     if let Some(p) = conf.raw("postmaster") {
         c.postmaster = p.to_string();
     }
+    c
+}
+
+/// ManageSieve settings from `imapd.conf` (service overrides applied).
+fn managesieve_config(conf: &ImapdConf) -> ManageSieveConfig {
+    let mut c = ManageSieveConfig::default();
+    if let Some(name) = conf.raw("servername") {
+        c.servername = name.to_string();
+    }
+    c.server_info = match conf.enum_value("serverinfo").as_str() {
+        "off" => ServerInfo::Off,
+        "min" => ServerInfo::Min,
+        _ => ServerInfo::On,
+    };
+    if let Some(list) = conf.string("sieve_extensions") {
+        let (set, unknown) = ExtensionSet::from_cyrus_option(&list);
+        for u in unknown {
+            tracing::info!(extension = %u, "sieve extension not supported; not offered");
+        }
+        c.extensions = set;
+    }
+    let size = conf.int("sieve_maxscriptsize");
+    if size > 0 {
+        c.limits.max_script_size = usize::try_from(size).unwrap_or(usize::MAX / 1024) * 1024;
+        c.max_literal = c.max_literal.max(c.limits.max_script_size);
+    }
+    let count = conf.int("sieve_maxscripts");
+    if count >= 0 {
+        c.limits.max_scripts = usize::try_from(count).unwrap_or(usize::MAX);
+    }
+    // `timeout` is in minutes, at least 10 for timsieved.
+    let timeout = conf.duration("timeout", 'm').max(10 * 60);
+    c.idle_timeout = Duration::from_secs(u64::try_from(timeout).unwrap_or(30 * 60));
     c
 }
 

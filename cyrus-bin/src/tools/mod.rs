@@ -14,6 +14,7 @@
 //! | `cyr_deliver`, `cyr_ctl_deliver` | `deliver` + `lmtpd`, `ctl_deliver -d` | `deliver.rs` |
 //! | `cyr_passwd` | `saslpasswd2` | `passwd.rs` |
 //! | `cyr_reconstruct` | `reconstruct` | `reconstruct.rs` |
+//! | `cyr_sievec` | `sievec` | `sievec.rs` |
 //!
 //! Mailbox names on the command line are in the admin namespace
 //! (`site.rs`), as Cyrus's tools take them.
@@ -28,6 +29,7 @@ mod mkimap;
 mod passwd;
 mod quota;
 mod reconstruct;
+mod sievec;
 mod site;
 
 pub use common::{load_config, ToolError, DEFAULT_CONFIG};
@@ -40,4 +42,5 @@ pub use mkimap::mkimap;
 pub use passwd::{passwd, PasswdAction};
 pub use quota::{quota_tool, QuotaOutput, QuotaRequest};
 pub use reconstruct::{reconstruct, ReconstructRequest, ReconstructSummary};
+pub use sievec::{sievec, SievecError};
 pub use site::{admin_name, db_path, external_name, now, open_store, resolve_mailboxes};

@@ -5,7 +5,28 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use crate::runtime::Notifier;
+use crate::sasl::{Authenticator, SaslConfig};
+
+/// What LMTP `AUTH` checks against: the daemon's SASL settings and
+/// password source (the same as IMAP's).
+#[derive(Clone)]
+pub struct LmtpSasl {
+    /// Mechanisms and the plaintext policy.
+    pub config: Arc<SaslConfig>,
+    /// The password source.
+    pub auth: Arc<dyn Authenticator + Send + Sync>,
+}
+
+impl std::fmt::Debug for LmtpSasl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LmtpSasl")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
 
 /// LMTP options (`imapd.conf` names in the field docs).
 #[derive(Debug, Clone)]
@@ -34,6 +55,15 @@ pub struct LmtpConfig {
     pub over_quota_perm_failure: bool,
     /// `duplicatesuppression`.
     pub duplicate_suppression: bool,
+    /// `lmtp_fuzzy_mailbox_match`: `user+folder` also finds a folder whose
+    /// name differs in case or in `-`, `_` and space.
+    pub fuzzy_mailbox_match: bool,
+    /// `lmtp_catchall_mailbox`: the user whose INBOX takes mail for
+    /// unknown recipients.
+    pub catchall_mailbox: Option<String>,
+    /// The service name checked against `user_deny.db` (`config_ident`,
+    /// e.g. `lmtp`); `None` skips the check.
+    pub userdeny_service: Option<String>,
     /// `sieve_use_lmtp_reject`: Sieve `reject` answers `550 5.7.1`.
     pub sieve_use_lmtp_reject: bool,
     /// Run users' Sieve scripts.
@@ -66,6 +96,9 @@ impl Default for LmtpConfig {
             downcase_rcpt: true,
             over_quota_perm_failure: false,
             duplicate_suppression: true,
+            fuzzy_mailbox_match: false,
+            catchall_mailbox: None,
+            userdeny_service: Some("lmtp".into()),
             sieve_use_lmtp_reject: true,
             sieve_enabled: true,
             postmaster: "postmaster".into(),

@@ -225,14 +225,60 @@ impl StoreBackend {
     fn deliver_plain(&self, rcpt: &Recipient, msg: &Prepared, poster: &Poster, now: u32) -> Status {
         let target = match &rcpt.user {
             Some(user) if !rcpt.target.boxes().is_empty() => {
-                match self.rights(&rcpt.target, poster) {
-                    Ok(Some(r)) if r.contains(Rights::POST) => rcpt.target.clone(),
+                let target = match self.rights(&rcpt.target, poster) {
+                    Ok(None) if self.cfg.fuzzy_mailbox_match => self
+                        .fuzzy_match(&rcpt.target)
+                        .unwrap_or_else(|| rcpt.target.clone()),
+                    _ => rcpt.target.clone(),
+                };
+                match self.rights(&target, poster) {
+                    Ok(Some(r)) if r.contains(Rights::POST) => target,
                     _ => MailboxName::user_inbox(user),
                 }
             }
             _ => rcpt.target.clone(),
         };
         self.store_to(&target, msg, &[], rcpt.ignore_quota, now)
+    }
+}
+
+/// Cyrus `fuzzyeq`: equal ignoring ASCII case, and `-`, `_` and space
+/// count as the same character.
+fn fuzzy_eq(a: &str, b: &str) -> bool {
+    const WSP: &[u8] = b"- _";
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x.eq_ignore_ascii_case(&y) || (WSP.contains(&x) && WSP.contains(&y)))
+}
+
+impl StoreBackend {
+    /// Cyrus `fuzzy_match`: the user's mailbox whose folder names match
+    /// `want`'s the deepest under [`fuzzy_eq`].
+    fn fuzzy_match(&self, want: &MailboxName) -> Option<MailboxName> {
+        let inbox = want.inbox()?;
+        let all = self.store.all_mailboxes().ok()?;
+        let mut best: Option<(usize, MailboxName)> = None;
+        for e in all {
+            if e.name.inbox().as_ref() != Some(&inbox) || e.name.is_deleted() {
+                continue;
+            }
+            let depth = want
+                .boxes()
+                .iter()
+                .zip(e.name.boxes())
+                .take_while(|(w, h)| fuzzy_eq(w, h))
+                .count();
+            if depth > best.as_ref().map_or(0, |b| b.0) {
+                let exact = depth == want.boxes().len();
+                best = Some((depth, e.name));
+                if exact {
+                    break;
+                }
+            }
+        }
+        // Like Cyrus, the deepest match wins even when it is partial.
+        best.map(|(_, n)| n)
     }
 }
 
@@ -253,6 +299,34 @@ impl Backend for StoreBackend {
         mail: &MailParams,
     ) -> Result<Recipient, Status> {
         let address = self.normalise(address);
+        match self.verify_address(&address, ignore_quota, mail) {
+            Err(Status::UserUnknown) => match self.cfg.catchall_mailbox.clone() {
+                // Cyrus: an unknown recipient goes to the catch-all
+                // user's INBOX (checked like any recipient).
+                Some(catchall) => {
+                    let mut r = self.verify_address(&catchall, ignore_quota, mail)?;
+                    r.address = address;
+                    Ok(r)
+                }
+                None => Err(Status::UserUnknown),
+            },
+            other => other,
+        }
+    }
+
+    fn deliver(&mut self, msg: &Incoming<'_, Recipient>, now: SystemTime) -> Vec<Status> {
+        self.deliver_all(msg, now)
+    }
+}
+
+impl StoreBackend {
+    fn verify_address(
+        &self,
+        address: &str,
+        ignore_quota: bool,
+        mail: &MailParams,
+    ) -> Result<Recipient, Status> {
+        let address = address.to_string();
         let ns = self.store.namespace(Viewer::User);
         let target = ns
             .from_recipient(&address)
@@ -287,6 +361,12 @@ impl Backend for StoreBackend {
         if !ignore_quota && self.store.over_quota(&check).map_err(|e| status_of(&e))? {
             return Err(Status::OverQuota);
         }
+        if let (Some(u), Some(service)) = (&user, &self.cfg.userdeny_service) {
+            if let Ok(Some(m)) = self.store.user_denied(u.as_str(), service) {
+                tracing::info!(user = %u.as_str(), reason = %m, "delivery denied by user_deny.db");
+                return Err(Status::MailboxDisabled);
+            }
+        }
         Ok(Recipient {
             address,
             target,
@@ -295,7 +375,7 @@ impl Backend for StoreBackend {
         })
     }
 
-    fn deliver(&mut self, msg: &Incoming<'_, Recipient>, now: SystemTime) -> Vec<Status> {
+    fn deliver_all(&mut self, msg: &Incoming<'_, Recipient>, now: SystemTime) -> Vec<Status> {
         let msg_number = MSG_NUMBER.fetch_add(1, Ordering::Relaxed);
         let version = self.cfg.server_info.then_some(self.cfg.version.as_str());
         let trace = Trace {

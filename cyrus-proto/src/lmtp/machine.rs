@@ -8,9 +8,13 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::runtime::Output;
+use crate::sasl::{
+    decode_initial_response, decode_response, encode, Exchange, Failure as SaslFailure, FinalData,
+    ServerNonce, Start, Step as SaslStep, Transport,
+};
 
 use super::body::{ChunkReader, Collected, DataReader};
-use super::config::{LmtpConfig, SessionIds};
+use super::config::{LmtpConfig, LmtpSasl, SessionIds};
 use super::reply::{status_reply, Status};
 use super::wire::{parse_command, Command, MailParams, WireError};
 
@@ -104,6 +108,8 @@ pub struct Machine<B: Backend> {
     input: Vec<u8>,
     discarding_line: bool,
     state: State<B::Rcpt>,
+    sasl: Option<LmtpSasl>,
+    exchange: Option<Box<Exchange>>,
 }
 
 impl<B: Backend> Machine<B> {
@@ -121,7 +127,16 @@ impl<B: Backend> Machine<B> {
             input: Vec::new(),
             discarding_line: false,
             state: State::Ready,
+            sasl: None,
+            exchange: None,
         }
+    }
+
+    /// Enables `AUTH` with these SASL settings (Cyrus lmtpd on TCP
+    /// without `-a`).
+    pub fn with_sasl(mut self, sasl: Option<LmtpSasl>) -> Self {
+        self.sasl = sasl;
+        self
     }
 
     /// The backend (tests inspect it).
@@ -256,7 +271,12 @@ impl<B: Backend> Machine<B> {
             line.pop();
         }
         if std::mem::take(&mut self.discarding_line) || line.len() > self.cfg.max_line {
+            self.exchange = None;
             out.send("500 5.5.2 Line too long\r\n");
+            return true;
+        }
+        if let Some(exchange) = self.exchange.take() {
+            self.auth_continue(*exchange, &line, out);
             return true;
         }
         match parse_command(&line) {
@@ -297,13 +317,7 @@ impl<B: Backend> Machine<B> {
                     out.send("500 5.5.2 Syntax error\r\n");
                 }
             }
-            Command::Auth(_) => {
-                if self.authenticated {
-                    out.send("503 5.5.0 already authenticated\r\n");
-                } else {
-                    out.send("504 5.5.4 Unrecognized authentication type\r\n");
-                }
-            }
+            Command::Auth(args) => self.auth(&args, out),
             Command::Mail(params) => self.mail(params, out),
             Command::Rcpt {
                 address,
@@ -312,6 +326,92 @@ impl<B: Backend> Machine<B> {
             Command::Data => self.data(out),
             Command::Bdat { size, last } => self.bdat(size, last, out),
         }
+    }
+
+    fn transport(&self) -> Transport {
+        if self.tls {
+            Transport::Encrypted
+        } else {
+            Transport::Cleartext
+        }
+    }
+
+    /// `AUTH <mech> [initial]` (RFC 4954), with Cyrus's replies.
+    fn auth(&mut self, args: &str, out: &mut Output) {
+        if self.authenticated {
+            out.send("503 5.5.0 already authenticated\r\n");
+            return;
+        }
+        if !matches!(self.state, State::Ready) {
+            out.send("503 5.5.0 AUTH not permitted now\r\n");
+            return;
+        }
+        let Some(sasl) = self.sasl.clone() else {
+            out.send("504 5.5.4 Unrecognized authentication type\r\n");
+            return;
+        };
+        let mut words = args.split_ascii_whitespace();
+        let mechanism = words.next().unwrap_or_default();
+        let initial_response = match words.next().map(|w| decode_initial_response(w.as_bytes())) {
+            None => None,
+            Some(Ok(s)) => Some(s),
+            Some(Err(f)) => {
+                self.auth_failed(f, out);
+                return;
+            }
+        };
+        let step = sasl.config.start(
+            Start {
+                mechanism,
+                initial_response,
+                transport: self.transport(),
+                final_data: FinalData::AsChallenge,
+                nonce: ServerNonce::random(),
+            },
+            sasl.auth.as_ref(),
+        );
+        self.auth_step(step, out);
+    }
+
+    fn auth_continue(&mut self, exchange: Exchange, line: &[u8], out: &mut Output) {
+        let Some(sasl) = self.sasl.clone() else {
+            return;
+        };
+        let step = match decode_response(line) {
+            Ok(r) => exchange.respond(r, sasl.auth.as_ref()),
+            Err(f) => SaslStep::Failure(f),
+        };
+        self.auth_step(step, out);
+    }
+
+    fn auth_step(&mut self, step: SaslStep, out: &mut Output) {
+        match step {
+            SaslStep::Challenge {
+                exchange,
+                challenge,
+            } => {
+                out.send(format!("334 {}\r\n", encode(&challenge)));
+                self.exchange = Some(Box::new(exchange));
+            }
+            SaslStep::Success(s) => {
+                tracing::info!(user = s.proof.userid(), "lmtp login");
+                self.authenticated = true;
+                out.send("235 Authenticated!\r\n");
+            }
+            SaslStep::Failure(f) => self.auth_failed(f, out),
+        }
+    }
+
+    fn auth_failed(&mut self, f: SaslFailure, out: &mut Output) {
+        tracing::info!(reason = f.description(), "lmtp authentication failed");
+        out.send(match f {
+            SaslFailure::UnknownMechanism => "504 Unrecognized authentication type.\r\n",
+            SaslFailure::Cancelled => "501 5.5.4 client canceled authentication\r\n",
+            SaslFailure::EncryptionRequired => {
+                "538 5.7.11 Encryption required for requested authentication mechanism\r\n"
+            }
+            _ => "501 5.5.4 authentication failure\r\n",
+        });
     }
 
     fn lhlo_reply(&self) -> String {
@@ -330,8 +430,20 @@ impl<B: Backend> Machine<B> {
         if c.starttls && !self.tls && !self.authenticated {
             r.push_str("250-STARTTLS\r\n");
         }
-        if !self.authenticated && !c.auth_mechs.is_empty() {
-            r.push_str(&format!("250-AUTH {}\r\n", c.auth_mechs.join(" ")));
+        if !self.authenticated {
+            let mechs: Vec<String> = match &self.sasl {
+                Some(s) => s
+                    .config
+                    .advertise(self.transport(), s.auth.as_ref())
+                    .mechanisms
+                    .iter()
+                    .map(|m| m.name().to_string())
+                    .collect(),
+                None => c.auth_mechs.clone(),
+            };
+            if !mechs.is_empty() {
+                r.push_str(&format!("250-AUTH {}\r\n", mechs.join(" ")));
+            }
         }
         r.push_str("250-IGNOREQUOTA\r\n");
         r.push_str(&format!("250 Ok SESSIONID=<{}>\r\n", self.session_id));

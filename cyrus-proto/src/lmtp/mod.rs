@@ -19,8 +19,8 @@ mod sieve_delivery;
 mod wire;
 
 pub use config::{
-    CountingSessionIds, LmtpConfig, OutgoingKind, OutgoingMessage, RandomSessionIds, Sendmail,
-    SessionIds,
+    CountingSessionIds, LmtpConfig, LmtpSasl, OutgoingKind, OutgoingMessage, RandomSessionIds,
+    Sendmail, SessionIds,
 };
 pub use handler::{Recipient, StoreBackend};
 pub use machine::{Backend, Incoming, Machine, Peer};

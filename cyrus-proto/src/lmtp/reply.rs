@@ -25,6 +25,9 @@ pub enum Status {
     ContainsNul,
     /// Sieve `reject`/`ereject` with this reason.
     SieveReject(String),
+    /// The user is in `user_deny.db` for this service
+    /// (`IMAP_MAILBOX_DISABLED`).
+    MailboxDisabled,
 }
 
 /// The reply for `status`, CRLF-terminated, possibly several lines.
@@ -53,6 +56,7 @@ pub fn status_reply(status: &Status, cfg: &LmtpConfig, session_id: &str) -> Stri
         Status::SystemError => "451 4.3.0 System I/O error\r\n".to_string(),
         Status::InvalidHeader => "554 5.6.0 Message contains invalid header\r\n".to_string(),
         Status::ContainsNul => "554 5.6.0 Message contains NUL characters\r\n".to_string(),
+        Status::MailboxDisabled => "451 4.2.1 Delivery to mailbox is disabled\r\n".to_string(),
         Status::SieveReject(reason) => {
             // One line: CR/LF in the reason would break the reply.
             let r: String = reason

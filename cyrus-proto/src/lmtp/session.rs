@@ -8,7 +8,7 @@ use cyrus_store::Store;
 
 use crate::runtime::{ConnInfo, Output, PeerAddr, Session};
 
-use super::config::{LmtpConfig, Sendmail, SessionIds};
+use super::config::{LmtpConfig, LmtpSasl, Sendmail, SessionIds};
 use super::handler::StoreBackend;
 use super::machine::{Machine, Peer};
 
@@ -47,6 +47,13 @@ impl LmtpSession {
             ),
             timeout,
         }
+    }
+
+    /// Enables `AUTH` (untrusted TCP clients must authenticate before
+    /// `MAIL`, as with Cyrus lmtpd without `-a`).
+    pub fn with_sasl(mut self, sasl: Option<LmtpSasl>) -> Self {
+        self.machine = self.machine.with_sasl(sasl);
+        self
     }
 
     /// The machine (tests look at its state).

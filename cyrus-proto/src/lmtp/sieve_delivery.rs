@@ -1,15 +1,13 @@
 //! Carrying out a user's Sieve script at delivery (Cyrus
-//! `lmtp_sieve.c`). The active script is the file
-//! `<sievedir>/<userid>/defaultbc`, holding [`Script::to_bytes`]; when it
-//! does not load and is a symlink to `<name>.bc`, `<name>.script` is
-//! compiled instead. (Cyrus 3.6's `#sieve` mailbox layout is not read
-//! yet.) Actions: keep and fileinto (the owner needs `p` on the target,
+//! `lmtp_sieve.c`). The active script is where Cyrus 3.6 keeps it (see
+//! `cyrus_store::sieve`): `defaultbc` in the user's sieve directory
+//! points to `<name>.bc` holding [`Script::to_bytes`]; when that does
+//! not load (missing, or Cyrus's own bytecode) the source in the
+//! `#sieve` mailbox is compiled instead. Actions: keep and fileinto (the owner needs `p` on the target,
 //! else the message is kept in INBOX), discard, reject/ereject (an LMTP
 //! `550 5.7.1`), redirect and vacation (handed to [`Sendmail`]),
 //! imap4flags, editheader and `duplicate` tracking. A runtime error
 //! keeps the message in INBOX (RFC 5228 §2.10.6).
-
-use std::path::PathBuf;
 
 use cyrus_store::acl::{Rights, User};
 use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
@@ -28,31 +26,39 @@ use super::message::Prepared;
 use super::reply::Status;
 use super::wire::MailParams;
 
-/// The directory holding `user`'s scripts.
-fn user_dir(store: &Store, user: &UserId) -> PathBuf {
-    store.options().sieve_dir.join(user.as_str())
-}
-
-/// `user`'s active script, if any loads.
+/// `user`'s active script, if any loads: the compiled file `defaultbc`
+/// points to, or, when that is missing or not ours (Cyrus bytecode),
+/// the script's source from the `#sieve` mailbox compiled now.
 pub(super) fn load_script(store: &Store, user: &UserId) -> Option<Script> {
-    let path = user_dir(store, user).join("defaultbc");
-    let bytes = std::fs::read(&path).ok()?;
     let opts = CompileOptions::default();
-    match Script::from_bytes(&bytes, &opts) {
+    let (name, bytes) = match store.sieve_active(user) {
+        Ok(Some(a)) => a,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::warn!(user = %user.as_str(), error = %e, "cannot look up the active sieve script");
+            return None;
+        }
+    };
+    if let Some(Ok(s)) = bytes.map(|b| Script::from_bytes(&b, &opts)) {
+        return Some(s);
+    }
+    let compiled = store
+        .sieve_get(user, &name)
+        .map_err(|e| e.to_string())
+        .and_then(|src| {
+            Script::compile(&String::from_utf8_lossy(&src), &opts).map_err(|e| e.to_string())
+        });
+    match compiled {
         Ok(s) => Some(s),
         Err(e) => {
-            let source = std::fs::read_link(&path)
-                .ok()
-                .map(|t| user_dir(store, user).join(t).with_extension("script"))
-                .and_then(|p| std::fs::read_to_string(p).ok());
-            let compiled = source.and_then(|s| Script::compile(&s, &opts).ok());
-            if compiled.is_none() {
-                tracing::warn!(user = %user.as_str(), error = %e, "cannot load sieve script");
-            }
-            compiled
+            tracing::warn!(user = %user.as_str(), script = %name, error = %e, "cannot load sieve script");
+            None
         }
     }
 }
+
+/// The flag Cyrus sets on a message delivered after its Sieve run failed.
+const SIEVE_FAILED: &str = "$SieveFailed";
 
 /// How long a redirect is remembered (Cyrus keeps its tracking entry
 /// until `cyr_expire` removes it; a day covers loops and retries).
@@ -208,7 +214,14 @@ pub(super) fn deliver(
         Ok(o) => (o.actions, o.edited_headers),
         Err(e) => {
             tracing::warn!(user = %user.as_str(), error = %e, "sieve runtime error; keeping");
-            (vec![e.fallback()], None)
+            // Cyrus marks the fallback delivery `$SieveFailed`.
+            (
+                vec![Action::Keep {
+                    flags: vec![SIEVE_FAILED.to_string()],
+                    implicit: true,
+                }],
+                None,
+            )
         }
     };
     let edited_msg = edited.map(|h| with_edited_headers(msg, &h));
@@ -250,10 +263,14 @@ pub(super) fn deliver(
                     }
                     matches!(b.rights(n, &owner), Ok(Some(r)) if r.contains(Rights::POST))
                 });
-                // A fileinto that cannot be done keeps the message in INBOX.
+                // A fileinto that cannot be done stops the script: the
+                // message is delivered to INBOX flagged `$SieveFailed`, as
+                // Cyrus's lmtpd does after a failed sieve run.
                 let done = target.is_some_and(|n| keep(&n, flags, &mut result));
                 if !done {
-                    keep(&inbox, flags, &mut result);
+                    tracing::info!(user = %user.as_str(), %mailbox, "fileinto failed; keeping");
+                    keep(&inbox, &[SIEVE_FAILED.to_string()], &mut result);
+                    return result;
                 }
             }
             Action::Discard => {}

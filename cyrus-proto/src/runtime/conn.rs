@@ -141,6 +141,17 @@ impl<S: Session> Driver<S> {
                     self.io.start_tls(&config).await?;
                     if let Some(s) = self.session.as_mut() {
                         s.tls_started();
+                        // Protocols that speak first after the handshake
+                        // (ManageSieve re-sends its capabilities).
+                        let mut after = Output::new();
+                        s.after_tls(&mut after);
+                        let bytes = after.sent_bytes();
+                        if !bytes.is_empty() {
+                            tokio::time::timeout(WRITE_TIMEOUT, self.io.write_all(&bytes))
+                                .await
+                                .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))??;
+                            self.io.flush().await?;
+                        }
                     }
                 }
                 Step::Compress => {

@@ -118,6 +118,10 @@ pub trait Session: Send + 'static {
     /// The TLS handshake finished.
     fn tls_started(&mut self) {}
 
+    /// Right after [`Session::tls_started`]: bytes to send before reading
+    /// more (ManageSieve sends its capabilities again, RFC 5804 §2.2).
+    fn after_tls(&mut self, _out: &mut Output) {}
+
     /// How long the connection may be silent in its current state.
     fn idle_timeout(&self) -> Duration;
 

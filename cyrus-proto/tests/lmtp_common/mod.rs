@@ -105,9 +105,22 @@ impl Site {
     /// Installs `source` as `user`'s active script.
     pub fn sieve(&self, user: &str, source: &str) {
         let script = Script::compile(source, &CompileOptions::default()).unwrap();
-        let dir = self.opts.sieve_dir.join(user);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("defaultbc"), script.to_bytes()).unwrap();
+        let u = cyrus_store::mboxname::UserId::try_from(user).unwrap();
+        let lim = cyrus_store::sieve::SieveLimits::default();
+        self.store
+            .sieve_put(
+                &u,
+                "test",
+                source.as_bytes(),
+                &script.to_bytes(),
+                &lim,
+                "localhost",
+                1,
+            )
+            .unwrap();
+        self.store
+            .sieve_activate(&u, Some("test"), None, 1)
+            .unwrap();
     }
 
     /// The live messages of a mailbox, in UID order.

@@ -29,6 +29,53 @@ impl Store {
         )?)
     }
 
+    /// Cyrus `userdeny`: the deny message when `user_deny.db` (flat, in
+    /// the configuration directory) has an entry for `user` whose service
+    /// wildmat list (`version TAB wildmat[,…] [TAB message]`, `!` negates,
+    /// first match from the left wins) matches `service`. A missing or
+    /// unreadable database denies nobody.
+    pub fn user_denied(&self, user: &str, service: &str) -> Result<Option<String>, Error> {
+        let path = self.options().config_dir.join("user_deny.db");
+        if !self.fs().exists(&path) {
+            return Ok(None);
+        }
+        let mut db = db::open(
+            self.fs().clone(),
+            &path,
+            db::DbBackend::Flat,
+            OpenFlags::default(),
+        )?;
+        let Some(value) = db.fetch(user.as_bytes())? else {
+            return Ok(None);
+        };
+        let text = String::from_utf8_lossy(&value);
+        let mut parts = text.splitn(3, '\t');
+        let version = parts
+            .next()
+            .unwrap_or("")
+            .trim()
+            .parse::<u32>()
+            .unwrap_or(0);
+        if !(1..=2).contains(&version) {
+            return Ok(None);
+        }
+        let wild = parts.next().unwrap_or("");
+        let msg = match (version, parts.next()) {
+            (2, Some(m)) => m.to_string(),
+            _ => "Access to this service has been blocked".to_string(),
+        };
+        for pat in wild.split(',') {
+            let (not, pat) = match pat.strip_prefix('!') {
+                Some(p) => (true, p),
+                None => (false, pat),
+            };
+            if wildmat(service.as_bytes(), pat.as_bytes()) {
+                return Ok((!not).then_some(msg));
+            }
+        }
+        Ok(None)
+    }
+
     /// True when the quota root of `name` is already over a storage or
     /// message limit (Cyrus `verify_user` with zero deltas).
     pub fn over_quota(&self, name: &MailboxName) -> Result<bool, Error> {
@@ -39,5 +86,15 @@ impl Store {
             }
             None => false,
         })
+    }
+}
+
+/// `*` and `?` glob matching (the part of INN's wildmat Cyrus uses here).
+fn wildmat(text: &[u8], pat: &[u8]) -> bool {
+    match pat.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len()).any(|i| wildmat(&text[i..], rest)),
+        Some((b'?', rest)) => !text.is_empty() && wildmat(&text[1..], rest),
+        Some((c, rest)) => text.first() == Some(c) && wildmat(&text[1..], rest),
     }
 }
