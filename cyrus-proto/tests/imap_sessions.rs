@@ -159,3 +159,30 @@ fn starttls_drops_plaintext_pipelined_after_it() {
         "f NO DEFLATE active via COMPRESS\r\n"
     );
 }
+
+#[test]
+fn the_sieve_script_store_is_not_an_imap_mailbox() {
+    let site = Site::new();
+    let alice = cyrus_store::mboxname::UserId::try_from("alice").unwrap();
+    site.store
+        .sieve_put(
+            &alice,
+            "vacation",
+            b"keep;\r\n",
+            b"",
+            &cyrus_store::sieve::SieveLimits::default(),
+            "localhost",
+            1_795_000_000,
+        )
+        .unwrap();
+    // The script is stored as a message in `user.alice.#sieve`.
+    assert_eq!(site.store.sieve_list(&alice).unwrap().len(), 1);
+    let mut s = logged_in(&site);
+    let list = text(feed(&mut s, b"l LIST \"\" \"*\"\r\n"));
+    assert!(list.contains("INBOX"), "{list}");
+    assert!(!list.contains("sieve"), "{list}");
+    let sel = text(feed(&mut s, b"s SELECT \"#sieve\"\r\n"));
+    assert!(sel.starts_with("s NO [NONEXISTENT]"), "{sel}");
+    let st = text(feed(&mut s, b"t STATUS \"#sieve\" (MESSAGES)\r\n"));
+    assert!(st.starts_with("t NO"), "{st}");
+}

@@ -3,7 +3,7 @@
 
 use crate::db::Walk;
 use crate::error::Error;
-use crate::mboxlist::{self, MbEntry, Pattern, Visibility};
+use crate::mboxlist::{self, MbEntry, MbKind, Pattern, Visibility};
 use crate::mboxname::{Namespace, UserId};
 
 use super::site::Store;
@@ -20,9 +20,11 @@ pub struct ListHit {
 }
 
 impl Store {
-    /// The live mailboxes whose external names (as `user` sees them through
-    /// `ns`) match `pattern`. Access rights are not checked: the caller
-    /// filters on the `l` right.
+    /// The live mail mailboxes whose external names (as `user` sees them
+    /// through `ns`) match `pattern`. Mailboxes of other kinds (the hidden
+    /// `#sieve` script store, DAV collections) are left out, as Cyrus's
+    /// LIST does. Access rights are not checked: the caller filters on the
+    /// `l` right.
     pub fn list(
         &self,
         ns: &Namespace,
@@ -34,6 +36,7 @@ impl Store {
         // none, its internal children being shown at the top level.
         let externals: Vec<String> = all
             .iter()
+            .filter(|o| o.mbtype.kind() == MbKind::Email)
             .filter_map(|o| ns.to_external(&o.name, user))
             .collect();
         let sep = ns.separator();
@@ -45,6 +48,9 @@ impl Store {
                 user,
                 pattern,
                 &mut |ext, e| {
+                    if e.mbtype.kind() != MbKind::Email {
+                        return Ok(Walk::Continue);
+                    }
                     let prefix = format!("{ext}{sep}");
                     let has_children = externals.iter().any(|x| x.starts_with(&prefix));
                     hits.push(ListHit {

@@ -22,7 +22,7 @@ impl ImapSession {
     }
 
     /// The user's rights on a mailbox: its ACL, plus the owner's implicit
-    /// `lkxa` (Cyrus `implicit_owner_rights`).
+    /// rights (`implicit_owner_rights`, Cyrus's default `lkxan`).
     pub(super) fn rights(&self, entry: &MbEntry) -> Rights {
         let Some(login) = self.state.login() else {
             return Rights::NONE;
@@ -34,7 +34,16 @@ impl ImapSession {
             )
         });
         if entry.name.is_owned_by(&login.user) {
-            r |= Rights::LOOKUP | Rights::CREATE | Rights::DELETEMBOX | Rights::ADMIN;
+            let lkxan = Rights::LOOKUP
+                | Rights::CREATE
+                | Rights::DELETEMBOX
+                | Rights::ADMIN
+                | Rights::ANNOTATEMSG;
+            r |= Rights::parse_with(
+                &self.store.options().acl.implicit_owner_rights,
+                cyrus_store::acl::DeleteRight::Other,
+            )
+            .unwrap_or(lkxan);
         }
         r
     }
@@ -46,6 +55,11 @@ impl ImapSession {
             .store
             .lookup(name)?
             .ok_or_else(|| cyrus_store::Error::NonExistent(name.to_internal()))?;
+        // Cyrus refuses non-mail mailboxes (the `#sieve` script store,
+        // DAV collections) to IMAP as if they did not exist.
+        if entry.mbtype.kind() != cyrus_store::mboxlist::MbKind::Email {
+            return Err(cyrus_store::Error::NonExistent(name.to_internal()).into());
+        }
         let r = self.rights(&entry);
         if !r.intersects(Rights::LOOKUP | Rights::READ) {
             return Err(cyrus_store::Error::NonExistent(name.to_internal()).into());
