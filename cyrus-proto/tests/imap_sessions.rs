@@ -186,3 +186,31 @@ fn the_sieve_script_store_is_not_an_imap_mailbox() {
     let st = text(feed(&mut s, b"t STATUS \"#sieve\" (MESSAGES)\r\n"));
     assert!(st.starts_with("t NO"), "{st}");
 }
+
+#[test]
+fn login_autocreates_the_inbox_when_autocreate_quota_is_set() {
+    let site = Site::with_options(|o| {
+        o.autocreate_quota = Some(1000);
+        o.autocreate_quota_messages = None;
+    });
+    let carol = cyrus_store::mboxname::UserId::try_from("carol").unwrap();
+    let inbox = cyrus_store::mboxname::MailboxName::user_inbox(&carol);
+    assert!(site.store.lookup(&inbox).unwrap().is_none());
+    let mut s = site.session(Site::config());
+    greet(&mut s);
+    let r = text(feed(&mut s, b"a LOGIN carol pass\r\n"));
+    assert!(r.starts_with("a OK"), "{r}");
+    let r = text(feed(&mut s, b"b SELECT INBOX\r\n"));
+    assert!(r.contains("b OK [READ-WRITE]"), "{r}");
+    let r = text(feed(&mut s, b"c GETQUOTAROOT INBOX\r\n"));
+    assert!(r.contains("* QUOTA INBOX (STORAGE 0 1000)"), "{r}");
+
+    // Without autocreate_quota, nothing is created.
+    let site = Site::new();
+    let mut s = site.session(Site::config());
+    greet(&mut s);
+    feed(&mut s, b"a LOGIN carol pass\r\n");
+    let r = text(feed(&mut s, b"b SELECT INBOX\r\n"));
+    assert!(r.starts_with("b NO"), "{r}");
+    assert!(site.store.lookup(&inbox).unwrap().is_none());
+}

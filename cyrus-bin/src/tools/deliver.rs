@@ -8,8 +8,7 @@ use cyrus_store::acl::{Rights, User};
 use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
 use cyrus_store::mboxname::{MailboxName, Viewer};
 use cyrus_store::message;
-use cyrus_store::quota::QuotaResource;
-use cyrus_store::{AppendRequest, NewMailbox, QuotaPolicy, Store};
+use cyrus_store::{AppendRequest, QuotaPolicy, Store};
 
 use super::common::ToolError;
 
@@ -142,20 +141,15 @@ fn ensure_inbox(
     if store.lookup(name)?.is_some() {
         return Ok(());
     }
-    let quota = store.options().autocreate_quota;
-    if !req.autocreate_post || quota.is_none() {
+    let created = match (req.autocreate_post, name.userid()) {
+        (true, Some(user)) if name.inbox().as_ref() == Some(name) => {
+            store.autocreate_inbox(&user, now)?
+        }
+        _ => false,
+    };
+    if !created && store.lookup(name)?.is_none() {
         return Err(ToolError::Usage("Mailbox does not exist".to_string()));
     }
-    store.create_mailbox(name, &NewMailbox::default(), now)?;
-    let storage = quota.filter(|&q| q > 0);
-    let messages = store.options().autocreate_quota_messages.filter(|&q| q > 0);
-    store.set_quota(
-        name,
-        &[
-            (QuotaResource::Storage, storage),
-            (QuotaResource::Message, messages),
-        ],
-    )?;
     Ok(())
 }
 

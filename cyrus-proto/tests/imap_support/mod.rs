@@ -24,10 +24,16 @@ pub struct Site {
 
 impl Site {
     pub fn new() -> Site {
+        Site::with_options(|_| {})
+    }
+
+    /// A site whose store options `tune` adjusts.
+    pub fn with_options(tune: impl FnOnce(&mut StoreOptions)) -> Site {
         let dir = tempfile::tempdir().unwrap();
         let mut opts = StoreOptions::new(dir.path().join("lib"), dir.path().join("spool"));
         // `cyrus` is the admin, as on the anchor server.
         opts.acl.admins = vec!["cyrus".into()];
+        tune(&mut opts);
         let fs: FsRef = Arc::new(RealFs::new());
         let store = Store::open(fs, opts).unwrap();
         for u in ["user.alice", "user.bob"] {

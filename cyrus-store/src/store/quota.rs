@@ -2,10 +2,11 @@
 
 use crate::error::Error;
 use crate::mboxlist::{self, Visibility};
-use crate::mboxname::MailboxName;
+use crate::mboxname::{MailboxName, UserId};
 use crate::os::LockKind;
 use crate::quota::{self, Quota, QuotaResource};
 
+use super::mailboxes::NewMailbox;
 use super::site::Store;
 
 impl Store {
@@ -77,5 +78,37 @@ impl Store {
         q.modseq = q.modseq.next();
         quota::write(qdb.as_mut(), &q)?;
         Ok(q)
+    }
+}
+
+impl Store {
+    /// Creates `user`'s INBOX when it is missing and `autocreate_quota`
+    /// is set (Cyrus's autocreate on login and on delivery): a new quota
+    /// root with `autocreate_quota` KiB and `autocreate_quota_messages`
+    /// messages when those are positive, unlimited otherwise. Returns
+    /// whether it created one; with autocreate off nothing is created.
+    pub fn autocreate_inbox(&self, user: &UserId, now: u32) -> Result<bool, Error> {
+        let name = MailboxName::user_inbox(user);
+        let Some(storage) = self.options().autocreate_quota else {
+            return Ok(false);
+        };
+        if self.lookup(&name)?.is_some() {
+            return Ok(false);
+        }
+        match self.create_mailbox(&name, &NewMailbox::default(), now) {
+            Ok(_) => {}
+            // Another session created it first.
+            Err(Error::Exists(_)) => return Ok(false),
+            Err(e) => return Err(e),
+        }
+        let messages = self.options().autocreate_quota_messages;
+        self.set_quota(
+            &name,
+            &[
+                (QuotaResource::Storage, Some(storage).filter(|&q| q > 0)),
+                (QuotaResource::Message, messages.filter(|&q| q > 0)),
+            ],
+        )?;
+        Ok(true)
     }
 }

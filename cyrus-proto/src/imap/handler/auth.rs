@@ -108,6 +108,14 @@ impl ImapSession {
             UserId::try_from(proof.userid()).map_err(|_| Failure::No("Invalid user".into()))?;
         tracing::info!(user = %user.as_str(), authcid = proof.authcid(), "login");
         self.start_telemetry(user.as_str(), std::time::SystemTime::now());
+        // Cyrus creates a missing INBOX at login when `autocreate_quota`
+        // is set; a failure is logged and the login still succeeds.
+        let now = super::session::secs(std::time::SystemTime::now());
+        match self.store.autocreate_inbox(&user, now) {
+            Ok(true) => tracing::info!(user = %user.as_str(), "autocreated INBOX"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "INBOX autocreate failed"),
+        }
         self.state = State::Authenticated(Login { proof, user });
         Ok(
             Tagged::ok(format!("User logged in SESSIONID=<{}>", self.session_id))
