@@ -16,6 +16,7 @@ mod rename;
 mod seen;
 mod site;
 mod subscriptions;
+mod user_files;
 
 pub use annotations::{AnnotChange, AnnotTarget};
 pub use append::{AppendRequest, QuotaPolicy};

@@ -3,13 +3,10 @@
 //! `user/<h>/<user>.seen` with `mailbox_legacy_dirs`), keyed by the
 //! mailbox uniqueid. Lock order: after the mailbox index (§Lock order 4).
 
-use std::path::PathBuf;
-
-use crate::db::{self, Db, OpenFlags};
+use crate::db::Db;
 use crate::error::Error;
 use crate::ids::UniqueId;
-use crate::mboxname::{legacy_conf_path, user_conf_path, DirHash, MailboxName, UserId};
-use crate::os::OsError;
+use crate::mboxname::UserId;
 use crate::seen::{self, SeenData, SeenError};
 
 use super::site::Store;
@@ -22,47 +19,8 @@ fn from_seen(e: SeenError) -> Error {
 }
 
 impl Store {
-    fn seen_path(&self, user: &UserId) -> Result<PathBuf, Error> {
-        let opts = self.options();
-        let inbox = MailboxName::user_inbox(user);
-        if opts.mailbox_legacy_dirs {
-            let hash = if opts.full_dir_hash {
-                DirHash::Full
-            } else {
-                DirHash::FirstLetter
-            };
-            return Ok(legacy_conf_path(
-                &opts.config_dir,
-                &inbox,
-                Some("seen"),
-                hash,
-            ));
-        }
-        let entry = self
-            .lookup(&inbox)?
-            .ok_or_else(|| Error::NonExistent(inbox.to_internal()))?;
-        let id = entry
-            .uniqueid
-            .ok_or_else(|| Error::Invalid(format!("{} has no uniqueid", inbox.to_internal())))?;
-        Ok(user_conf_path(&opts.config_dir, &id, Some("seen")))
-    }
-
     fn open_seen_db(&self, user: &UserId) -> Result<Box<dyn Db>, Error> {
-        let path = self.seen_path(user)?;
-        if let Some(dir) = path.parent() {
-            self.fs()
-                .create_dir_all(dir)
-                .map_err(|e| Error::Os(OsError::new("mkdir", dir, e)))?;
-        }
-        Ok(db::open(
-            self.fs().clone(),
-            &path,
-            self.options().databases.seen.backend,
-            OpenFlags {
-                create: true,
-                ..OpenFlags::default()
-            },
-        )?)
+        self.open_user_db(user, "seen", self.options().databases.seen.backend)
     }
 
     /// `user`'s seen state for the mailbox with uniqueid `id` (`Ok(None)`

@@ -2,12 +2,9 @@
 //! the way Cyrus 3.6 does (`user/<h>/<inbox uniqueid>/sub.db`, or the
 //! legacy `user/<h>/<user>.sub` with `mailbox_legacy_dirs`).
 
-use std::path::PathBuf;
-
-use crate::db::{self, Db, OpenFlags};
+use crate::db::Db;
 use crate::error::Error;
-use crate::mboxname::{legacy_conf_path, user_conf_path, DirHash, MailboxName, UserId};
-use crate::os::OsError;
+use crate::mboxname::{MailboxName, UserId};
 use crate::subs::{self, SubsError};
 
 use super::site::Store;
@@ -20,47 +17,8 @@ fn from_subs(e: SubsError) -> Error {
 }
 
 impl Store {
-    fn sub_path(&self, user: &UserId) -> Result<PathBuf, Error> {
-        let opts = self.options();
-        let inbox = MailboxName::user_inbox(user);
-        if opts.mailbox_legacy_dirs {
-            let hash = if opts.full_dir_hash {
-                DirHash::Full
-            } else {
-                DirHash::FirstLetter
-            };
-            return Ok(legacy_conf_path(
-                &opts.config_dir,
-                &inbox,
-                Some("sub"),
-                hash,
-            ));
-        }
-        let entry = self
-            .lookup(&inbox)?
-            .ok_or_else(|| Error::NonExistent(inbox.to_internal()))?;
-        let id = entry
-            .uniqueid
-            .ok_or_else(|| Error::Invalid(format!("{} has no uniqueid", inbox.to_internal())))?;
-        Ok(user_conf_path(&opts.config_dir, &id, Some("sub")))
-    }
-
     fn open_sub_db(&self, user: &UserId) -> Result<Box<dyn Db>, Error> {
-        let path = self.sub_path(user)?;
-        if let Some(dir) = path.parent() {
-            self.fs()
-                .create_dir_all(dir)
-                .map_err(|e| Error::Os(OsError::new("mkdir", dir, e)))?;
-        }
-        Ok(db::open(
-            self.fs().clone(),
-            &path,
-            self.options().databases.subscription.backend,
-            OpenFlags {
-                create: true,
-                ..OpenFlags::default()
-            },
-        )?)
+        self.open_user_db(user, "sub", self.options().databases.subscription.backend)
     }
 
     /// `user`'s subscriptions, in sub.db order.
