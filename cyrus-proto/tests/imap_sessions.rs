@@ -214,3 +214,30 @@ fn login_autocreates_the_inbox_when_autocreate_quota_is_set() {
     assert!(r.starts_with("b NO"), "{r}");
     assert!(site.store.lookup(&inbox).unwrap().is_none());
 }
+
+#[test]
+fn expunge_gives_quota_usage_back() {
+    let site = Site::new();
+    let inbox = cyrus_store::mboxname::MailboxName::from_internal("user.alice").unwrap();
+    site.store
+        .set_quota(
+            &inbox,
+            &[(cyrus_store::quota::QuotaResource::Message, Some(10))],
+        )
+        .unwrap();
+    let mut s = logged_in(&site);
+    feed(&mut s, MSG);
+    feed(&mut s, MSG);
+    let r = text(feed(&mut s, b"q GETQUOTAROOT INBOX\r\n"));
+    assert!(r.contains("MESSAGE 2 10"), "{r}");
+    feed(&mut s, b"s SELECT INBOX\r\n");
+    feed(&mut s, b"t STORE 1 +FLAGS (\\Deleted)\r\n");
+    let r = text(feed(&mut s, b"e EXPUNGE\r\n"));
+    assert!(r.contains("* 1 EXPUNGE"), "{r}");
+    let r = text(feed(&mut s, b"q GETQUOTAROOT INBOX\r\n"));
+    assert!(r.contains("MESSAGE 1 10"), "{r}");
+    feed(&mut s, b"t STORE 1 +FLAGS (\\Deleted)\r\n");
+    feed(&mut s, b"c CLOSE\r\n");
+    let q = site.store.quota(&inbox).unwrap().unwrap();
+    assert_eq!(q.used(cyrus_store::quota::QuotaResource::Message), 0);
+}

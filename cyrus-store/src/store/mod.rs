@@ -9,6 +9,7 @@ mod annotations;
 mod append;
 mod copy;
 mod deliver;
+mod expunge;
 mod list;
 mod mailboxes;
 mod quota;

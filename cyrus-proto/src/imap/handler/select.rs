@@ -230,7 +230,8 @@ impl ImapSession {
         if !self.rights(&entry).contains(Rights::EXPUNGE) {
             return Err(Failure::NoPerm);
         }
-        let done = mbox.expunge(
+        let done = self.store.expunge_deleted(
+            &mut mbox,
             wanted.as_deref(),
             self.store.options().expunge_mode,
             secs(now),
