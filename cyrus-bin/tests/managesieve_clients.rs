@@ -5,59 +5,15 @@
 //! when sieve-connect or python3 is missing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod daemon;
+use daemon::Daemon;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use cyrus_store::mboxname::{MailboxName, UserId};
 use cyrus_store::os::{LockKind, RealFs};
 use cyrus_store::{NewMailbox, Store};
-
-/// A daemon killed when dropped (a failing assertion must not leave it
-/// running with the test's output pipe open).
-struct Daemon(Option<Child>);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.0.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-fn start(bin: &str, conf: &Path, extra: &[&str]) -> (Daemon, u16) {
-    let mut child = Command::new(bin)
-        .arg("-C")
-        .arg(conf)
-        .args(extra)
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn daemon");
-    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    out.read_line(&mut line).expect("read");
-    let port = line
-        .trim()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
-    (Daemon(Some(child)), port)
-}
-
-fn stop(mut d: Daemon) {
-    let Some(mut child) = d.0.take() else {
-        return;
-    };
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(child.wait().expect("wait").success());
-}
 
 fn have(tool: &str) -> bool {
     Command::new("sh")
@@ -147,7 +103,8 @@ fn sieve_connect_manages_scripts_and_lmtp_follows_them() {
     let bad = dir.path().join("bad.sieve");
     std::fs::write(&bad, "fileinto \"x\";\r\n").unwrap();
 
-    let (timsieved, sport) = start(env!("CARGO_BIN_EXE_cyr_timsieved"), &conf, &[]);
+    let timsieved = Daemon::start(env!("CARGO_BIN_EXE_cyr_timsieved"), &conf, &[]);
+    let sport = timsieved.port;
     let s = |a: &str, f: &Path, n: &str| {
         sieve_connect(
             sport,
@@ -180,7 +137,7 @@ fn sieve_connect_manages_scripts_and_lmtp_follows_them() {
     assert_ne!(rc, 0, "the active script cannot be deleted: {out}");
     let (_, out) = sieve_connect(sport, &["--list"]);
     assert!(out.contains("lists") && !out.contains("other"), "{out}");
-    stop(timsieved);
+    assert!(timsieved.stop().success());
 
     // Stored where Cyrus 3.6 keeps it.
     let zoe = UserId::try_from("zoe").unwrap();
@@ -193,7 +150,8 @@ fn sieve_connect_manages_scripts_and_lmtp_follows_them() {
     assert_eq!(count(&store, "user.zoe.#sieve"), 1);
 
     // A delivery is filed by the uploaded script.
-    let (lmtpd, lport) = start(env!("CARGO_BIN_EXE_cyr_lmtpd"), &conf, &["-a"]);
+    let lmtpd = Daemon::start(env!("CARGO_BIN_EXE_cyr_lmtpd"), &conf, &["-a"]);
+    let lport = lmtpd.port;
     let py = format!(
         "import smtplib\n\
          c = smtplib.LMTP('127.0.0.1', {lport})\n\
@@ -207,7 +165,7 @@ fn sieve_connect_manages_scripts_and_lmtp_follows_them() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    stop(lmtpd);
+    assert!(lmtpd.stop().success());
     assert_eq!(count(&store, "user.zoe.Lists"), 1, "filed by the script");
     assert_eq!(count(&store, "user.zoe"), 1, "the other one kept");
     let (_, mbox) = store

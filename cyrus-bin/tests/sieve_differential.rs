@@ -6,39 +6,15 @@
 //! reason printed, when the anchor is unreachable.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod daemon;
+use daemon::Daemon;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use cyrus_store::mboxname::MailboxName;
 use cyrus_store::os::RealFs;
 use cyrus_store::{NewMailbox, Store};
-
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(bin: &str, conf: &Path, extra: &[&str]) -> (Daemon, u16) {
-    let mut child = Command::new(bin)
-        .arg("-C")
-        .arg(conf)
-        .args(extra)
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
-    (Daemon(child), port)
-}
 
 #[test]
 fn same_folders_and_flags_as_real_cyrus() {
@@ -66,9 +42,12 @@ fn same_folders_and_flags_as_real_cyrus() {
         )
         .unwrap();
     drop(store);
-    let (_l, lmtp) = start(env!("CARGO_BIN_EXE_cyr_lmtpd"), &conf, &["-a"]);
-    let (_s, sieve) = start(env!("CARGO_BIN_EXE_cyr_timsieved"), &conf, &[]);
-    let (_i, imap) = start(env!("CARGO_BIN_EXE_cyr_imapd"), &conf, &[]);
+    let _l = Daemon::start(env!("CARGO_BIN_EXE_cyr_lmtpd"), &conf, &["-a"]);
+    let lmtp = _l.port;
+    let _s = Daemon::start(env!("CARGO_BIN_EXE_cyr_timsieved"), &conf, &[]);
+    let sieve = _s.port;
+    let _i = Daemon::start(env!("CARGO_BIN_EXE_cyr_imapd"), &conf, &[]);
+    let imap = _i.port;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/sieve_differential.py");
     let out = Command::new("python3")
         .arg(script)

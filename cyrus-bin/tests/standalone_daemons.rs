@@ -2,42 +2,12 @@
 //! delivery to one is read back over IMAP from the other; both stop on
 //! SIGTERM with exit status 0.
 
+mod daemon;
+use daemon::Daemon;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-fn start(bin: &str, conf: &std::path::Path, extra: &[&str]) -> (Child, u16) {
-    let mut child = Command::new(bin)
-        .arg("-C")
-        .arg(conf)
-        .args(extra)
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn daemon");
-    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    out.read_line(&mut line).expect("read");
-    let port = line
-        .trim()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
-    (child, port)
-}
-
-fn stop(mut child: Child) {
-    let pid = child.id().to_string();
-    Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill");
-    let status = child.wait().expect("wait");
-    assert!(status.success(), "{status:?}");
-}
 
 struct Conn {
     r: BufReader<TcpStream>,
@@ -89,7 +59,8 @@ fn lmtpd_delivers_and_imapd_serves() {
         .expect("inbox");
     drop(store);
 
-    let (lmtpd, lport) = start(env!("CARGO_BIN_EXE_cyr_lmtpd"), &conf, &["-a"]);
+    let lmtpd = Daemon::start(env!("CARGO_BIN_EXE_cyr_lmtpd"), &conf, &["-a"]);
+    let lport = lmtpd.port;
     let mut l = Conn::open(lport);
     assert!(l.line().starts_with("220 "), "greeting");
     l.send("LHLO client.example\r\n");
@@ -110,9 +81,10 @@ fn lmtpd_delivers_and_imapd_serves() {
         "one reply for the one accepted recipient"
     );
     l.send("QUIT\r\n");
-    stop(lmtpd);
+    assert!(lmtpd.stop().success());
 
-    let (imapd, iport) = start(env!("CARGO_BIN_EXE_cyr_imapd"), &conf, &[]);
+    let imapd = Daemon::start(env!("CARGO_BIN_EXE_cyr_imapd"), &conf, &[]);
+    let iport = imapd.port;
     let mut i = Conn::open(iport);
     assert!(
         i.line().contains("solo.example"),
@@ -147,5 +119,5 @@ fn lmtpd_delivers_and_imapd_serves() {
     let mut rest = String::new();
     let _ = i.r.read_to_string(&mut rest);
     assert!(rest.contains("d OK"), "{rest}");
-    stop(imapd);
+    assert!(imapd.stop().success());
 }

@@ -5,8 +5,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
+
+mod spawn;
+pub use spawn::Daemon;
 
 use cyrus_store::mboxname::MailboxName;
 use cyrus_store::os::{LockKind, RealFs};
@@ -92,49 +95,6 @@ impl TestSite {
     /// Starts `cyr_imapd` on a free port (`-s`: implicit TLS).
     pub fn imapd(&self, extra: &[&str]) -> Daemon {
         Daemon::start(env!("CARGO_BIN_EXE_cyr_imapd"), &self.conf(), extra)
-    }
-}
-
-/// A running daemon, stopped (SIGTERM, then waited for) when dropped.
-pub struct Daemon {
-    pub child: Child,
-    pub port: u16,
-}
-
-impl Daemon {
-    pub fn start(bin: &str, conf: &Path, extra: &[&str]) -> Daemon {
-        let mut child = Command::new(bin)
-            .arg("-C")
-            .arg(conf)
-            .args(extra)
-            .args(["--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn daemon");
-        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut line = String::new();
-        out.read_line(&mut line).expect("read");
-        let port = line
-            .trim()
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {line:?}"));
-        Daemon { child, port }
-    }
-
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
     }
 }
 
