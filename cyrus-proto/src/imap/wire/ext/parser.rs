@@ -222,22 +222,7 @@ impl<'a> Parser<'a> {
     /// A literal or literal8 (`~{n}`); returns its bytes and whether it
     /// was a literal8. The framer delivered the bytes after the CRLF.
     pub fn literal(&mut self) -> Parsed<(&'a [u8], bool)> {
-        let binary = self.eat(b'~');
-        self.expect(b'{', "Missing literal")?;
-        let n = self.number()? as usize;
-        if !self.eat(b'+') {
-            self.eat(b'-');
-        }
-        self.expect(b'}', "Invalid literal")?;
-        self.eat(b'\r');
-        self.expect(b'\n', "Missing CRLF after literal")?;
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&e| e <= self.buf.len())
-            .ok_or(SyntaxError("Literal shorter than announced"))?;
-        let data = &self.buf[self.pos..end];
-        self.pos = end;
+        let (data, binary) = self.literal_any()?;
         if !binary && data.contains(&0) {
             return Err(SyntaxError("NUL in literal"));
         }
