@@ -102,7 +102,7 @@ impl Mailbox {
     }
 
     /// Writes `data` to a temporary file, fsyncs it, renames it to `<uid>.`.
-    fn write_message_file(
+    pub(super) fn write_message_file(
         &self,
         ch: &mut Changes,
         uid: Uid,
@@ -135,7 +135,7 @@ impl Mailbox {
         Ok(())
     }
 
-    fn remove_files(&self, ch: &Changes) {
+    pub(super) fn remove_files(&self, ch: &Changes) {
         for f in &ch.new_files {
             let _ = self.fs.remove_file(f);
         }

@@ -85,7 +85,7 @@ impl Mailbox {
         for (n, s) in srcs.iter().enumerate() {
             let uid = Uid(first_uid + n as u32);
             if let Err(e) = self.link_or_copy(&mut ch, uid, s) {
-                self.remove_new_files(&ch);
+                self.remove_files(&ch);
                 return Err(e);
             }
             uids.push(uid);
@@ -95,12 +95,12 @@ impl Mailbox {
             .sync_dir(&self.dir)
             .map_err(os_err("fsync", &self.dir))
         {
-            self.remove_new_files(&ch);
+            self.remove_files(&ch);
             return Err(e);
         }
         for (s, uid) in srcs.iter().zip(&uids) {
             if let Err(e) = self.stage_copy(&mut ch, s, *uid, now) {
-                self.remove_new_files(&ch);
+                self.remove_files(&ch);
                 return Err(e);
             }
         }
@@ -131,20 +131,7 @@ impl Mailbox {
                     "message file size differs from its index record",
                 ));
             }
-            let _ = self.fs.remove_file(&tmp);
-            let f = self
-                .fs
-                .open(&tmp, OpenMode::Truncate)
-                .map_err(os_err("open", &tmp))?;
-            let r = f
-                .write_all_at(&data, 0)
-                .and_then(|()| f.sync())
-                .map_err(os_err("write", &tmp));
-            drop(f);
-            if let Err(e) = r {
-                let _ = self.fs.remove_file(&tmp);
-                return Err(e);
-            }
+            return self.write_message_file(ch, uid, &data);
         }
         let path = self.message_path(uid);
         if let Err(e) = self.fs.rename(&tmp, &path) {
@@ -153,12 +140,6 @@ impl Mailbox {
         }
         ch.new_files.push(path);
         Ok(())
-    }
-
-    fn remove_new_files(&self, ch: &Changes) {
-        for f in &ch.new_files {
-            let _ = self.fs.remove_file(f);
-        }
     }
 
     /// The new record: the source's with a new UID, MODSEQ, cache offset
