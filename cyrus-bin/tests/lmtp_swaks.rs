@@ -177,3 +177,64 @@ fn swaks_pipelined_mixed_recipients_over_tcp_and_unix_socket() {
     check(&t);
     assert_eq!(count(&store, "user.alice"), 2);
 }
+
+/// Single-instance store: one message to three recipients on one
+/// partition is one file with three links, one per mailbox, and the
+/// stage file is gone once the transaction is answered.
+#[test]
+fn swaks_three_recipients_share_one_message_file() {
+    use std::os::unix::fs::MetadataExt;
+
+    if Command::new("sh")
+        .args(["-c", "command -v swaks"])
+        .output()
+        .map_or(true, |o| !o.status.success())
+    {
+        eprintln!("NOTICE: swaks not installed; skipping");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (conf, store) = site(dir.path());
+    for u in ["dave", "erin", "frank"] {
+        store
+            .create_mailbox(&mbox(&format!("user.{u}")), &NewMailbox::default(), 1)
+            .unwrap();
+    }
+    let (_tcp, addr) = start(&conf, "127.0.0.1:0");
+    let (host, port) = addr.rsplit_once(':').unwrap();
+    let out = Command::new("swaks")
+        .args(["--server", host, "--port", port, "--protocol", "LMTP"])
+        .args(["--from", "sender@example.org"])
+        .args(["--to", "dave@mx.example,erin@mx.example,frank@mx.example"])
+        .args(["--header", "Subject: one file", "--timeout", "20"])
+        .output()
+        .unwrap();
+    let t = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        replies(&t)
+            .iter()
+            .filter(|l| l.starts_with("250 2.1.5 Success SESSIONID"))
+            .count(),
+        3,
+        "{t}"
+    );
+    let mut inodes = Vec::new();
+    for u in ["dave", "erin", "frank"] {
+        let (_, b) = store
+            .open_mailbox(&mbox(&format!("user.{u}")), LockKind::Shared)
+            .unwrap();
+        let rec = &b.records()[0];
+        let data = b.read_message(rec.uid).unwrap();
+        assert!(data.windows(17).any(|w| w == b"Subject: one file"));
+        let m = std::fs::metadata(b.message_path(rec.uid)).unwrap();
+        assert_eq!(m.nlink(), 3, "{u}: one file linked into three mailboxes");
+        inodes.push(m.ino());
+    }
+    assert!(inodes.windows(2).all(|w| w[0] == w[1]), "{inodes:?}");
+    let stage = dir.path().join("spool/stage.");
+    assert_eq!(
+        std::fs::read_dir(stage).unwrap().count(),
+        0,
+        "stage file left"
+    );
+}

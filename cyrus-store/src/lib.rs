@@ -39,4 +39,4 @@ pub use error::Error;
 pub use ids::{Guid, Modseq, Uid, UidValidity, UniqueId};
 pub use options::{AclOptions, DbOptions, DbSpec, DeleteMode, StoreOptions};
 pub use store::{AnnotChange, AnnotTarget};
-pub use store::{AppendRequest, ListHit, NewMailbox, QuotaPolicy, Store};
+pub use store::{AppendRequest, ListHit, NewMailbox, QuotaPolicy, StagedMessage, Store};

@@ -141,6 +141,7 @@ pub fn fixture_messages(mb: &Mailbox) -> Vec<NewMessage> {
                 .collect(),
             savedate: r.savedate,
             cid: r.cid,
+            staged_file: None,
         })
         .collect()
 }

@@ -1,5 +1,6 @@
 //! Power cuts and I/O errors at every numbered filesystem call of each
-//! store-level operation (`Store::append` single and batched,
+//! store-level operation (`Store::append` single and batched, a staged
+//! delivery to several mailboxes,
 //! `create_mailbox`, `set_quota`, `delete_mailbox` in both delete modes),
 //! on `SimFs`.
 //!
@@ -924,4 +925,48 @@ fn rename_across_quota_roots_survives_power_cuts_and_errors() {
         check_rename,
         calls,
     );
+}
+
+/// One LMTP delivery to three mailboxes through one staged message
+/// (single-instance store). Every append that returned Ok is kept; the
+/// others left their mailbox as it was.
+fn deliver_staged(s: &Store) -> Result<Vec<Kept>, Error> {
+    let data = message("staged", 3);
+    let staged = s.stage_message(data.clone());
+    let mut kept = Vec::new();
+    for name in ["user.alice", "user.alice.Trash", "shared"] {
+        let m = mbox(name);
+        if let Ok(uid) = s.append_staged(
+            &m,
+            &staged,
+            &["\\Flagged".into()],
+            Some(NOW),
+            NOW,
+            cyrus_store::QuotaPolicy::Enforce,
+        ) {
+            kept.push(Kept {
+                mailbox: m,
+                uid,
+                data: data.clone(),
+            });
+        }
+    }
+    Ok(kept)
+}
+
+fn check_staged(s: &Store, _ok: bool) {
+    // (`shared` also gets the messages of `still_usable`.)
+    for (name, before) in [("user.alice", 2), ("user.alice.Trash", 1)] {
+        let (_, mb) = s.open_mailbox(&mbox(name), LockKind::Shared).unwrap();
+        let exists = mb.index().exists;
+        assert!(
+            exists == before || exists == before + 1,
+            "{name}: {exists} messages"
+        );
+    }
+}
+
+#[test]
+fn staged_delivery_survives_power_cuts_and_errors() {
+    sweep(DeleteMode::Delayed, deliver_staged, check_staged);
 }

@@ -330,3 +330,110 @@ fn rename_moves_usage_between_quota_roots() {
         .unwrap();
     assert_eq!(mb.header().quotaroot.as_deref(), Some("user.bob"));
 }
+
+/// A delivery to several mailboxes writes the message once per partition
+/// and hard-links it into each mailbox (single-instance store); each copy
+/// keeps its own flags, and the stage file goes with the staged message.
+#[test]
+fn staged_message_is_linked_into_every_mailbox() {
+    use std::os::unix::fs::MetadataExt;
+
+    use cyrus_store::QuotaPolicy;
+
+    let site = Site::new();
+    let s = &site.store;
+    let names = ["user.alice", "user.bob", "user.bob.Lists"];
+    for n in names {
+        s.create_mailbox(&mbox(n), &NewMailbox::default(), NOW)
+            .unwrap();
+    }
+    s.set_quota(&mbox("user.bob"), &[(QuotaResource::Storage, Some(3))])
+        .unwrap();
+    let data = fixture_message("01-lmtp-alice-plain-ascii.eml");
+    let staged = s.stage_message(data.clone());
+    let mut files = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let flags = if i == 1 {
+            vec!["\\Flagged".to_string()]
+        } else {
+            vec![]
+        };
+        let uid = s
+            .append_staged(
+                &mbox(n),
+                &staged,
+                &flags,
+                Some(1_704_000_000),
+                NOW,
+                QuotaPolicy::Enforce,
+            )
+            .unwrap();
+        let (_, mb) = s.open_mailbox(&mbox(n), LockKind::Shared).unwrap();
+        let rec = mb.record(uid).unwrap().clone();
+        assert_eq!(mb.read_message(uid).unwrap(), data);
+        assert_eq!(rec.internaldate, 1_704_000_000);
+        assert_eq!(rec.size as usize, data.len());
+        assert_eq!(rec.guid, cyrus_store::Guid::of(&data));
+        assert_eq!(
+            rec.system_flags.contains(SystemFlags::FLAGGED),
+            i == 1,
+            "{n}"
+        );
+        files.push(mb.message_path(uid));
+    }
+    let stage_dir = site.root().join("spool/stage.");
+    assert_eq!(
+        std::fs::read_dir(&stage_dir).unwrap().count(),
+        1,
+        "one stage file"
+    );
+    let ino = std::fs::metadata(&files[0]).unwrap().ino();
+    for f in &files {
+        let m = std::fs::metadata(f).unwrap();
+        assert_eq!(m.ino(), ino, "{} is not the same file", f.display());
+        assert_eq!(m.nlink(), 4, "three mailboxes and the stage file");
+    }
+    drop(staged);
+    assert_eq!(
+        std::fs::read_dir(&stage_dir).unwrap().count(),
+        0,
+        "stage file removed"
+    );
+    assert_eq!(std::fs::metadata(&files[0]).unwrap().nlink(), 3);
+    // Quota is counted per mailbox, as for any append (limits in KiB).
+    let q = s.quota(&mbox("user.bob")).unwrap().unwrap();
+    assert_eq!(q.used(QuotaResource::Storage), 2 * data.len() as i64);
+    // The same staged message refused by a full quota root leaves nothing.
+    let big = s.stage_message(vec![b'x'; 4000]);
+    assert!(matches!(
+        s.append_staged(
+            &mbox("user.bob"),
+            &big,
+            &[],
+            None,
+            NOW,
+            QuotaPolicy::Enforce
+        ),
+        Err(Error::OverQuota(QuotaResource::Storage))
+    ));
+    drop(big);
+    assert_eq!(std::fs::read_dir(&stage_dir).unwrap().count(), 0);
+}
+
+/// Stage files a crash left behind are removed once they are old; a
+/// fresh one (a delivery in progress) is kept.
+#[test]
+fn clean_stage_removes_only_old_files() {
+    let site = Site::new();
+    let s = &site.store;
+    let dir = site.root().join("spool/stage.");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("1-0"), b"left by a crash").unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert_eq!(s.clean_stage(now - 3600).unwrap(), 0, "fresh file kept");
+    assert_eq!(s.clean_stage(now + 10).unwrap(), 1);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}

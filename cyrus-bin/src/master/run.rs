@@ -248,6 +248,7 @@ async fn serve(
             Ok(Some(addr))
         }
         Program::Lmtpd => {
+            clean_stage(&site.store);
             let conf = site.conf.clone().with_service(&plan.name);
             let mut config = lmtp_config(&conf, plan);
             config.starttls = spec.starttls.is_some();
@@ -308,6 +309,20 @@ async fn serve(
         }
         // The other front-ends plug in here as they land.
         Program::Pop3d | Program::Other => Ok(None),
+    }
+}
+
+/// Removes the stage files (`<partition>/stage./`) that deliveries cut
+/// off by a crash left; a file younger than an hour may belong to a
+/// delivery another lmtpd is making, so it stays.
+fn clean_stage(store: &cyrus_store::Store) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    match store.clean_stage(now - 3600) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "removed stale stage files"),
+        Err(e) => tracing::warn!(error = %e, "cannot clean stage directories"),
     }
 }
 

@@ -10,11 +10,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use cyrus_store::acl::{Identity, Rights, User};
 use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
 use cyrus_store::mboxname::{MailboxName, UserId, Viewer};
-use cyrus_store::{AppendRequest, QuotaPolicy, Store};
+use cyrus_store::{QuotaPolicy, StagedMessage, Store};
 
 use super::config::{LmtpConfig, Sendmail};
 use super::machine::{Backend, Incoming};
-use super::message::{prepare, Prepared, Trace};
+use super::message::{prepare, Trace};
 use super::reply::{status_of, Status};
 use super::sieve_delivery;
 use super::wire::MailParams;
@@ -31,6 +31,25 @@ pub struct Recipient {
     pub user: Option<UserId>,
     /// `IGNOREQUOTA` was given.
     pub ignore_quota: bool,
+}
+
+/// A message being delivered: parsed and staged once for all its
+/// recipients, so the mailboxes on one partition share one file
+/// (single-instance store).
+pub(super) struct Delivery {
+    /// Message-ID value (given or generated).
+    pub(super) message_id: String,
+    /// Date value (given or generated).
+    pub(super) date: String,
+    /// The bytes as stored, parsed, with their stage files.
+    pub(super) staged: StagedMessage,
+}
+
+impl Delivery {
+    /// The bytes as stored.
+    pub(super) fn data(&self) -> &[u8] {
+        self.staged.data()
+    }
 }
 
 /// Who posts: the `AUTH=` identity of `MAIL FROM`, else `anyone`
@@ -139,7 +158,7 @@ impl StoreBackend {
     pub(super) fn store_to(
         &self,
         name: &MailboxName,
-        msg: &Prepared,
+        msg: &Delivery,
         flags: &[String],
         ignore_quota: bool,
         now: u32,
@@ -174,11 +193,6 @@ impl StoreBackend {
                 Err(s) => return s,
             }
         }
-        let req = AppendRequest {
-            data: msg.data.clone(),
-            flags: flags.to_vec(),
-            internaldate: Some(now),
-        };
         let policy = if ignore_quota {
             QuotaPolicy::Ignore
         } else {
@@ -186,12 +200,7 @@ impl StoreBackend {
         };
         let uid = self
             .store
-            .append_with(name, std::slice::from_ref(&req), now, policy)
-            .and_then(|u| {
-                u.first()
-                    .copied()
-                    .ok_or_else(|| cyrus_store::Error::Invalid("append returned no UID".into()))
-            });
+            .append_staged(name, &msg.staged, flags, Some(now), now, policy);
         let uid = match uid {
             Ok(u) => u,
             Err(e) => {
@@ -222,7 +231,7 @@ impl StoreBackend {
 
     /// Plain delivery (no Sieve): `user+folder` goes to the folder only
     /// if it exists and the poster has `p` there, else to INBOX.
-    fn deliver_plain(&self, rcpt: &Recipient, msg: &Prepared, poster: &Poster, now: u32) -> Status {
+    fn deliver_plain(&self, rcpt: &Recipient, msg: &Delivery, poster: &Poster, now: u32) -> Status {
         let target = match &rcpt.user {
             Some(user) if !rcpt.target.boxes().is_empty() => {
                 let target = match self.rights(&rcpt.target, poster) {
@@ -392,7 +401,11 @@ impl StoreBackend {
             msg_number,
         };
         let prepared = match prepare(msg.raw, &trace) {
-            Ok(p) => p,
+            Ok(p) => Delivery {
+                message_id: p.message_id,
+                date: p.date,
+                staged: self.store.stage_message(p.data),
+            },
             Err(s) => return vec![s; msg.rcpts.len()],
         };
         let poster = Poster::of(msg.mail);

@@ -21,8 +21,7 @@ use crate::sieve::{
 
 use super::config::{OutgoingKind, OutgoingMessage, Sendmail};
 use super::date::rfc5322;
-use super::handler::{Recipient, StoreBackend};
-use super::message::Prepared;
+use super::handler::{Delivery, Recipient, StoreBackend};
 use super::reply::Status;
 use super::wire::MailParams;
 
@@ -134,21 +133,27 @@ impl Host for StoreHost<'_> {
     }
 }
 
-/// Rebuilds the message with the header block editheader produced.
-fn with_edited_headers(msg: &Prepared, headers: &[crate::sieve::HeaderField]) -> Prepared {
-    let body_at = msg
-        .data
+/// Rebuilds the message with the header block editheader produced: a
+/// message of its own, staged apart from the one other recipients get.
+fn with_edited_headers(
+    store: &Store,
+    msg: &Delivery,
+    headers: &[crate::sieve::HeaderField],
+) -> Delivery {
+    let old = msg.data();
+    let body_at = old
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .map_or(msg.data.len(), |i| i + 2);
-    let mut data = Vec::with_capacity(msg.data.len());
+        .map_or(old.len(), |i| i + 2);
+    let mut data = Vec::with_capacity(old.len());
     for h in headers {
         data.extend_from_slice(format!("{}: {}\r\n", h.name, h.value).as_bytes());
     }
-    data.extend_from_slice(&msg.data[body_at..]);
-    Prepared {
-        data,
-        ..msg.clone()
+    data.extend_from_slice(&old[body_at..]);
+    Delivery {
+        message_id: msg.message_id.clone(),
+        date: msg.date.clone(),
+        staged: store.stage_message(data),
     }
 }
 
@@ -189,7 +194,7 @@ pub(super) fn deliver(
     script: &Script,
     user: &UserId,
     rcpt: &Recipient,
-    msg: &Prepared,
+    msg: &Delivery,
     mail: &MailParams,
     now: u32,
 ) -> Status {
@@ -198,7 +203,7 @@ pub(super) fn deliver(
         user,
         now,
     };
-    let parsed = ParsedMessage::parse(&msg.data, Some(&mail.from), Some(&rcpt.address));
+    let parsed = ParsedMessage::parse(msg.data(), Some(&mail.from), Some(&rcpt.address));
     let opts = EvalOptions {
         user: user.as_str().to_string(),
         user_addresses: vec![rcpt.address.clone()],
@@ -224,7 +229,7 @@ pub(super) fn deliver(
             )
         }
     };
-    let edited_msg = edited.map(|h| with_edited_headers(msg, &h));
+    let edited_msg = edited.map(|h| with_edited_headers(&b.store, msg, &h));
     let msg = edited_msg.as_ref().unwrap_or(msg);
     let owner = User::new(user.as_str());
     let mut stored: Vec<MailboxName> = Vec::new();
@@ -291,7 +296,7 @@ pub(super) fn deliver(
                             kind: OutgoingKind::Redirect,
                             from: mail.from.clone(),
                             to: vec![address.clone()],
-                            data: msg.data.clone(),
+                            data: msg.data().to_vec(),
                         },
                     );
                     host.track(&id, REDIRECT_TRACK_SECONDS);

@@ -6,6 +6,8 @@
 //! [`Mailbox::commit`](super::commit). The call returns only after the
 //! index fsync, so an `Ok` append survives a power cut.
 
+use std::path::{Path, PathBuf};
+
 use crate::ids::{Guid, Uid};
 use crate::os::OpenMode;
 
@@ -39,6 +41,11 @@ pub struct NewMessage {
     pub savedate: u32,
     /// Conversation id (0 without conversations).
     pub cid: u64,
+    /// A durable file that already holds exactly `data` on this
+    /// mailbox's partition (a delivery's stage file): the message is
+    /// hard-linked from it instead of written again (single-instance
+    /// store), and written from `data` only when linking fails.
+    pub staged_file: Option<PathBuf>,
 }
 
 impl Mailbox {
@@ -72,7 +79,16 @@ impl Mailbox {
         let mut uids = Vec::with_capacity(msgs.len());
         for (n, m) in msgs.iter().enumerate() {
             let uid = Uid(first_uid + n as u32);
-            if let Err(e) = self.write_message_file(&mut ch, uid, &m.data) {
+            let linked = match &m.staged_file {
+                Some(src) => self.link_message_file(&mut ch, uid, src),
+                None => Ok(false),
+            };
+            let written = match linked {
+                Ok(true) => Ok(()),
+                Ok(false) => self.write_message_file(&mut ch, uid, &m.data),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = written {
                 self.remove_files(&ch);
                 return Err(e);
             }
@@ -133,6 +149,34 @@ impl Mailbox {
         }
         ch.new_files.push(path);
         Ok(())
+    }
+
+    /// Makes `<uid>.` a hard link to `src` (through a temporary name, so
+    /// a stale `<uid>.` above `last_uid` left by a crash is replaced,
+    /// never written through). `Ok(false)` when the link cannot be made
+    /// (another filesystem, no link support, `src` gone): nothing was
+    /// created and the caller writes the bytes instead. The caller fsyncs
+    /// the directory before the index refers to the file.
+    pub(super) fn link_message_file(
+        &self,
+        ch: &mut Changes,
+        uid: Uid,
+        src: &Path,
+    ) -> Result<bool, MailboxError> {
+        let tmp = self.dir.join(format!(".tmp.{}", uid.0));
+        // A stale temporary may be a link to some other message: never
+        // write through it.
+        let _ = self.fs.remove_file(&tmp);
+        if self.fs.hard_link(src, &tmp).is_err() {
+            return Ok(false);
+        }
+        let path = self.message_path(uid);
+        if let Err(e) = self.fs.rename(&tmp, &path) {
+            let _ = self.fs.remove_file(&tmp);
+            return Err(os_err("rename", &tmp)(e));
+        }
+        ch.new_files.push(path);
+        Ok(true)
     }
 
     pub(super) fn remove_files(&self, ch: &Changes) {

@@ -112,34 +112,24 @@ impl Mailbox {
     /// Makes `<uid>.` a hard link to the source file, or a durable copy
     /// of it when linking fails (another filesystem, no link support).
     fn link_or_copy(&self, ch: &mut Changes, uid: Uid, s: &CopySource) -> Result<(), MailboxError> {
-        let tmp = self.dir.join(format!(".tmp.{}", uid.0));
-        // A stale temporary may be a link to some other message: never
-        // write through it.
-        let _ = self.fs.remove_file(&tmp);
-        if self.fs.hard_link(&s.path, &tmp).is_err() {
-            let data = {
-                let f = self
-                    .fs
-                    .open(&s.path, OpenMode::Read)
-                    .map_err(os_err("open", &s.path))?;
-                f.read_all().map_err(os_err("read", &s.path))?
-            };
-            if data.len() as u64 != u64::from(s.record.size) {
-                return Err(MailboxError::bad_format(
-                    &s.path,
-                    data.len() as u64,
-                    "message file size differs from its index record",
-                ));
-            }
-            return self.write_message_file(ch, uid, &data);
+        if self.link_message_file(ch, uid, &s.path)? {
+            return Ok(());
         }
-        let path = self.message_path(uid);
-        if let Err(e) = self.fs.rename(&tmp, &path) {
-            let _ = self.fs.remove_file(&tmp);
-            return Err(os_err("rename", &tmp)(e));
+        let data = {
+            let f = self
+                .fs
+                .open(&s.path, OpenMode::Read)
+                .map_err(os_err("open", &s.path))?;
+            f.read_all().map_err(os_err("read", &s.path))?
+        };
+        if data.len() as u64 != u64::from(s.record.size) {
+            return Err(MailboxError::bad_format(
+                &s.path,
+                data.len() as u64,
+                "message file size differs from its index record",
+            ));
         }
-        ch.new_files.push(path);
-        Ok(())
+        self.write_message_file(ch, uid, &data)
     }
 
     /// The new record: the source's with a new UID, MODSEQ, cache offset

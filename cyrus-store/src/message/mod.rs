@@ -42,6 +42,7 @@ pub use envelope::write_nstring;
 pub use header::{header_fields, HeaderField};
 pub use mime::{BodyPart, MAX_NESTING};
 pub use params::Param;
+pub(crate) use parsed::index_dates;
 pub use parsed::{parse, ParsedMessage};
 pub use rfc2047::decode_mimeheader;
 pub use transfer::{decode_base64, decode_qp, TransferEncoding};

@@ -16,6 +16,18 @@ pub struct ParsedMessage {
     pub size: u32,
 }
 
+/// SENTDATE and GMTIME as stored, from the `Date:` values (0 = missing
+/// or unparseable): see [`ParsedMessage::index_dates`].
+pub(crate) fn index_dates(sent: u32, gm: u32, internaldate: u32) -> (u32, u32) {
+    let gm = if gm == 0 { internaldate } else { gm };
+    let sent = if sent == 0 {
+        internaldate - internaldate % 86_400
+    } else {
+        sent
+    };
+    (sent, gm)
+}
+
 /// Parse a message the way Cyrus 3.6 does when appending it.
 pub fn parse(raw: &[u8]) -> ParsedMessage {
     ParsedMessage {
@@ -50,15 +62,7 @@ impl ParsedMessage {
     /// unparseable, GMTIME is the INTERNALDATE and SENTDATE that day at
     /// midnight (UTC here; Cyrus uses the server's local zone).
     pub fn index_dates(&self, internaldate: u32) -> (u32, u32) {
-        let mut sent = self.sent_date();
-        let mut gm = self.gmtime();
-        if gm == 0 {
-            gm = internaldate;
-        }
-        if sent == 0 {
-            sent = internaldate - internaldate % 86_400;
-        }
-        (sent, gm)
+        index_dates(self.sent_date(), self.gmtime(), internaldate)
     }
 
     /// The Message-ID header, unfolded, as Cyrus stores it in ENVELOPE.

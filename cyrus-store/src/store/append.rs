@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::ids::Uid;
-use crate::mailbox::{NewMessage, SystemFlags};
+use crate::mailbox::{CacheItems, NewMessage, SystemFlags};
 use crate::mboxname::MailboxName;
 use crate::message;
 use crate::os::LockKind;
@@ -78,12 +78,37 @@ impl Store {
         now: u32,
         policy: QuotaPolicy,
     ) -> Result<Vec<Uid>, Error> {
-        if msgs.is_empty() {
+        let new: Vec<NewMessage> = msgs
+            .iter()
+            .map(|m| {
+                new_message(
+                    m.data.clone(),
+                    &ParsedParts::parse(&m.data),
+                    &m.flags,
+                    m.internaldate.unwrap_or(now),
+                    now,
+                )
+            })
+            .collect();
+        self.append_new(name, new, now, policy)
+    }
+
+    /// Appends built messages in one group commit under the mailbox's
+    /// quota root: all or nothing against the limits (unless `policy`
+    /// ignores them), usage accounted afterwards.
+    pub(super) fn append_new(
+        &self,
+        name: &MailboxName,
+        new: Vec<NewMessage>,
+        now: u32,
+        policy: QuotaPolicy,
+    ) -> Result<Vec<Uid>, Error> {
+        if new.is_empty() {
             return Ok(Vec::new());
         }
         let (_, mut mbox) = self.open_mailbox(name, LockKind::Exclusive)?;
-        let total: i64 = msgs.iter().map(|m| m.data.len() as i64).sum();
-        let count = msgs.len() as i64;
+        let total: i64 = new.iter().map(|m| m.data.len() as i64).sum();
+        let count = new.len() as i64;
         let quotaroot = mbox.header().quotaroot.clone();
         let mut qdb = match &quotaroot {
             Some(_) => Some(self.open_quota_db()?),
@@ -95,27 +120,6 @@ impl Store {
                 quota.check(QuotaResource::Message, count)?;
             }
         }
-        let new: Vec<NewMessage> = msgs
-            .iter()
-            .map(|m| {
-                let parsed = message::parse(&m.data);
-                let internaldate = m.internaldate.unwrap_or(now);
-                let (sentdate, gmtime) = parsed.index_dates(internaldate);
-                let (system_flags, user_flags) = split_flags(&m.flags);
-                NewMessage {
-                    data: m.data.clone(),
-                    internaldate,
-                    sentdate,
-                    gmtime,
-                    header_size: parsed.header_size(),
-                    cache: parsed.cache_items(),
-                    system_flags,
-                    user_flags,
-                    savedate: now,
-                    cid: 0,
-                }
-            })
-            .collect();
         let uids = mbox.append_batch(&new, now)?;
         drop(mbox);
         // The messages are durable from here on: the append has happened,
@@ -132,6 +136,55 @@ impl Store {
             }
         }
         Ok(uids)
+    }
+}
+
+/// What appending takes from a parsed message, computed once (a
+/// delivery to many recipients parses the message once).
+#[derive(Debug, Clone)]
+pub(super) struct ParsedParts {
+    header_size: u32,
+    cache: CacheItems,
+    /// SENTDATE and GMTIME from `Date:`, 0 when missing or unparseable.
+    sent_date: u32,
+    gmtime: u32,
+}
+
+impl ParsedParts {
+    /// Parses `data` once for appending.
+    pub(super) fn parse(data: &[u8]) -> ParsedParts {
+        let parsed = message::parse(data);
+        ParsedParts {
+            header_size: parsed.header_size(),
+            cache: parsed.cache_items(),
+            sent_date: parsed.sent_date(),
+            gmtime: parsed.gmtime(),
+        }
+    }
+}
+
+/// The mailbox-level message for one append.
+pub(super) fn new_message(
+    data: Vec<u8>,
+    parts: &ParsedParts,
+    flags: &[String],
+    internaldate: u32,
+    now: u32,
+) -> NewMessage {
+    let (sentdate, gmtime) = message::index_dates(parts.sent_date, parts.gmtime, internaldate);
+    let (system_flags, user_flags) = split_flags(flags);
+    NewMessage {
+        data,
+        internaldate,
+        sentdate,
+        gmtime,
+        header_size: parts.header_size,
+        cache: parts.cache.clone(),
+        system_flags,
+        user_flags,
+        savedate: now,
+        cid: 0,
+        staged_file: None,
     }
 }
 

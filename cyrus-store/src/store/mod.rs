@@ -16,6 +16,7 @@ mod quota;
 mod rename;
 mod seen;
 mod site;
+mod stage;
 mod subscriptions;
 mod user_files;
 
@@ -24,3 +25,4 @@ pub use append::{AppendRequest, QuotaPolicy};
 pub use list::ListHit;
 pub use mailboxes::NewMailbox;
 pub use site::Store;
+pub use stage::StagedMessage;
