@@ -437,3 +437,94 @@ fn clean_stage_removes_only_old_files() {
     assert_eq!(s.clean_stage(now + 10).unwrap(), 1);
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
 }
+
+/// Appends from many threads to one mailbox (which share group commits)
+/// all land, with distinct UIDs; a quota root still refuses exactly the
+/// appends over its limit, each caller getting its own answer.
+#[test]
+fn concurrent_appends_share_commits_and_keep_quota_per_caller() {
+    use std::sync::Arc;
+
+    let site = Site::new();
+    let s = Arc::new(site.store);
+    let inbox = mbox("user.alice");
+    s.create_mailbox(&inbox, &NewMailbox::default(), NOW)
+        .unwrap();
+    s.set_quota(&inbox, &[(QuotaResource::Message, Some(20))])
+        .unwrap();
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let (s, inbox) = (s.clone(), inbox.clone());
+            std::thread::spawn(move || {
+                (0..4)
+                    .map(|i| {
+                        let req = AppendRequest {
+                            data: format!("Subject: t{t} m{i}\r\n\r\nbody\r\n").into_bytes(),
+                            ..Default::default()
+                        };
+                        s.append(&inbox, &[req], NOW)
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let mut uids: Vec<u32> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|u| u[0].0)
+        .collect();
+    uids.sort_unstable();
+    assert_eq!(uids, (1..=20).collect::<Vec<_>>());
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Err(Error::OverQuota(QuotaResource::Message))))
+        .count();
+    assert_eq!(refused, 12, "{results:?}");
+    let (_, mb) = s.open_mailbox(&inbox, LockKind::Shared).unwrap();
+    assert_eq!(mb.index().exists, 20);
+    let q = s.quota(&inbox).unwrap().unwrap();
+    assert_eq!(q.used(QuotaResource::Message), 20);
+}
+
+/// deliver.db marks from many threads (one transaction per group) are
+/// all there afterwards.
+#[test]
+fn concurrent_duplicate_marks_are_all_recorded() {
+    use std::sync::Arc;
+
+    use cyrus_store::duplicate::{DuplicateKey, DuplicateMark};
+
+    let site = Site::new();
+    let s = Arc::new(site.store);
+    let key = |t: u32, i: u32| {
+        DuplicateKey::new(format!("<{t}.{i}@x>").as_bytes(), b"uniqueid", b"date").unwrap()
+    };
+    let threads: Vec<_> = (0..6)
+        .map(|t| {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                for i in 0..10 {
+                    let m = DuplicateMark {
+                        mark: i64::from(t * 100 + i),
+                        uid: u64::from(i),
+                    };
+                    s.duplicate_mark(&key(t, i), m).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    for t in 0..6 {
+        for i in 0..10 {
+            let m = s.duplicate_check(&key(t, i)).unwrap().expect("marked");
+            assert_eq!(m.mark, i64::from(t * 100 + i));
+        }
+    }
+    assert_eq!(s.duplicate_check(&key(9, 9)).unwrap(), None);
+}

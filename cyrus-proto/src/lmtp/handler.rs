@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cyrus_store::acl::{Identity, Rights, User};
-use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
+use cyrus_store::duplicate::{DuplicateKey, DuplicateMark};
 use cyrus_store::mboxname::{MailboxName, UserId, Viewer};
 use cyrus_store::{QuotaPolicy, StagedMessage, Store};
 
@@ -178,13 +178,7 @@ impl StoreBackend {
             _ => None,
         };
         if let Some(k) = &key {
-            match self
-                .store
-                .open_duplicate_db()
-                .map_err(|e| status_of(&e))
-                .and_then(|mut db| {
-                    duplicate::check(db.as_mut(), k).map_err(|_| Status::SystemError)
-                }) {
+            match self.store.duplicate_check(k).map_err(|e| status_of(&e)) {
                 Ok(Some(_)) => {
                     tracing::info!(mailbox = %name.to_internal(), id = %msg.message_id, "duplicate suppressed");
                     return Status::Ok;
@@ -214,12 +208,7 @@ impl StoreBackend {
                 uid: u64::from(uid.0),
             };
             // The message is stored; a failed mark only weakens suppression.
-            if let Err(e) = self
-                .store
-                .open_duplicate_db()
-                .map_err(|e| e.to_string())
-                .and_then(|mut db| duplicate::mark(db.as_mut(), k, mark).map_err(|e| e.to_string()))
-            {
+            if let Err(e) = self.store.duplicate_mark(k, mark) {
                 tracing::warn!(error = %e, "cannot record delivery in deliver.db");
             }
         }

@@ -10,7 +10,7 @@
 //! keeps the message in INBOX (RFC 5228 §2.10.6).
 
 use cyrus_store::acl::{Rights, User};
-use cyrus_store::duplicate::{self, DuplicateKey, DuplicateMark};
+use cyrus_store::duplicate::{DuplicateKey, DuplicateMark};
 use cyrus_store::mboxname::{MailboxName, UserId, Viewer};
 use cyrus_store::{NewMailbox, Store};
 
@@ -90,9 +90,9 @@ impl StoreHost<'_> {
             return false;
         };
         self.store
-            .open_duplicate_db()
+            .duplicate_check(&key)
             .ok()
-            .and_then(|mut db| duplicate::check(db.as_mut(), &key).ok().flatten())
+            .flatten()
             .is_some_and(|m| m.mark > i64::from(self.now))
     }
 
@@ -106,12 +106,7 @@ impl StoreHost<'_> {
             mark: i64::from(self.now).saturating_add(i64::try_from(seconds).unwrap_or(i64::MAX)),
             uid: 0,
         };
-        if let Err(e) = self
-            .store
-            .open_duplicate_db()
-            .map_err(|e| e.to_string())
-            .and_then(|mut db| duplicate::mark(db.as_mut(), &key, mark).map_err(|e| e.to_string()))
-        {
+        if let Err(e) = self.store.duplicate_mark(&key, mark) {
             tracing::warn!(error = %e, "cannot record sieve tracking entry");
         }
     }

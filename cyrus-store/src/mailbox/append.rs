@@ -62,6 +62,17 @@ impl Mailbox {
         msgs: &[NewMessage],
         now: u32,
     ) -> Result<Vec<Uid>, MailboxError> {
+        let refs: Vec<&NewMessage> = msgs.iter().collect();
+        self.append_refs(&refs, now)
+    }
+
+    /// [`Mailbox::append_batch`] over borrowed messages (a group commit
+    /// gathers several callers' messages without copying them).
+    pub fn append_refs(
+        &mut self,
+        msgs: &[&NewMessage],
+        now: u32,
+    ) -> Result<Vec<Uid>, MailboxError> {
         let mut ch = self.begin()?;
         for m in msgs {
             if m.data.is_empty() || u32::try_from(m.data.len()).is_err() {

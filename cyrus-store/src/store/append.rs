@@ -93,9 +93,12 @@ impl Store {
         self.append_new(name, new, now, policy)
     }
 
-    /// Appends built messages in one group commit under the mailbox's
-    /// quota root: all or nothing against the limits (unless `policy`
-    /// ignores them), usage accounted afterwards.
+    /// Appends built messages under the mailbox's quota root: all or
+    /// nothing against the limits (unless `policy` ignores them), usage
+    /// accounted afterwards. Appends to the same mailbox from other
+    /// threads that arrive meanwhile share one commit (see
+    /// [`group_commit`](super::group_commit)); each keeps its own quota
+    /// check and result.
     pub(super) fn append_new(
         &self,
         name: &MailboxName,
@@ -106,27 +109,91 @@ impl Store {
         if new.is_empty() {
             return Ok(Vec::new());
         }
+        let job = AppendJob {
+            msgs: new,
+            policy,
+            now,
+        };
+        self.appends
+            .run(&name.to_internal(), job, |jobs| {
+                self.commit_appends(name, jobs)
+            })
+            .unwrap_or_else(|| Err(Error::Invalid("append abandoned by a failed commit".into())))
+    }
+
+    /// Commits a batch of appends to `name`; one result per job. A batch
+    /// that fails as a whole (nothing of it is appended) is retried job by
+    /// job, so each caller gets its own error.
+    fn commit_appends(
+        &self,
+        name: &MailboxName,
+        jobs: Vec<AppendJob>,
+    ) -> Vec<Result<Vec<Uid>, Error>> {
+        if jobs.len() > 1 {
+            if let Ok(results) = self.append_jobs(name, &jobs) {
+                return results;
+            }
+        }
+        jobs.iter()
+            .map(|j| {
+                self.append_jobs(name, std::slice::from_ref(j))
+                    .and_then(|mut r| r.pop().unwrap_or_else(|| Ok(Vec::new())))
+            })
+            .collect()
+    }
+
+    /// One mailbox commit for `jobs`: each job is checked against the
+    /// quota root in turn (counting the jobs accepted before it) and
+    /// refused alone; the accepted ones are appended together.
+    fn append_jobs(
+        &self,
+        name: &MailboxName,
+        jobs: &[AppendJob],
+    ) -> Result<Vec<Result<Vec<Uid>, Error>>, Error> {
         let (_, mut mbox) = self.open_mailbox(name, LockKind::Exclusive)?;
-        let total: i64 = new.iter().map(|m| m.data.len() as i64).sum();
-        let count = new.len() as i64;
         let quotaroot = mbox.header().quotaroot.clone();
         let mut qdb = match &quotaroot {
             Some(_) => Some(self.open_quota_db()?),
             None => None,
         };
-        if let (Some(root), Some(q), QuotaPolicy::Enforce) = (&quotaroot, qdb.as_mut(), policy) {
-            if let Some(quota) = quota::read(q.as_mut(), root)? {
-                quota.check(QuotaResource::Storage, total)?;
-                quota.check(QuotaResource::Message, count)?;
+        let limits = match (&quotaroot, qdb.as_mut()) {
+            (Some(root), Some(q)) if jobs.iter().any(|j| j.policy == QuotaPolicy::Enforce) => {
+                quota::read(q.as_mut(), root)?
             }
+            _ => None,
+        };
+        let (mut total, mut count) = (0i64, 0i64);
+        let mut verdicts: Vec<Result<usize, Error>> = Vec::with_capacity(jobs.len());
+        let mut batch: Vec<&NewMessage> = Vec::new();
+        for job in jobs {
+            let size: i64 = job.msgs.iter().map(|m| m.data.len() as i64).sum();
+            let n = job.msgs.len() as i64;
+            let fits = match (&limits, job.policy) {
+                (Some(q), QuotaPolicy::Enforce) => q
+                    .check(QuotaResource::Storage, total + size)
+                    .and_then(|()| q.check(QuotaResource::Message, count + n))
+                    .map_err(Error::from),
+                _ => Ok(()),
+            };
+            verdicts.push(fits.map(|()| {
+                total += size;
+                count += n;
+                batch.extend(job.msgs.iter());
+                job.msgs.len()
+            }));
         }
-        let uids = mbox.append_batch(&new, now)?;
+        let now = jobs.iter().map(|j| j.now).max().unwrap_or(0);
+        let uids = if batch.is_empty() {
+            Vec::new()
+        } else {
+            mbox.append_refs(&batch, now)?
+        };
         drop(mbox);
         // The messages are durable from here on: the append has happened,
         // whatever the usage update says. A failed update leaves the quota
         // root short (as in Cyrus, `quota -f` recounts it); reporting the
         // append as failed would make clients store it twice.
-        if let (Some(root), Some(q)) = (&quotaroot, qdb.as_mut()) {
+        if let (Some(root), Some(q), true) = (&quotaroot, qdb.as_mut(), count > 0) {
             let deltas = [
                 (QuotaResource::Storage, total),
                 (QuotaResource::Message, count),
@@ -135,8 +202,20 @@ impl Store {
                 tracing::warn!(quotaroot = %root, error = %e, "quota usage not updated after append");
             }
         }
-        Ok(uids)
+        let mut uids = uids.into_iter();
+        Ok(verdicts
+            .into_iter()
+            .map(|v| v.map(|n| uids.by_ref().take(n).collect()))
+            .collect())
     }
+}
+
+/// One caller's append, waiting for its group commit.
+#[derive(Debug)]
+pub(super) struct AppendJob {
+    msgs: Vec<NewMessage>,
+    policy: QuotaPolicy,
+    now: u32,
 }
 
 /// What appending takes from a parsed message, computed once (a

@@ -2,7 +2,8 @@
 //! (`deliver.db`) and whether a quota root is already over its limit
 //! (lmtpd's RCPT-time check).
 
-use crate::db::{self, Db, OpenFlags};
+use crate::db::{self, Db, OpenFlags, Txn};
+use crate::duplicate::{self, DuplicateError, DuplicateKey, DuplicateMark};
 use crate::error::Error;
 use crate::mboxname::MailboxName;
 use crate::quota::QuotaResource;
@@ -27,6 +28,43 @@ impl Store {
                 ..OpenFlags::default()
             },
         )?)
+    }
+
+    /// Looks `key` up in `deliver.db` (Cyrus `duplicate_check`).
+    pub fn duplicate_check(&self, key: &DuplicateKey) -> Result<Option<DuplicateMark>, Error> {
+        let mut db = self.open_duplicate_db()?;
+        duplicate::check(db.as_mut(), key).map_err(dup_err)
+    }
+
+    /// Records `key` in `deliver.db` (Cyrus `duplicate_mark`); durable
+    /// when it returns. Marks from deliveries on other threads that arrive
+    /// meanwhile share one transaction (and its fsyncs).
+    pub fn duplicate_mark(&self, key: &DuplicateKey, mark: DuplicateMark) -> Result<(), Error> {
+        self.marks
+            .run("deliver.db", (key.clone(), mark), |jobs| {
+                if jobs.len() > 1 {
+                    if let Ok(()) = self.mark_all(&jobs) {
+                        return jobs.iter().map(|_| Ok(())).collect();
+                    }
+                }
+                // Alone, or retried one by one after a failed batch so that
+                // each caller gets its own error.
+                jobs.iter()
+                    .map(|j| self.mark_all(std::slice::from_ref(j)))
+                    .collect()
+            })
+            .unwrap_or_else(|| Err(Error::Invalid("mark abandoned by a failed commit".into())))
+    }
+
+    /// One `deliver.db` transaction for `marks`.
+    fn mark_all(&self, marks: &[(DuplicateKey, DuplicateMark)]) -> Result<(), Error> {
+        let mut db = self.open_duplicate_db()?;
+        let mut txn = Txn::begin(db.as_mut())?;
+        for (k, m) in marks {
+            duplicate::mark(txn.db(), k, *m).map_err(dup_err)?;
+        }
+        txn.commit()?;
+        Ok(())
     }
 
     /// Cyrus `userdeny`: the deny message when `user_deny.db` (flat, in
@@ -96,5 +134,12 @@ fn wildmat(text: &[u8], pat: &[u8]) -> bool {
         Some((b'*', rest)) => (0..=text.len()).any(|i| wildmat(&text[i..], rest)),
         Some((b'?', rest)) => !text.is_empty() && wildmat(&text[1..], rest),
         Some((c, rest)) => text.first() == Some(c) && wildmat(&text[1..], rest),
+    }
+}
+
+fn dup_err(e: DuplicateError) -> Error {
+    match e {
+        DuplicateError::Db(e) => Error::Db(e),
+        other => Error::Invalid(other.to_string()),
     }
 }

@@ -10,6 +10,7 @@ mod append;
 mod copy;
 mod deliver;
 mod expunge;
+mod group_commit;
 mod list;
 mod mailboxes;
 mod quota;

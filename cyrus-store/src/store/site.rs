@@ -3,11 +3,16 @@ use std::path::{Path, PathBuf};
 use parking_lot::Mutex;
 
 use crate::db::{self, Db, OpenFlags, QuotaLegacyOptions};
+use crate::duplicate::{DuplicateKey, DuplicateMark};
 use crate::error::Error;
+use crate::ids::Uid;
 use crate::mboxlist::MbEntry;
 use crate::mboxname::{self, Namespace, Viewer, VirtDomains};
 use crate::options::StoreOptions;
 use crate::os::{FsRef, OsError};
+
+use super::append::AppendJob;
+use super::group_commit::GroupCommit;
 
 /// An open store. Cheap to share between threads (`Arc<Store>`): each
 /// operation takes the file locks it needs and releases them before it
@@ -19,6 +24,10 @@ pub struct Store {
     /// `mailboxes.db`, kept open; its own file lock serialises writers
     /// across processes, this mutex across threads of one process.
     mboxlist: Mutex<Box<dyn Db>>,
+    /// Appends waiting to share a mailbox commit.
+    pub(super) appends: GroupCommit<AppendJob, Result<Vec<Uid>, Error>>,
+    /// `deliver.db` marks waiting to share a transaction.
+    pub(super) marks: GroupCommit<(DuplicateKey, DuplicateMark), Result<(), Error>>,
 }
 
 impl Store {
@@ -52,6 +61,8 @@ impl Store {
             fs,
             opts,
             mboxlist: Mutex::new(mboxlist),
+            appends: GroupCommit::default(),
+            marks: GroupCommit::default(),
         })
     }
 
