@@ -10,6 +10,7 @@
 
 mod annot_usage;
 mod append;
+mod appender;
 pub mod cache;
 mod cache_file;
 mod commit;
@@ -32,6 +33,7 @@ mod report;
 pub mod synccrc;
 
 pub use append::NewMessage;
+pub use appender::Appender;
 pub use cache::{CacheItem, CacheItems};
 pub use copy::CopySource;
 pub use create::CreateSpec;

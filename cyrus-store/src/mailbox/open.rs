@@ -35,6 +35,18 @@ pub(crate) fn os_err<'a>(
     move |e| MailboxError::Os(OsError::new(op, path, e))
 }
 
+/// What [`Mailbox::try_open`] reads of `cyrus.index`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Load {
+    /// The header and every record.
+    All,
+    /// The header only.
+    HeaderOnly,
+}
+
+/// Bytes read for a header-only open: more than any index header version.
+const HEADER_PREFIX: u64 = 1024;
+
 /// An open, locked mailbox.
 #[derive(Debug)]
 pub struct Mailbox {
@@ -61,7 +73,7 @@ impl Mailbox {
         // was renamed away, retry on the new one (Cyrus relies on its name
         // lock for this; the generation number tells us here).
         for _ in 0..16 {
-            if let Some(mb) = Self::try_open(&fs, dir, lock)? {
+            if let Some(mb) = Self::try_open(&fs, dir, lock, Load::All)? {
                 return Ok(mb);
             }
         }
@@ -72,7 +84,31 @@ impl Mailbox {
         ))
     }
 
-    fn try_open(fs: &FsRef, dir: &Path, lock: LockKind) -> Result<Option<Mailbox>, MailboxError> {
+    /// Opens with an exclusive lock, reading the index header but not
+    /// the records (the file's length is still checked against them): all
+    /// an append needs, at a cost that does not grow with the mailbox.
+    /// The handle's `records` stay empty, so only [`Appender`] uses it.
+    ///
+    /// [`Appender`]: super::Appender
+    pub(super) fn open_header_only(fs: FsRef, dir: &Path) -> Result<Mailbox, MailboxError> {
+        for _ in 0..16 {
+            if let Some(mb) = Self::try_open(&fs, dir, LockKind::Exclusive, Load::HeaderOnly)? {
+                return Ok(mb);
+            }
+        }
+        Err(MailboxError::bad_format(
+            dir.join(INDEX_FILE),
+            0,
+            "index file keeps being replaced",
+        ))
+    }
+
+    fn try_open(
+        fs: &FsRef,
+        dir: &Path,
+        lock: LockKind,
+        load: Load,
+    ) -> Result<Option<Mailbox>, MailboxError> {
         let index_path = dir.join(INDEX_FILE);
         let mode = match lock {
             LockKind::Shared => OpenMode::Read,
@@ -82,7 +118,14 @@ impl Mailbox {
             .open(&index_path, mode)
             .map_err(os_err("open", &index_path))?;
         index_file.lock(lock).map_err(os_err("lock", &index_path))?;
-        let bytes = index_file.read_all().map_err(os_err("read", &index_path))?;
+        let bytes = match load {
+            Load::All => index_file.read_all(),
+            Load::HeaderOnly => index_file.len().and_then(|len| {
+                let mut b = vec![0u8; usize::try_from(len.min(HEADER_PREFIX)).unwrap_or(0)];
+                index_file.read_exact_at(&mut b, 0).map(|()| b)
+            }),
+        }
+        .map_err(os_err("read", &index_path))?;
         let index = IndexHeader::decode(&bytes, &index_path)?;
         // Still the file at the path?
         let now_there = fs
@@ -95,7 +138,25 @@ impl Mailbox {
         if u32::from_be_bytes(gen) != index.generation_no {
             return Ok(None);
         }
-        let records = decode_records(&bytes, &index, &index_path)?;
+        let records = match load {
+            Load::All => decode_records(&bytes, &index, &index_path)?,
+            Load::HeaderOnly => {
+                let len = index_file.len().map_err(os_err("stat", &index_path))?;
+                let need = u64::from(index.start_offset)
+                    + u64::from(index.num_records) * u64::from(index.record_size);
+                if len < need || index.record_size == 0 {
+                    return Err(MailboxError::bad_format(
+                        &index_path,
+                        len,
+                        format!(
+                            "index has {len} bytes, header promises {} records ({need} bytes)",
+                            index.num_records
+                        ),
+                    ));
+                }
+                Vec::new()
+            }
+        };
         let header_path = dir.join(HEADER_FILE);
         let hf = fs
             .open(&header_path, OpenMode::Read)

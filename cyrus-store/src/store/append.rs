@@ -6,7 +6,6 @@ use crate::ids::Uid;
 use crate::mailbox::{CacheItems, NewMessage, SystemFlags};
 use crate::mboxname::MailboxName;
 use crate::message;
-use crate::os::LockKind;
 use crate::quota::{self, QuotaResource};
 
 use super::mailboxes::adjust_quota;
@@ -150,7 +149,7 @@ impl Store {
         name: &MailboxName,
         jobs: &[AppendJob],
     ) -> Result<Vec<Result<Vec<Uid>, Error>>, Error> {
-        let (_, mut mbox) = self.open_mailbox(name, LockKind::Exclusive)?;
+        let mut mbox = self.open_appender(name)?;
         let quotaroot = mbox.header().quotaroot.clone();
         let mut qdb = match &quotaroot {
             Some(_) => Some(self.open_quota_db()?),
@@ -186,7 +185,7 @@ impl Store {
         let uids = if batch.is_empty() {
             Vec::new()
         } else {
-            mbox.append_refs(&batch, now)?
+            mbox.append(&batch, now)?
         };
         drop(mbox);
         // The messages are durable from here on: the append has happened,
