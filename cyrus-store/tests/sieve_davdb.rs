@@ -1,16 +1,15 @@
 //! The user's `dav.db` (Cyrus 3.6's SQLite index of the Sieve scripts):
 //! the schema we create against the one real Cyrus created, the rows
 //! after each script operation against the rules and the row real Cyrus
-//! wrote, updating the file real Cyrus wrote, rebuilding a missing file,
-//! and real Cyrus's `timsieved` serving the scripts we stored.
+//! wrote, updating the file real Cyrus wrote, and rebuilding a missing
+//! or stale file. (Real Cyrus's `timsieved` serving scripts stored by our
+//! `cyr_timsieved`: `cyrus-bin/tests/managesieve_cyrus_davdb.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use cyrus_store::mailbox::SystemFlags;
@@ -19,7 +18,7 @@ use cyrus_store::os::{FsRef, LockKind, RealFs};
 use cyrus_store::sieve::SieveLimits;
 use cyrus_store::{NewMailbox, Store, StoreOptions};
 use rusqlite::Connection;
-use support::{CyrusTools, Site};
+use support::Site;
 
 const FIXTURE: &str = "../../shared/fixtures/cyrus-3.6/basic";
 const ALICE_INBOX_ID: &str = "1h27n4nb8groy211tvj675ss";
@@ -286,7 +285,12 @@ fn rows_follow_every_script_operation() {
     let r = rows(&path);
     assert_eq!(r[0], want);
     assert_eq!(
-        (r[1].name.as_str(), r[1].id.as_str(), r[1].imap_uid, r[1].isactive),
+        (
+            r[1].name.as_str(),
+            r[1].id.as_str(),
+            r[1].imap_uid,
+            r[1].isactive
+        ),
         ("two", id2.as_str(), 3, 0)
     );
 
@@ -311,13 +315,15 @@ fn rows_follow_every_script_operation() {
         .unwrap();
     let r = rows(&path);
     assert_eq!(r.len(), 3);
-    assert_eq!((r[2].name.as_str(), r[2].alive, r[2].imap_uid), ("uno", 1, 5));
+    assert_eq!(
+        (r[2].name.as_str(), r[2].alive, r[2].imap_uid),
+        ("uno", 1, 5)
+    );
     assert_ne!(r[2].id, id);
 
     // The same storage classes as the row real Cyrus wrote.
-    let cyrus = column_types(&fixture().join(format!(
-        "config/user/uuid/1/h/{ALICE_INBOX_ID}/dav.db"
-    )));
+    let cyrus =
+        column_types(&fixture().join(format!("config/user/uuid/1/h/{ALICE_INBOX_ID}/dav.db")));
     assert_eq!(cyrus.len(), 1);
     for t in column_types(&path) {
         assert_eq!(t, cyrus[0]);
@@ -336,7 +342,11 @@ fn python_dump(path: &Path) -> Option<String> {
         .arg(path)
         .output()
         .ok()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(String::from_utf8(out.stdout).unwrap())
 }
 
@@ -375,16 +385,13 @@ fn schema_is_byte_for_byte_cyrus() {
         eprintln!("NOTICE: python3 not found; schema dump not compared");
         return;
     };
-    let theirs = std::fs::read_to_string(
-        fixture().join("expected/alice.dav.db.sqlite-dump.txt"),
-    )
-    .unwrap();
+    let theirs =
+        std::fs::read_to_string(fixture().join("expected/alice.dav.db.sqlite-dump.txt")).unwrap();
     assert_eq!(without_rows(&ours), without_rows(&theirs));
     // And the real file gives the same dump as the recorded one.
-    let real = python_dump(&fixture().join(format!(
-        "config/user/uuid/1/h/{ALICE_INBOX_ID}/dav.db"
-    )))
-    .unwrap();
+    let real =
+        python_dump(&fixture().join(format!("config/user/uuid/1/h/{ALICE_INBOX_ID}/dav.db")))
+            .unwrap();
     assert_eq!(real, theirs);
 }
 
@@ -426,7 +433,11 @@ fn updates_the_file_real_cyrus_wrote() {
     assert_eq!(before.len(), 1);
     let cyrus_row = before[0].clone();
     assert_eq!(
-        (cyrus_row.id.as_str(), cyrus_row.name.as_str(), cyrus_row.isactive),
+        (
+            cyrus_row.id.as_str(),
+            cyrus_row.name.as_str(),
+            cyrus_row.isactive
+        ),
         ("u3iyno7crbmz3dlmd654rs5o", "fixture", 1)
     );
 
@@ -519,10 +530,27 @@ fn a_missing_file_is_rebuilt_from_the_mailbox() {
     assert_eq!(rebuilt.len(), 1);
     let (r, l) = (&rebuilt[0], &live[0]);
     assert_eq!(
-        (&r.id, &r.name, r.imap_uid, r.modseq, r.isactive, &r.contentid),
-        (&l.id, &l.name, l.imap_uid, l.modseq, l.isactive, &l.contentid)
+        (
+            &r.id,
+            &r.name,
+            r.imap_uid,
+            r.modseq,
+            r.isactive,
+            &r.contentid
+        ),
+        (
+            &l.id,
+            &l.name,
+            l.imap_uid,
+            l.modseq,
+            l.isactive,
+            &l.contentid
+        )
     );
-    assert_eq!(r.creationdate, 13, "created from the record it was rebuilt from");
+    assert_eq!(
+        r.creationdate, 13,
+        "created from the record it was rebuilt from"
+    );
 
     // A crash after the mailbox change but before dav.db leaves the file
     // one change behind (here: the copy from before the change is put
@@ -550,275 +578,4 @@ fn dir_copy(path: &Path) -> PathBuf {
     let to = path.with_extension("before");
     std::fs::copy(path, &to).unwrap();
     to
-}
-
-// ------------------------------------------------------------------
-// Real Cyrus 3.6 `timsieved` over our files.
-
-/// A Cyrus `master` running only `timsieved` on a free port.
-struct RealTimsieved {
-    master: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Drop for RealTimsieved {
-    fn drop(&mut self) {
-        // Our own child, by its pid; master stops its timsieved children.
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.master.id().to_string())
-            .status();
-        let _ = self.master.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-impl RealTimsieved {
-    /// Starts it over `site` (files handed to the `cyrus` user), with
-    /// alice/pass in a private sasldb. `None` when Cyrus is not installed
-    /// or we are not root (master must start as root).
-    fn start(site: &Site, tools: &CyrusTools) -> Option<RealTimsieved> {
-        let master = Path::new("/usr/lib/cyrus/bin/master");
-        let timsieved = Path::new("/usr/lib/cyrus/bin/timsieved");
-        let root_uid = Command::new("id").arg("-u").output().ok()?;
-        if !master.exists()
-            || !timsieved.exists()
-            || String::from_utf8_lossy(&root_uid.stdout).trim() != "0"
-            || Command::new("saslpasswd2").arg("-v").output().is_err()
-        {
-            eprintln!("NOTICE: Cyrus master/timsieved/saslpasswd2 missing or not root; skipping");
-            return None;
-        }
-        let root = site.root();
-        let conf = site.write_imapd_conf();
-        let sasldb = root.join("sasldb2");
-        let mut extra = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&conf)
-            .unwrap();
-        write!(
-            extra,
-            "servername: localhost\nsasl_pwcheck_method: auxprop\nsasl_auxprop_plugin: sasldb\n\
-             sasl_sasldb_path: {}\nsasl_mech_list: PLAIN\nallowplaintext: yes\n\
-             proc_path: {1}/lib/proc\nmboxname_lockpath: {1}/lib/lock\n\
-             sieveusehomedir: false\nsyslog_prefix: davdb-test\n",
-            sasldb.display(),
-            root.display()
-        )
-        .unwrap();
-        drop(extra);
-        let mut p = Command::new("saslpasswd2")
-            .arg("-f")
-            .arg(&sasldb)
-            .args(["-u", "localhost", "-p", "-c", "alice"])
-            .stdin(Stdio::piped())
-            .spawn()
-            .unwrap();
-        p.stdin.take().unwrap().write_all(b"pass").unwrap();
-        assert!(p.wait().unwrap().success());
-        let port = free_port();
-        let cyrus_conf = root.join("cyrus.conf");
-        std::fs::write(
-            &cyrus_conf,
-            format!(
-                "START {{\n}}\nSERVICES {{\n  sieve cmd=\"timsieved -C {}\" \
-                 listen=\"127.0.0.1:{port}\" prefork=0 maxchild=5\n}}\nEVENTS {{\n}}\n",
-                conf.display()
-            ),
-        )
-        .unwrap();
-        tools.adopt(root);
-        Command::new("chmod")
-            .arg("640")
-            .arg(&sasldb)
-            .status()
-            .unwrap();
-        let log = root.join("master.log");
-        let child = Command::new(master)
-            .arg("-C")
-            .arg(&conf)
-            .arg("-M")
-            .arg(&cyrus_conf)
-            .arg("-p")
-            .arg(root.join("master.pid"))
-            .arg("-L")
-            .arg(&log)
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap();
-        let me = RealTimsieved {
-            master: child,
-            port,
-            log,
-        };
-        // Readiness, not timing: wait until the port accepts.
-        for _ in 0..300 {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Some(me);
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!(
-            "Cyrus master did not listen: {}",
-            std::fs::read_to_string(&me.log).unwrap_or_default()
-        );
-    }
-}
-
-fn base64(b: &[u8]) -> String {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::new();
-    for c in b.chunks(3) {
-        let n = (u32::from(c[0]) << 16)
-            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= c.len() {
-                s.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
-}
-
-/// A minimal ManageSieve client: each call returns the response lines up
-/// to and including the final `OK`/`NO`/`BYE`, literals inlined.
-struct Sieve {
-    r: BufReader<TcpStream>,
-    w: TcpStream,
-}
-
-impl Sieve {
-    fn connect(port: u16) -> Sieve {
-        let w = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let mut s = Sieve {
-            r: BufReader::new(w.try_clone().unwrap()),
-            w,
-        };
-        let greeting = s.response();
-        assert!(greeting.last().unwrap().starts_with("OK"), "{greeting:?}");
-        s
-    }
-
-    fn response(&mut self) -> Vec<String> {
-        let mut out = Vec::new();
-        loop {
-            let mut line = String::new();
-            assert!(self.r.read_line(&mut line).unwrap() > 0, "closed: {out:?}");
-            let line = line.trim_end_matches(['\r', '\n']).to_string();
-            if let Some(n) = line
-                .strip_prefix('{')
-                .and_then(|l| l.strip_suffix('}'))
-                .and_then(|n| n.trim_end_matches('+').parse::<usize>().ok())
-            {
-                let mut buf = vec![0; n];
-                self.r.read_exact(&mut buf).unwrap();
-                out.push(String::from_utf8(buf).unwrap());
-                // The rest of the line the literal ends (empty here).
-                let mut rest = String::new();
-                self.r.read_line(&mut rest).unwrap();
-                assert_eq!(rest, "\r\n");
-                continue;
-            }
-            let done = ["OK", "NO", "BYE"].iter().any(|p| line.starts_with(p));
-            out.push(line);
-            if done {
-                return out;
-            }
-        }
-    }
-
-    fn cmd(&mut self, c: &str) -> Vec<String> {
-        self.w.write_all(c.as_bytes()).unwrap();
-        self.w.write_all(b"\r\n").unwrap();
-        self.response()
-    }
-}
-
-/// Real Cyrus's `timsieved` reads scripts through `dav.db`: the scripts
-/// our store wrote are listed, fetched and activated by it, and what it
-/// writes back reads fine through our store.
-#[test]
-fn real_cyrus_timsieved_serves_our_scripts() {
-    let Some(tools) = CyrusTools::find() else {
-        return;
-    };
-    let s = site();
-    let u = alice();
-    let lim = SieveLimits::default();
-    s.store
-        .sieve_put(&u, "vacation", b"keep;\r\n", b"", &lim, "localhost", 100)
-        .unwrap();
-    s.store
-        .sieve_put(&u, "main", b"discard;\r\n", b"", &lim, "localhost", 101)
-        .unwrap();
-    s.store.sieve_activate(&u, Some("main"), None, 102).unwrap();
-    s.store
-        .sieve_put(&u, "main", b"stop;\r\n", b"", &lim, "localhost", 103)
-        .unwrap();
-    let Some(d) = RealTimsieved::start(&s, &tools) else {
-        return;
-    };
-    let mut c = Sieve::connect(d.port);
-    let auth = c.cmd(&format!(
-        "AUTHENTICATE \"PLAIN\" \"{}\"",
-        base64(b"\0alice\0pass")
-    ));
-    assert!(
-        auth.last().unwrap().starts_with("OK"),
-        "{auth:?}\n{}",
-        std::fs::read_to_string(&d.log).unwrap_or_default()
-    );
-    let mut list = c.cmd("LISTSCRIPTS");
-    assert_eq!(list.pop().unwrap(), "OK");
-    list.sort();
-    assert_eq!(list, ["\"main\" ACTIVE", "\"vacation\""]);
-    let got = c.cmd("GETSCRIPT \"main\"");
-    assert_eq!(got, ["stop;\r\n", "OK"]);
-    let got = c.cmd("GETSCRIPT \"vacation\"");
-    assert_eq!(got, ["keep;\r\n", "OK"]);
-
-    // And the other way: what real timsieved changes, we read.
-    assert!(c.cmd("SETACTIVE \"vacation\"")[0].starts_with("OK"));
-    let put = c.cmd("PUTSCRIPT \"third\" {5+}\r\nstop;");
-    assert!(put[0].starts_with("OK"), "{put:?}");
-    c.cmd("LOGOUT");
-    drop(d);
-
-    let mut names: Vec<(String, bool)> = s
-        .store
-        .sieve_list(&u)
-        .unwrap()
-        .into_iter()
-        .map(|i| (i.name, i.active))
-        .collect();
-    names.sort();
-    assert_eq!(
-        names,
-        [
-            ("main".to_string(), false),
-            ("third".to_string(), false),
-            ("vacation".to_string(), true)
-        ]
-    );
-    assert_eq!(s.store.sieve_get(&u, "third").unwrap(), b"stop;");
-    // Our next write still agrees with the rows timsieved left.
-    s.store
-        .sieve_put(&u, "fourth", b"keep;\r\n", b"", &lim, "localhost", 200)
-        .unwrap();
-    let live: Vec<Row> = rows(&dav_path(&s.store))
-        .into_iter()
-        .filter(|r| r.alive == 1)
-        .collect();
-    assert_eq!(live.len(), 4);
 }

@@ -532,15 +532,15 @@ impl Store {
         self.sieve_index_changed(user)
     }
 
-    /// After a change to `#sieve`: brings `dav.db` in step (feature
-    /// `davdb`), or does nothing.
+    /// After a change to `#sieve`: brings `dav.db` in step.
+    #[cfg(feature = "davdb")]
     fn sieve_index_changed(&self, user: &UserId) -> Result<(), SieveError> {
-        #[cfg(feature = "davdb")]
-        return self.sieve_sync_davdb(user);
-        #[cfg(not(feature = "davdb"))]
-        {
-            let _ = user;
-            Ok(())
-        }
+        self.sieve_sync_davdb(user)
+    }
+
+    /// Without the `davdb` feature nothing keeps Cyrus's index.
+    #[cfg(not(feature = "davdb"))]
+    fn sieve_index_changed(&self, _user: &UserId) -> Result<(), SieveError> {
+        Ok(())
     }
 }

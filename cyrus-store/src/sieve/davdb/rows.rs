@@ -70,7 +70,11 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
         rowid: r.get(0)?,
         imap_uid: r.get::<_, Option<u32>>(1)?.unwrap_or(0),
-        modseq: r.get::<_, Option<i64>>(2)?.unwrap_or(0).try_into().unwrap_or(0),
+        modseq: r
+            .get::<_, Option<i64>>(2)?
+            .unwrap_or(0)
+            .try_into()
+            .unwrap_or(0),
         isactive: r.get::<_, Option<i64>>(3)?.unwrap_or(0) != 0,
         alive: r.get::<_, Option<i64>>(4)?.unwrap_or(0) != 0,
     })
@@ -78,7 +82,11 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 
 /// The row for `rec`: by its script id, or (its message unreadable) by
 /// the record it points at.
-fn find_row(tx: &Transaction<'_>, mailbox: &str, rec: &ScriptRecord) -> rusqlite::Result<Option<Row>> {
+fn find_row(
+    tx: &Transaction<'_>,
+    mailbox: &str,
+    rec: &ScriptRecord,
+) -> rusqlite::Result<Option<Row>> {
     match &rec.script {
         Some(s) => tx
             .query_row(&format!("{SELECT} WHERE id = ?1"), params![s.id], read_row)
@@ -187,7 +195,10 @@ fn drop_unlinked(tx: &Transaction<'_>, records: &[ScriptRecord]) -> rusqlite::Re
     {
         let mut stmt = tx.prepare("SELECT rowid, imap_uid FROM sieve_scripts")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<u32>>(1)?.unwrap_or(0)))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<u32>>(1)?.unwrap_or(0),
+            ))
         })?;
         for row in rows {
             let (rowid, uid) = row?;

@@ -76,7 +76,10 @@ impl Store {
             return Ok(());
         };
         let Some(mailbox_id) = entry.uniqueid else {
-            tracing::warn!(user = user.as_str(), "#sieve has no uniqueid; dav.db not written");
+            tracing::warn!(
+                user = user.as_str(),
+                "#sieve has no uniqueid; dav.db not written"
+            );
             return Ok(());
         };
         let path = self.user_file(user, DAV_KIND)?;
