@@ -114,11 +114,11 @@ fn script_id(raw: &[u8]) -> Option<String> {
     let (_, params) = parse(raw).root.disposition?;
     params
         .iter()
+        .rev()
         .filter(|p| p.attribute == b"FILENAME")
         .filter_map(|p| std::str::from_utf8(&p.value).ok())
         .filter_map(|v| v.strip_suffix(SIEVE_EXTENSION))
-        .filter(|id| !id.is_empty())
-        .last()
+        .find(|id| !id.is_empty())
         .map(str::to_string)
 }
 
