@@ -75,10 +75,10 @@ FOREIGN KEY (rowid) REFERENCES vcard_objs (rowid) ON DELETE CASCADE );
 #[derive(Debug)]
 pub(super) enum Opened {
     /// Ready: version 14 (made so now, if it was new or a 3.4 file), or a
-    /// later Cyrus's version whose `sieve_scripts` is unchanged.
+    /// later Cyrus's version (its `sieve_scripts` is the same).
     Ready(Connection),
-    /// A version we do not upgrade (pre-3.4 or 3.5 development formats):
-    /// left alone for Cyrus's own upgrade code.
+    /// A version we do not upgrade (before 3.4's 10, or the intermediate
+    /// Sieve DB versions 12 and 13): left alone for Cyrus's own upgrade.
     Unsupported(i64),
 }
 
@@ -113,9 +113,9 @@ pub(super) fn open(path: &Path) -> rusqlite::Result<Opened> {
             tx.execute_batch(CREATE_DAV)?;
             tx.execute_batch(CREATE_SIEVE)?;
         }
-        // 3.4 (10) and the version 3.5 jumped to on create (11) differ
-        // from 14 only by the missing sieve table: Cyrus's upgrade to 14
-        // is exactly this.
+        // From 3.4's 10 (and 11, which Cyrus wrote only on create),
+        // Cyrus's upgrade to 14 runs nothing but the sieve table's
+        // CREATE (its v12/v13 conversion step does nothing for them).
         10 | 11 => tx.execute_batch(CREATE_SIEVE)?,
         v => return Ok(Opened::Unsupported(v)),
     }
