@@ -1,6 +1,8 @@
 //! What can go wrong with a script operation, in the terms ManageSieve
 //! answers with.
 
+use std::path::PathBuf;
+
 use crate::error::Error;
 
 /// A script operation that failed.
@@ -28,6 +30,16 @@ pub enum SieveError {
     /// The user has no INBOX.
     #[error("no such user {0}")]
     NoUser(String),
+    /// The user's `dav.db` (Cyrus's SQLite index of the scripts) could
+    /// not be written. The reason is SQLite's message, kept as text so the
+    /// error type does not depend on the optional SQLite crate.
+    #[error("dav.db {}: {reason}", path.display())]
+    DavDb {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        reason: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] Error),

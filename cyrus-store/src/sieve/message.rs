@@ -7,7 +7,7 @@
 use sha1::{Digest, Sha1};
 
 use crate::mailbox::examine::rfc5322_utc;
-use crate::message::{decode_mimeheader, header_fields};
+use crate::message::{decode_mimeheader, header_fields, parse};
 
 /// A script read back from its message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,14 @@ pub struct ScriptMessage {
     pub name: String,
     /// The script source (the body).
     pub content: Vec<u8>,
+    /// The script's id: the attachment's file name without `.sieve`
+    /// (Cyrus keys its `dav.db` row on it and keeps it across
+    /// replacements and renames). `None` when the message has none.
+    pub id: Option<String>,
 }
+
+/// What names the attachment: `<id>.sieve`.
+const SIEVE_EXTENSION: &str = ".sieve";
 
 /// SHA-1 of the script, lower-case hex (Cyrus's `contentid`).
 pub(super) fn content_id(content: &[u8]) -> String {
@@ -62,7 +69,7 @@ pub fn script_message(
     let mut m = format!(
         "From: {from}\r\nSubject: {}\r\nDate: {}\r\nMessage-ID: <{}@{servername}>\r\n\
          Content-Type: application/sieve; charset=utf-8\r\nContent-Length: {}\r\n\
-         Content-Disposition: attachment;\r\n\tfilename=\"{file_id}.sieve\"\r\n\
+         Content-Disposition: attachment;\r\n\tfilename=\"{file_id}{SIEVE_EXTENSION}\"\r\n\
          MIME-Version: 1.0\r\n\r\n",
         encode_name(name),
         rfc5322_utc(i64::from(now)),
@@ -96,7 +103,23 @@ pub fn parse_script_message(raw: &[u8]) -> Option<ScriptMessage> {
     Some(ScriptMessage {
         name,
         content: raw[body_at..].to_vec(),
+        id: script_id(raw),
     })
+}
+
+/// The `filename` parameter of `Content-Disposition` minus `.sieve`, read
+/// from the parsed MIME structure as Cyrus's `mailbox_update_sieve` does
+/// (the last such parameter wins, as in its loop).
+fn script_id(raw: &[u8]) -> Option<String> {
+    let (_, params) = parse(raw).root.disposition?;
+    params
+        .iter()
+        .rev()
+        .filter(|p| p.attribute == b"FILENAME")
+        .filter_map(|p| std::str::from_utf8(&p.value).ok())
+        .filter_map(|v| v.strip_suffix(SIEVE_EXTENSION))
+        .find(|id| !id.is_empty())
+        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -112,6 +135,7 @@ mod tests {
         let back = parse_script_message(&m).expect("parse");
         assert_eq!(back.name, "fixture");
         assert_eq!(back.content, b"keep;\r\n");
+        assert_eq!(back.id.as_deref(), Some("x"));
         let m = script_message("alice", "h", "Ferien ä/x", b"", "x", 0);
         assert_eq!(parse_script_message(&m).expect("p").name, "Ferien ä/x");
         // Written by real Cyrus 3.6.
@@ -122,6 +146,7 @@ mod tests {
         let s = parse_script_message(&raw).expect("fixture");
         assert_eq!(s.name, "fixture");
         assert_eq!(s.content.len(), 100);
+        assert_eq!(s.id.as_deref(), Some("u3iyno7crbmz3dlmd654rs5o"));
         assert_eq!(
             content_id(&s.content),
             "aa76581ca021edf08b8e5c096a175986ef711b80"

@@ -11,10 +11,15 @@
 //! The `.bc` files hold the caller's compiled form (ours, not Cyrus's
 //! `CyrSBytecode`): the store treats them as opaque bytes. Cyrus's own
 //! tools read the source from the `#sieve` mailbox, and a reader that
-//! cannot load a `.bc` (ours or Cyrus's) recompiles the source. Cyrus 3.6
-//! also indexes the scripts in the user's `dav.db` (SQLite); that index
-//! is not written here (Cyrus's `dav_reconstruct` rebuilds it).
+//! cannot load a `.bc` (ours or Cyrus's) recompiles the source.
+//! - Cyrus 3.6 also indexes the scripts in the user's `dav.db` (SQLite
+//!   table `sieve_scripts`), which its `timsieved` reads. With the cargo
+//!   feature `davdb` (on by default) every script operation keeps that
+//!   index in step after changing the mailbox (module `davdb`); the store
+//!   itself never reads it.
 
+#[cfg(feature = "davdb")]
+mod davdb;
 mod error;
 mod message;
 mod paths;

@@ -7,6 +7,11 @@
 //! version is expunged. Readers keep the highest UID of each name, so a
 //! crash between the append and the expunge shows the new version once.
 //! Activation replaces `defaultbc` by renaming a new symlink over it.
+//! Last, each operation brings the user's `dav.db` in step (Cyrus's index
+//! of the scripts, see `davdb`).
+//!
+//! A replaced or renamed script keeps its id (the attachment's file name),
+//! as Cyrus's `sieve_script_store` does: Cyrus's index keys on it.
 
 use std::path::{Path, PathBuf};
 
@@ -52,9 +57,20 @@ pub struct ScriptInfo {
     pub uid: Option<Uid>,
 }
 
+/// A script version to append to `#sieve`.
+struct NewScript<'a> {
+    name: &'a str,
+    content: &'a [u8],
+    /// The script's id when this replaces a version of it.
+    id: Option<&'a str>,
+    active: bool,
+}
+
 struct Stored {
     info: ScriptInfo,
     content: Vec<u8>,
+    /// The attachment's id (`None` for legacy files and foreign messages).
+    id: Option<String>,
 }
 
 fn os<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Error + 'a {
@@ -122,6 +138,7 @@ impl Store {
                     uid: Some(rec.uid),
                 },
                 content: m.content,
+                id: m.id,
             };
             // Records are in UID order: a later one replaces an earlier.
             match out.iter_mut().find(|o| o.info.name == s.info.name) {
@@ -156,6 +173,7 @@ impl Store {
                     uid: None,
                 },
                 content,
+                id: None,
             });
         }
         out.sort_by(|a, b| a.info.name.cmp(&b.info.name));
@@ -252,15 +270,13 @@ impl Store {
             match self.create_mailbox(&folder, &req, now) {
                 Ok(_) => {
                     for s in legacy {
-                        self.append_script(
-                            &folder,
-                            user,
-                            "localhost",
-                            &s.info.name,
-                            &s.content,
-                            s.info.active,
-                            now,
-                        )?;
+                        let script = NewScript {
+                            name: &s.info.name,
+                            content: &s.content,
+                            id: None,
+                            active: s.info.active,
+                        };
+                        self.append_script(&folder, user, "localhost", &script, now)?;
                     }
                 }
                 Err(Error::Exists(_)) => {}
@@ -270,29 +286,35 @@ impl Store {
         Ok(folder)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn append_script(
         &self,
         folder: &MailboxName,
         user: &UserId,
         servername: &str,
-        name: &str,
-        content: &[u8],
-        active: bool,
+        script: &NewScript<'_>,
         now: u32,
     ) -> Result<Uid, SieveError> {
-        let file_id = UniqueId::generate(&mut rand::thread_rng());
+        // A new script gets a new id (Cyrus `makeuuid`), a new version
+        // keeps its script's.
+        let new_id;
+        let file_id = match script.id {
+            Some(id) => id,
+            None => {
+                new_id = UniqueId::generate(&mut rand::thread_rng());
+                new_id.as_str()
+            }
+        };
         let data = script_message(
             user.as_str(),
             servername,
-            name,
-            content,
-            file_id.as_str(),
+            script.name,
+            script.content,
+            file_id,
             now,
         );
         let req = AppendRequest {
             data,
-            flags: if active {
+            flags: if script.active {
                 vec!["\\Flagged".to_string()]
             } else {
                 Vec::new()
@@ -345,18 +367,22 @@ impl Store {
         self.sieve_check_space(user, name, content.len(), limits)?;
         let dir = self.sieve_dir(user)?;
         let folder = self.ensure_sieve_folder(user, now)?;
-        let old: Vec<ScriptInfo> = self
-            .sieve_list(user)?
+        let old = self
+            .sieve_scripts(user)?
             .into_iter()
-            .filter(|s| s.name == name)
-            .collect();
-        let active = old.iter().any(|s| s.active);
-        self.append_script(&folder, user, servername, name, content, active, now)?;
+            .find(|s| s.info.name == name);
+        let script = NewScript {
+            name,
+            content,
+            id: old.as_ref().and_then(|s| s.id.as_deref()),
+            active: old.as_ref().is_some_and(|s| s.info.active),
+        };
+        self.append_script(&folder, user, servername, &script, now)?;
         self.ensure_dir(&dir)?;
         write_durable(self.fs(), &dir, &bc_file(name), compiled)?;
-        let uids: Vec<Uid> = old.iter().filter_map(|s| s.uid).collect();
+        let uids: Vec<Uid> = old.iter().filter_map(|s| s.info.uid).collect();
         self.expunge_scripts(&folder, &uids, now)?;
-        Ok(())
+        self.sieve_index_changed(user)
     }
 
     /// DELETESCRIPT: removes an inactive script.
@@ -378,7 +404,7 @@ impl Store {
         if self.fs().exists(&dir) {
             self.fs().sync_dir(&dir).map_err(os("fsync", &dir))?;
         }
-        Ok(())
+        self.sieve_index_changed(user)
     }
 
     fn find_script(&self, user: &UserId, name: &str) -> Result<ScriptInfo, SieveError> {
@@ -460,7 +486,8 @@ impl Store {
             mbox.store_flags(&[uid], FlagOp::Add, SystemFlags::FLAGGED, &[], now)
                 .map_err(Error::from)?;
         }
-        Ok(())
+        drop(mbox);
+        self.sieve_index_changed(user)
     }
 
     /// RENAMESCRIPT: `old` becomes `new` (still active if it was).
@@ -485,15 +512,13 @@ impl Store {
             .ok_or_else(|| SieveError::NonExistent(old.to_string()))?;
         let dir = self.sieve_dir(user)?;
         let folder = self.ensure_sieve_folder(user, now)?;
-        self.append_script(
-            &folder,
-            user,
-            servername,
-            new,
-            &s.content,
-            s.info.active,
-            now,
-        )?;
+        let script = NewScript {
+            name: new,
+            content: &s.content,
+            id: s.id.as_deref(),
+            active: s.info.active,
+        };
+        self.append_script(&folder, user, servername, &script, now)?;
         let (from, to) = (dir.join(bc_file(old)), dir.join(bc_file(new)));
         if self.fs().exists(&from) {
             self.fs().rename(&from, &to).map_err(os("rename", &from))?;
@@ -504,6 +529,18 @@ impl Store {
         }
         let uids: Vec<Uid> = s.info.uid.into_iter().collect();
         self.expunge_scripts(&folder, &uids, now)?;
+        self.sieve_index_changed(user)
+    }
+
+    /// After a change to `#sieve`: brings `dav.db` in step.
+    #[cfg(feature = "davdb")]
+    fn sieve_index_changed(&self, user: &UserId) -> Result<(), SieveError> {
+        self.sieve_sync_davdb(user)
+    }
+
+    /// Without the `davdb` feature nothing keeps Cyrus's index.
+    #[cfg(not(feature = "davdb"))]
+    fn sieve_index_changed(&self, _user: &UserId) -> Result<(), SieveError> {
         Ok(())
     }
 }

@@ -12,8 +12,8 @@ use crate::os::OsError;
 use super::site::Store;
 
 impl Store {
-    /// Where `user`'s `kind` file (`seen`, `sub`) lives.
-    fn user_file(&self, user: &UserId, kind: &str) -> Result<PathBuf, Error> {
+    /// Where `user`'s `kind` file (`seen`, `sub`, `dav`) lives.
+    pub(crate) fn user_file(&self, user: &UserId, kind: &str) -> Result<PathBuf, Error> {
         let opts = self.options();
         let inbox = MailboxName::user_inbox(user);
         if opts.mailbox_legacy_dirs {

@@ -97,13 +97,18 @@ impl CyrusTools {
 
     /// Runs `tool args…`; returns (exit code, stdout, stderr).
     pub fn run(&self, tool: &str, args: &[&str]) -> (i32, String, String) {
-        let exe = self.bin.join(tool);
+        self.run_exe(&self.bin.join(tool), args)
+    }
+
+    /// Runs the Cyrus program at `exe` (one installed elsewhere, e.g.
+    /// unpacked from a package) as [`CyrusTools::run`] does.
+    pub fn run_exe(&self, exe: &Path, args: &[&str]) -> (i32, String, String) {
         let mut cmd = if self.as_cyrus {
             let mut c = Command::new("runuser");
-            c.args(["-u", "cyrus", "--"]).arg(&exe);
+            c.args(["-u", "cyrus", "--"]).arg(exe);
             c
         } else {
-            Command::new(&exe)
+            Command::new(exe)
         };
         let out = cmd.args(args).output().unwrap();
         (
