@@ -40,6 +40,18 @@ fn start(conf: &Path, listen: &str) -> (Daemon, String) {
     (Daemon(child), addr)
 }
 
+/// Whether swaks is installed; says so when it is not.
+fn have_swaks() -> bool {
+    let there = Command::new("sh")
+        .args(["-c", "command -v swaks"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !there {
+        eprintln!("NOTICE: swaks not installed; skipping");
+    }
+    there
+}
+
 fn mbox(s: &str) -> MailboxName {
     MailboxName::from_internal(s).unwrap()
 }
@@ -152,12 +164,7 @@ fn check(transcript: &str) {
 
 #[test]
 fn swaks_pipelined_mixed_recipients_over_tcp_and_unix_socket() {
-    if Command::new("sh")
-        .args(["-c", "command -v swaks"])
-        .output()
-        .map_or(true, |o| !o.status.success())
-    {
-        eprintln!("NOTICE: swaks not installed; skipping");
+    if !have_swaks() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -185,12 +192,7 @@ fn swaks_pipelined_mixed_recipients_over_tcp_and_unix_socket() {
 fn swaks_three_recipients_share_one_message_file() {
     use std::os::unix::fs::MetadataExt;
 
-    if Command::new("sh")
-        .args(["-c", "command -v swaks"])
-        .output()
-        .map_or(true, |o| !o.status.success())
-    {
-        eprintln!("NOTICE: swaks not installed; skipping");
+    if !have_swaks() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -35,26 +35,8 @@ fn sieve_folder() -> MailboxName {
     MailboxName::from_internal("user.alice.#sieve").unwrap()
 }
 
-/// A site with alice's INBOX, its sieve directory inside the site.
 fn site() -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(
-        dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
-    let mut opts = StoreOptions::new(dir.path().join("lib"), dir.path().join("spool"));
-    opts.sieve_dir = dir.path().join("sieve");
-    let fs: FsRef = Arc::new(RealFs::new());
-    let store = Store::open(fs, opts).unwrap();
-    store
-        .create_mailbox(
-            &MailboxName::user_inbox(&alice()),
-            &NewMailbox::default(),
-            1_700_000_000,
-        )
-        .unwrap();
-    Site { dir, store }
+    Site::with_sieve_user("alice")
 }
 
 /// alice's `dav.db`: `user/uuid/<c1>/<c2>/<inbox uniqueid>/dav.db`.

@@ -20,24 +20,7 @@ fn alice() -> UserId {
 }
 
 fn site() -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(
-        dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
-    let mut opts = StoreOptions::new(dir.path().join("lib"), dir.path().join("spool"));
-    opts.sieve_dir = dir.path().join("sieve");
-    let fs: FsRef = Arc::new(RealFs::new());
-    let store = Store::open(fs, opts).unwrap();
-    store
-        .create_mailbox(
-            &MailboxName::user_inbox(&alice()),
-            &NewMailbox::default(),
-            1_700_000_000,
-        )
-        .unwrap();
-    Site { dir, store }
+    Site::with_sieve_user("alice")
 }
 
 fn names(store: &Store) -> Vec<(String, bool)> {

@@ -153,13 +153,7 @@ impl Mailbox {
             let _ = self.fs.remove_file(&tmp);
             return Err(e);
         }
-        let path = self.message_path(uid);
-        if let Err(e) = self.fs.rename(&tmp, &path) {
-            let _ = self.fs.remove_file(&tmp);
-            return Err(os_err("rename", &tmp)(e));
-        }
-        ch.new_files.push(path);
-        Ok(())
+        self.put_in_place(ch, uid, &tmp)
     }
 
     /// Makes `<uid>.` a hard link to `src` (through a temporary name, so
@@ -181,13 +175,19 @@ impl Mailbox {
         if self.fs.hard_link(src, &tmp).is_err() {
             return Ok(false);
         }
+        self.put_in_place(ch, uid, &tmp).map(|()| true)
+    }
+
+    /// Renames the temporary `tmp` to `<uid>.` (removing it if that
+    /// fails) and records the new file in `ch`.
+    fn put_in_place(&self, ch: &mut Changes, uid: Uid, tmp: &Path) -> Result<(), MailboxError> {
         let path = self.message_path(uid);
-        if let Err(e) = self.fs.rename(&tmp, &path) {
-            let _ = self.fs.remove_file(&tmp);
-            return Err(os_err("rename", &tmp)(e));
+        if let Err(e) = self.fs.rename(tmp, &path) {
+            let _ = self.fs.remove_file(tmp);
+            return Err(os_err("rename", tmp)(e));
         }
         ch.new_files.push(path);
-        Ok(true)
+        Ok(())
     }
 
     pub(super) fn remove_files(&self, ch: &Changes) {

@@ -160,6 +160,18 @@ mod tests {
             .map_or(0, |q| q.state.lock().pending.len())
     }
 
+    /// Waits until a thread is committing for `target`.
+    fn wait_busy(gc: &GroupCommit<u32, u32>, target: &str) {
+        while gc
+            .queues
+            .lock()
+            .get(target)
+            .is_none_or(|q| !q.state.lock().busy)
+        {
+            thread::yield_now();
+        }
+    }
+
     /// Jobs that arrive while a commit runs are committed together by one
     /// of their threads, and each caller gets its own job's result.
     #[test]
@@ -177,14 +189,7 @@ mod tests {
                 })
             })
         };
-        while gc
-            .queues
-            .lock()
-            .get("box")
-            .is_none_or(|q| !q.state.lock().busy)
-        {
-            thread::yield_now();
-        }
+        wait_busy(&gc, "box");
         let others: Vec<_> = (2..=4)
             .map(|n| {
                 let (gc, batches) = (gc.clone(), batches.clone());
@@ -227,14 +232,7 @@ mod tests {
                 }))
             })
         };
-        while gc
-            .queues
-            .lock()
-            .get("box")
-            .is_none_or(|q| !q.state.lock().busy)
-        {
-            thread::yield_now();
-        }
+        wait_busy(&gc, "box");
         // Queued behind the panicking commit; led by a thread whose own
         // commit works, so it is answered.
         let second = {

@@ -42,6 +42,24 @@ impl Site {
         Site { dir, store }
     }
 
+    /// A site whose sieve directory is inside it, with `user`'s INBOX.
+    pub fn with_sieve_user(user: &str) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut opts = StoreOptions::new(dir.path().join("lib"), dir.path().join("spool"));
+        opts.sieve_dir = dir.path().join("sieve");
+        let fs: FsRef = Arc::new(RealFs::new());
+        let store = Store::open(fs, opts).unwrap();
+        store
+            .create_mailbox(
+                &mbox(&format!("user.{user}")),
+                &cyrus_store::NewMailbox::default(),
+                1_700_000_000,
+            )
+            .unwrap();
+        Site { dir, store }
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
