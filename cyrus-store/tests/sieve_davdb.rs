@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use cyrus_store::mailbox::SystemFlags;
 use cyrus_store::mboxname::{MailboxName, UserId};
-use cyrus_store::os::{FsRef, LockKind, RealFs};
+use cyrus_store::os::{LockKind, RealFs};
 use cyrus_store::sieve::SieveLimits;
-use cyrus_store::{NewMailbox, Store, StoreOptions};
+use cyrus_store::{Store, StoreOptions};
 use rusqlite::Connection;
 use support::{CyrusTools, Site};
 

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use cyrus_store::mboxlist::MbKind;
 use cyrus_store::mboxname::{MailboxName, UserId};
-use cyrus_store::os::{FsRef, RealFs};
+use cyrus_store::os::RealFs;
 use cyrus_store::sieve::{SieveError, SieveLimits};
-use cyrus_store::{NewMailbox, Store, StoreOptions};
+use cyrus_store::{Store, StoreOptions};
 use support::{CyrusTools, Site};
 
 fn alice() -> UserId {
