@@ -12,16 +12,23 @@ use super::error::MailboxError;
 use super::index_record::IndexRecord;
 use super::open::{os_err, Mailbox, CACHE_FILE};
 
-/// The bytes of the cache file, read once under the mailbox lock.
+/// The bytes of the cache file, read once under the mailbox lock: one read
+/// for a walk over many records instead of an open and a read per record
+/// (reports, repack, and SEARCH on the cached items, as Cyrus's
+/// `index_search` answers FROM/TO/CC/BCC/SUBJECT from `cyrus.cache`).
+///
+/// Only valid while the lock of the [`Mailbox`] it was read from is held:
+/// a repack may replace the file afterwards.
 #[derive(Debug)]
-pub(crate) struct CacheSnapshot {
+pub struct CacheSnapshot {
     path: PathBuf,
     bytes: Vec<u8>,
 }
 
 impl CacheSnapshot {
-    /// The checked entry of `record`.
-    pub(crate) fn entry(&self, record: &IndexRecord) -> Result<CacheItems, MailboxError> {
+    /// The checked entry of `record` (CRC against the record's
+    /// `cache_crc`).
+    pub fn entry(&self, record: &IndexRecord) -> Result<CacheItems, MailboxError> {
         entry_from(&self.bytes, 0, record, &self.path)
     }
 }
@@ -154,7 +161,7 @@ impl Mailbox {
     }
 
     /// Reads the whole cache file once, for walks over many records.
-    pub(crate) fn cache_snapshot(&self) -> Result<CacheSnapshot, MailboxError> {
+    pub fn cache_snapshot(&self) -> Result<CacheSnapshot, MailboxError> {
         let path = self.cache_file.clone();
         let bytes = match self.fs.open(&path, OpenMode::Read) {
             Ok(f) => f.read_all().map_err(os_err("read", &path))?,

@@ -33,6 +33,7 @@ pub mod synccrc;
 
 pub use append::NewMessage;
 pub use cache::{CacheItem, CacheItems};
+pub use cache_file::CacheSnapshot;
 pub use copy::CopySource;
 pub use create::CreateSpec;
 pub use error::MailboxError;
