@@ -111,12 +111,15 @@ impl Mailbox {
     /// a crash between the two the new cache is still under its `.NEW`
     /// name. With the exclusive lock, finish the rename (this is the
     /// repack's own last step, not a repair); readers use the `.NEW` file.
+    /// `self.cache_file` is [`Mailbox::cache_path`] as open just found it
+    /// (not looked up a second time: one open of the cache per mailbox
+    /// open).
     pub(crate) fn finish_interrupted_repack(&mut self) -> Result<(), MailboxError> {
         if self.lock != LockKind::Exclusive {
             return Ok(());
         }
         let main = self.dir.join(CACHE_FILE);
-        let path = self.cache_path()?;
+        let path = self.cache_file.clone();
         if path != main {
             self.fs
                 .rename(&path, &main)
