@@ -42,7 +42,10 @@ fn message(n: usize) -> Vec<u8> {
 fn ok(s: &mut ImapSession, cmd: &str) {
     let out = feed(s, format!("x {cmd}\r\n").as_bytes());
     let text = String::from_utf8_lossy(&out);
-    assert!(text.contains("\r\nx OK ") || text.starts_with("x OK "), "{cmd}: {text}");
+    assert!(
+        text.contains("\r\nx OK ") || text.starts_with("x OK "),
+        "{cmd}: {text}"
+    );
 }
 
 /// A site whose alice has `n` messages in INBOX, selected.
@@ -76,17 +79,30 @@ fn commands(c: &mut Criterion) {
         i.get()
     };
     g.bench_function("uid_search_subject", |b| {
-        b.iter(|| ok(&mut s, &format!("UID SEARCH SUBJECT \"message {}\"", next() % 10)))
+        b.iter(|| {
+            ok(
+                &mut s,
+                &format!("UID SEARCH SUBJECT \"message {}\"", next() % 10),
+            )
+        })
     });
     g.bench_function("uid_fetch_body", |b| {
-        b.iter(|| ok(&mut s, &format!("UID FETCH {} (FLAGS BODY.PEEK[])", next() % n + 1)))
+        b.iter(|| {
+            ok(
+                &mut s,
+                &format!("UID FETCH {} (FLAGS BODY.PEEK[])", next() % n + 1),
+            )
+        })
     });
     // Alternating + and - so that every STORE changes a flag (and commits).
     g.bench_function("uid_store_flag", |b| {
         b.iter(|| {
             let k = next();
             let sign = if k % 2 == 0 { '+' } else { '-' };
-            ok(&mut s, &format!("UID STORE {} {sign}FLAGS (\\Flagged)", k / 2 % n + 1))
+            ok(
+                &mut s,
+                &format!("UID STORE {} {sign}FLAGS (\\Flagged)", k / 2 % n + 1),
+            )
         })
     });
     g.finish();

@@ -192,9 +192,7 @@ impl Mailbox {
         // (a grown file's new length included); what it skips is the
         // journal commit for the modification time alone, which a flag
         // change rewriting records in place would otherwise wait for.
-        self.index_file
-            .sync_data()
-            .map_err(os_err("fsync", &path))
+        self.index_file.sync_data().map_err(os_err("fsync", &path))
     }
 
     /// Puts the old header and records back and trims appended records.

@@ -12,9 +12,7 @@
 use std::cell::OnceCell;
 
 use cyrus_store::mailbox::{CacheItems, CacheSnapshot, IndexRecord, Mailbox, SystemFlags};
-use cyrus_store::message::{
-    self, decode_mimeheader, header_fields, read_nstring, ParsedMessage,
-};
+use cyrus_store::message::{self, decode_mimeheader, header_fields, read_nstring, ParsedMessage};
 use cyrus_store::os::LockKind;
 
 use crate::imap::machine::{MessageState, View};
@@ -360,9 +358,7 @@ pub(super) fn matches(
                 // Cyrus reads the subject from the cache item, already
                 // decoded (`message_get_field`); an empty key matches the
                 // messages that have a Subject field.
-                "subject" => c
-                    .cached_subject()?
-                    .is_some_and(|s| has_text(&s, &needle)),
+                "subject" => c.cached_subject()?.is_some_and(|s| has_text(&s, &needle)),
                 _ => {
                     let values = c.header_values(name.as_bytes())?;
                     values
