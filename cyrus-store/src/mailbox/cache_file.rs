@@ -12,16 +12,23 @@ use super::error::MailboxError;
 use super::index_record::IndexRecord;
 use super::open::{os_err, Mailbox, CACHE_FILE};
 
-/// The bytes of the cache file, read once under the mailbox lock.
+/// The bytes of the cache file, read once under the mailbox lock: one read
+/// for a walk over many records instead of an open and a read per record
+/// (reports, repack, and SEARCH on the cached items, as Cyrus's
+/// `index_search` answers FROM/TO/CC/BCC/SUBJECT from `cyrus.cache`).
+///
+/// Only valid while the lock of the [`Mailbox`] it was read from is held:
+/// a repack may replace the file afterwards.
 #[derive(Debug)]
-pub(crate) struct CacheSnapshot {
+pub struct CacheSnapshot {
     path: PathBuf,
     bytes: Vec<u8>,
 }
 
 impl CacheSnapshot {
-    /// The checked entry of `record`.
-    pub(crate) fn entry(&self, record: &IndexRecord) -> Result<CacheItems, MailboxError> {
+    /// The checked entry of `record` (CRC against the record's
+    /// `cache_crc`).
+    pub fn entry(&self, record: &IndexRecord) -> Result<CacheItems, MailboxError> {
         entry_from(&self.bytes, 0, record, &self.path)
     }
 }
@@ -104,12 +111,15 @@ impl Mailbox {
     /// a crash between the two the new cache is still under its `.NEW`
     /// name. With the exclusive lock, finish the rename (this is the
     /// repack's own last step, not a repair); readers use the `.NEW` file.
+    /// `self.cache_file` is [`Mailbox::cache_path`] as open just found it
+    /// (not looked up a second time: one open of the cache per mailbox
+    /// open).
     pub(crate) fn finish_interrupted_repack(&mut self) -> Result<(), MailboxError> {
         if self.lock != LockKind::Exclusive {
             return Ok(());
         }
         let main = self.dir.join(CACHE_FILE);
-        let path = self.cache_path()?;
+        let path = self.cache_file.clone();
         if path != main {
             self.fs
                 .rename(&path, &main)
@@ -154,7 +164,7 @@ impl Mailbox {
     }
 
     /// Reads the whole cache file once, for walks over many records.
-    pub(crate) fn cache_snapshot(&self) -> Result<CacheSnapshot, MailboxError> {
+    pub fn cache_snapshot(&self) -> Result<CacheSnapshot, MailboxError> {
         let path = self.cache_file.clone();
         let bytes = match self.fs.open(&path, OpenMode::Read) {
             Ok(f) => f.read_all().map_err(os_err("read", &path))?,

@@ -135,7 +135,10 @@ impl Mailbox {
         }
         f.write_all_at(&ch.cache_tail, ch.cache_base)
             .map_err(os_err("write", &path))?;
-        f.sync().map_err(os_err("fsync", &path))?;
+        // fdatasync, as for the index: the appended entries and the new
+        // length are durable; the directory entry of a new file is made
+        // durable just below.
+        f.sync_data().map_err(os_err("fsync", &path))?;
         if len < 4 {
             self.fs
                 .sync_dir(&self.dir)
@@ -185,7 +188,11 @@ impl Mailbox {
         self.index_file
             .write_all_at(&hb, 0)
             .map_err(os_err("write", &path))?;
-        self.index_file.sync().map_err(os_err("fsync", &path))
+        // fdatasync: the records and header are as durable as with fsync
+        // (a grown file's new length included); what it skips is the
+        // journal commit for the modification time alone, which a flag
+        // change rewriting records in place would otherwise wait for.
+        self.index_file.sync_data().map_err(os_err("fsync", &path))
     }
 
     /// Puts the old header and records back and trims appended records.

@@ -35,6 +35,7 @@ pub mod synccrc;
 pub use append::NewMessage;
 pub use appender::Appender;
 pub use cache::{CacheItem, CacheItems};
+pub use cache_file::CacheSnapshot;
 pub use copy::CopySource;
 pub use create::CreateSpec;
 pub use error::MailboxError;

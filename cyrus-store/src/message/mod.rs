@@ -38,7 +38,7 @@ mod transfer;
 pub use address::{parse_address_list, Address};
 pub use charset::decode_to_utf8;
 pub use date::{gm_time, sent_date};
-pub use envelope::write_nstring;
+pub use envelope::{read_nstring, write_nstring};
 pub use header::{header_fields, HeaderField};
 pub use mime::{BodyPart, MAX_NESTING};
 pub use params::Param;

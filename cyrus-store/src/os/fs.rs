@@ -55,6 +55,14 @@ pub trait File: Send + Sync + fmt::Debug {
     fn set_len(&self, len: u64) -> io::Result<()>;
     /// Flushes data and metadata to stable storage (`fsync`).
     fn sync(&self) -> io::Result<()>;
+    /// Flushes the data and the metadata needed to read it back (length,
+    /// block map) to stable storage (`fdatasync`): as durable as
+    /// [`File::sync`] for the file's contents, but an in-place rewrite
+    /// (a flag change rewriting index records) does not wait for a
+    /// filesystem journal commit just to store the new modification time.
+    fn sync_data(&self) -> io::Result<()> {
+        self.sync()
+    }
     /// Takes a lock, waiting for it.
     fn lock(&self, kind: LockKind) -> io::Result<()>;
     /// Takes a lock if it is free now; returns whether it was taken.

@@ -79,6 +79,9 @@ impl File for RealFile {
     fn sync(&self) -> io::Result<()> {
         self.file.sync_all()
     }
+    fn sync_data(&self) -> io::Result<()> {
+        self.file.sync_data()
+    }
     fn lock(&self, kind: LockKind) -> io::Result<()> {
         ofd_lock(&self.file, libc::F_OFD_SETLKW, lock_type(kind)).map(|_| ())
     }

@@ -9,8 +9,10 @@
 //! TO, CC and BCC match Cyrus's address search strings; BODY and TEXT
 //! read every text part decoded (base64, quoted-printable, charset).
 
-use cyrus_store::mailbox::{CacheItems, IndexRecord, Mailbox, SystemFlags};
-use cyrus_store::message::{self, decode_mimeheader, header_fields, ParsedMessage};
+use std::cell::OnceCell;
+
+use cyrus_store::mailbox::{CacheItems, CacheSnapshot, IndexRecord, Mailbox, SystemFlags};
+use cyrus_store::message::{self, decode_mimeheader, header_fields, read_nstring, ParsedMessage};
 use cyrus_store::os::LockKind;
 
 use crate::imap::machine::{MessageState, View};
@@ -20,7 +22,47 @@ use crate::imap::wire::{unix_days, Tagged};
 use super::error::Failure;
 use super::session::ImapSession;
 
-/// One message being tested, with its file parsed on first need.
+/// The mailbox's `cyrus.cache`, read in one go the first time a key needs a
+/// cached item (as Cyrus's `index_search` answers FROM/TO/CC/BCC/SUBJECT
+/// from the cache, not the message file), for the whole search.
+pub(super) struct CacheFile<'m> {
+    mbox: &'m Mailbox,
+    /// `None` inside when the file cannot be read: callers then fall back
+    /// to parsing the message.
+    snapshot: OnceCell<Option<CacheSnapshot>>,
+}
+
+impl<'m> CacheFile<'m> {
+    /// Nothing is read until an entry is asked for.
+    pub fn new(mbox: &'m Mailbox) -> Self {
+        CacheFile {
+            mbox,
+            snapshot: OnceCell::new(),
+        }
+    }
+
+    /// The checked cache entry of `rec`, or `None` when the file or the
+    /// entry is unreadable (a corrupt entry is Cyrus's reconstruct's
+    /// business; the search still answers from the message file).
+    fn entry(&self, rec: &IndexRecord) -> Option<CacheItems> {
+        let snap = self.snapshot.get_or_init(|| {
+            self.mbox
+                .cache_snapshot()
+                .inspect_err(|e| tracing::warn!(error = %e, "cyrus.cache unreadable for SEARCH"))
+                .ok()
+        });
+        match snap.as_ref()?.entry(rec) {
+            Ok(items) => Some(items),
+            Err(e) => {
+                tracing::warn!(uid = rec.uid.0, error = %e, "cache entry unusable for SEARCH");
+                None
+            }
+        }
+    }
+}
+
+/// One message being tested, with its cache entry read and its file parsed
+/// on first need.
 pub(super) struct Candidate<'m> {
     /// Index in the view (MSN - 1).
     pub msn: usize,
@@ -29,28 +71,33 @@ pub(super) struct Candidate<'m> {
     /// Its index record.
     pub rec: &'m IndexRecord,
     mbox: &'m Mailbox,
+    cache_file: &'m CacheFile<'m>,
+    cache: Option<CacheItems>,
     loaded: Option<Loaded>,
 }
 
 struct Loaded {
     raw: Vec<u8>,
     parsed: ParsedMessage,
-    cache: Option<CacheItems>,
 }
 
 impl<'m> Candidate<'m> {
-    /// A candidate whose file is read when a key needs it.
+    /// A candidate whose cache entry and file are read when a key needs
+    /// them.
     pub fn new(
         msn: usize,
         state: &'m MessageState,
         rec: &'m IndexRecord,
         mbox: &'m Mailbox,
+        cache_file: &'m CacheFile<'m>,
     ) -> Self {
         Candidate {
             msn,
             state,
             rec,
             mbox,
+            cache_file,
+            cache: None,
             loaded: None,
         }
     }
@@ -59,11 +106,7 @@ impl<'m> Candidate<'m> {
         if self.loaded.is_none() {
             let raw = self.mbox.read_message(self.rec.uid)?;
             let parsed = message::parse(&raw);
-            self.loaded = Some(Loaded {
-                raw,
-                parsed,
-                cache: None,
-            });
+            self.loaded = Some(Loaded { raw, parsed });
         }
         // Just filled above.
         self.loaded
@@ -96,15 +139,26 @@ impl<'m> Candidate<'m> {
         Ok(self.header_values(name)?.into_iter().next())
     }
 
-    /// The cache items Cyrus would hold for the message.
+    /// The message's cache items: its `cyrus.cache` entry, or (when that
+    /// is unreadable) what parsing the message file gives.
     pub fn cache(&mut self) -> Result<&CacheItems, Failure> {
-        let l = self.loaded()?;
-        if l.cache.is_none() {
-            l.cache = Some(l.parsed.cache_items());
+        if self.cache.is_none() {
+            let items = match self.cache_file.entry(self.rec) {
+                Some(items) => items,
+                None => self.loaded()?.parsed.cache_items(),
+            };
+            self.cache = Some(items);
         }
-        l.cache
+        self.cache
             .as_ref()
             .ok_or_else(|| Failure::No("message unavailable".into()))
+    }
+
+    /// The decoded subject as Cyrus's SUBJECT search sees it
+    /// (`message_get_subject`: the cached subject item, RFC 2047-decoded
+    /// when it was cached), or `None` when the message has no Subject.
+    pub fn cached_subject(&mut self) -> Result<Option<Vec<u8>>, Failure> {
+        Ok(read_nstring(self.cache()?.subject()))
     }
 
     /// What BODY and TEXT search, in Cyrus's order
@@ -301,6 +355,10 @@ pub(super) fn matches(
                     // the field (Cyrus: a non-empty cached address).
                     !(needle.is_empty() && item.is_empty()) && has_text(item, &needle)
                 }
+                // Cyrus reads the subject from the cache item, already
+                // decoded (`message_get_field`); an empty key matches the
+                // messages that have a Subject field.
+                "subject" => c.cached_subject()?.is_some_and(|s| has_text(&s, &needle)),
                 _ => {
                     let values = c.header_values(name.as_bytes())?;
                     values
@@ -524,6 +582,7 @@ impl ImapSession {
     ) -> Result<(), Failure> {
         let view = self.view()?;
         let (_, mbox) = self.store.open_mailbox(&view.name, LockKind::Shared)?;
+        let cache_file = CacheFile::new(&mbox);
         let cx = Context {
             view,
             saved: &self.searchres,
@@ -533,7 +592,7 @@ impl ImapSession {
             let Some(rec) = mbox.record(state.uid) else {
                 continue;
             };
-            let mut c = Candidate::new(msn, state, rec, &mbox);
+            let mut c = Candidate::new(msn, state, rec, &mbox, &cache_file);
             if matches(key, &mut c, &cx)? {
                 let hit = Hit {
                     msn: u32::try_from(msn + 1).unwrap_or(u32::MAX),
