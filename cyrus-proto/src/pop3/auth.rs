@@ -116,7 +116,7 @@ impl Pop3Session {
     }
 
     /// A client line during AUTH.
-    pub(super) fn sasl_continue(&mut self, line: &[u8], out: &mut Output) {
+    pub(super) fn sasl_continue(&mut self, line: &[u8], now: u32, out: &mut Output) {
         let State::Sasl(exchange) =
             std::mem::replace(&mut self.state, State::Authorization { user: None })
         else {
@@ -126,8 +126,6 @@ impl Pop3Session {
             Ok(r) => exchange.respond(r, self.auth.as_ref()),
             Err(f) => Step::Failure(f),
         };
-        // The login time is taken when the exchange ends.
-        let now = super::session::unix_now(std::time::SystemTime::now());
         self.sasl_step(step, now, out);
     }
 

@@ -53,7 +53,7 @@ pub struct Pop3Session {
     skipping: bool,
 }
 
-pub(super) fn unix_now(now: SystemTime) -> u32 {
+fn unix_now(now: SystemTime) -> u32 {
     now.duration_since(UNIX_EPOCH)
         .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
         .unwrap_or(0)
@@ -122,8 +122,15 @@ impl Pop3Session {
                 Frame::TooLong => {
                     // Cyrus would cut the line into 8 KiB commands; one
                     // refusal for the whole line is kinder to clients.
-                    self.buf.clear();
-                    self.skipping = true;
+                    match self.buf.iter().position(|&b| b == b'\n') {
+                        Some(p) => {
+                            self.buf.drain(..=p);
+                        }
+                        None => {
+                            self.buf.clear();
+                            self.skipping = true;
+                        }
+                    }
                     if let State::Sasl(_) = self.state {
                         self.state = State::Authorization { user: None };
                     }
@@ -132,7 +139,7 @@ impl Pop3Session {
                 Frame::Line { line, consumed } => {
                     self.buf.drain(..consumed);
                     if matches!(self.state, State::Sasl(_)) {
-                        self.sasl_continue(&line, out);
+                        self.sasl_continue(&line, now, out);
                         continue;
                     }
                     match parse_line(&line) {
