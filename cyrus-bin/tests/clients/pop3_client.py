@@ -1,8 +1,9 @@
 """Drives a POP3 server with Python's poplib; prints one JSON object.
 
-usage: pop3_client.py PORT MODE   (MODE: plain | stls | pop3s)
+usage: pop3_client.py PORT MODE [USER PASSWORD]   (MODE: plain | stls | pop3s | login)
 plain: USER/PASS, STAT, LIST, UIDL, RETR 1, TOP 2 0, DELE 3, QUIT.
-stls/pop3s: log in under TLS, STAT, QUIT.
+stls/pop3s: log in under TLS, STAT, QUIT. login: USER/PASS, STAT, QUIT.
+USER and PASSWORD default to bob and pass.
 """
 import json
 import poplib
@@ -10,6 +11,7 @@ import ssl
 import sys
 
 port, mode = int(sys.argv[1]), sys.argv[2]
+user, password = (sys.argv[3], sys.argv[4]) if len(sys.argv) > 4 else ("bob", "pass")
 ctx = ssl.create_default_context()
 ctx.check_hostname = False
 ctx.verify_mode = ssl.CERT_NONE
@@ -23,8 +25,8 @@ out["capa"] = sorted(p.capa().keys())
 if mode == "stls":
     out["stls"] = p.stls(context=ctx).decode()
     out["capa_tls"] = sorted(p.capa().keys())
-out["user"] = p.user("bob").decode()
-out["pass"] = p.pass_("pass").decode()
+out["user"] = p.user(user).decode()
+out["pass"] = p.pass_(password).decode()
 out["stat"] = list(p.stat())
 if mode == "plain":
     out["list"] = [l.decode() for l in p.list()[1]]
