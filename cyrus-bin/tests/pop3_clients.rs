@@ -105,7 +105,15 @@ fn poplib_session_then_the_store_shows_its_effects() {
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
-    for c in ["SASL", "STLS", "TOP", "UIDL", "USER", "PIPELINING", "RESP-CODES"] {
+    for c in [
+        "SASL",
+        "STLS",
+        "TOP",
+        "UIDL",
+        "USER",
+        "PIPELINING",
+        "RESP-CODES",
+    ] {
         assert!(capa.contains(&c), "{c} in {capa:?}");
     }
     assert!(v["pass"]
@@ -135,14 +143,20 @@ fn poplib_session_then_the_store_shows_its_effects() {
         format!("1 {uidvalidity}.1"),
         "UIDL is <uidvalidity>.<uid>"
     );
-    assert_eq!(v["uidl1"].as_str().unwrap(), format!("+OK 1 {uidvalidity}.1"));
+    assert_eq!(
+        v["uidl1"].as_str().unwrap(),
+        format!("+OK 1 {uidvalidity}.1")
+    );
     let retr: Vec<&str> = v["retr1"]
         .as_array()
         .unwrap()
         .iter()
         .map(|l| l.as_str().unwrap())
         .collect();
-    assert_eq!(retr, vec!["Subject: m0", "From: a@example.com", "", "hello"]);
+    assert_eq!(
+        retr,
+        vec!["Subject: m0", "From: a@example.com", "", "hello"]
+    );
     let top: Vec<&str> = v["top2"]
         .as_array()
         .unwrap()
@@ -156,8 +170,14 @@ fn poplib_session_then_the_store_shows_its_effects() {
     let (_, mbox) = store.open_mailbox(&inbox, LockKind::Shared).unwrap();
     let rec = |u: u32| mbox.record(Uid(u)).unwrap().clone();
     assert!(rec(3).is_expunged(), "DELEted message expunged at QUIT");
-    assert!(rec(1).system_flags.contains(SystemFlags::SEEN), "RETR sets \\Seen");
-    assert!(!rec(2).system_flags.contains(SystemFlags::SEEN), "TOP does not");
+    assert!(
+        rec(1).system_flags.contains(SystemFlags::SEEN),
+        "RETR sets \\Seen"
+    );
+    assert!(
+        !rec(2).system_flags.contains(SystemFlags::SEEN),
+        "TOP does not"
+    );
     assert!(mbox.index().pop3_last_login > 1_795_000_000);
     drop(mbox);
 

@@ -31,8 +31,7 @@ use cyrus_store::{NewMailbox, Store};
 use serde_json::Value;
 
 fn anchor_up() -> bool {
-    TcpStream::connect_timeout(&"127.0.0.1:21110".parse().unwrap(), Duration::from_secs(2))
-        .is_ok()
+    TcpStream::connect_timeout(&"127.0.0.1:21110".parse().unwrap(), Duration::from_secs(2)).is_ok()
         && TcpStream::connect_timeout(&"127.0.0.1:21024".parse().unwrap(), Duration::from_secs(2))
             .is_ok()
 }
@@ -188,8 +187,14 @@ fn pop3_answers_match_real_cyrus() {
             "{g}"
         );
         let p = side["pass"].as_str().unwrap();
-        assert!(p.starts_with("+OK Mailbox locked and ready SESSIONID=<"), "{p}");
-        assert_eq!(side["stat"][1], side["list_total"], "STAT total is LIST's sum");
+        assert!(
+            p.starts_with("+OK Mailbox locked and ready SESSIONID=<"),
+            "{p}"
+        );
+        assert_eq!(
+            side["stat"][1], side["list_total"],
+            "STAT total is LIST's sum"
+        );
         let last = side["last"].as_array().unwrap();
         let mut prev_uid = 0;
         for m in last {
@@ -197,12 +202,24 @@ fn pop3_answers_match_real_cyrus() {
             let (_, uid) = check_uidl(m["uidl"].as_str().unwrap());
             assert!(uid > prev_uid);
             prev_uid = uid;
-            assert!(m["uidl_one"].as_str().unwrap().ends_with(m["uidl"].as_str().unwrap()));
+            assert!(m["uidl_one"]
+                .as_str()
+                .unwrap()
+                .ends_with(m["uidl"].as_str().unwrap()));
         }
     }
-    assert!(ours["greeting"].as_str().unwrap().ends_with(" server ready"));
-    assert_eq!(capa_shape(&ours["capa_pre"]), capa_shape(&theirs["capa_pre"]));
-    assert_eq!(capa_shape(&ours["capa_post"]), capa_shape(&theirs["capa_post"]));
+    assert!(ours["greeting"]
+        .as_str()
+        .unwrap()
+        .ends_with(" server ready"));
+    assert_eq!(
+        capa_shape(&ours["capa_pre"]),
+        capa_shape(&theirs["capa_pre"])
+    );
+    assert_eq!(
+        capa_shape(&ours["capa_post"]),
+        capa_shape(&theirs["capa_post"])
+    );
     let bodies = |side: &Value| -> Vec<String> {
         side["last"]
             .as_array()

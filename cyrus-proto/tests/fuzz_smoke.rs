@@ -171,7 +171,9 @@ fn lmtp_session_machine() {
 #[test]
 fn pop3_session_machine() {
     let mut seeds = transcript_seeds("tests/transcripts/pop3");
-    seeds.push(b"RETR 1\r\nTOP 2 1\r\nDELE 3\r\nRSET\r\nDELE 1\r\nUIDL\r\nLIST\r\nQUIT\r\n".to_vec());
+    seeds.push(
+        b"RETR 1\r\nTOP 2 1\r\nDELE 3\r\nRSET\r\nDELE 1\r\nUIDL\r\nLIST\r\nQUIT\r\n".to_vec(),
+    );
     run(
         "pop3_session",
         &seeds,

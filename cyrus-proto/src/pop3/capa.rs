@@ -32,7 +32,10 @@ impl Pop3Session {
             s.push_str("USER\r\n");
         }
         if logged_in || self.cfg.server_info {
-            s.push_str(&format!("IMPLEMENTATION Cyrus POP3 {}\r\n", self.cfg.version));
+            s.push_str(&format!(
+                "IMPLEMENTATION Cyrus POP3 {}\r\n",
+                self.cfg.version
+            ));
         }
         s.push_str(".\r\n");
         out.send(s);

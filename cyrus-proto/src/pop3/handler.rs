@@ -133,13 +133,7 @@ pub(super) fn next_last_login(cfg: &Pop3Config, previous: u32, login: u32) -> u3
 
 /// QUIT in the transaction state (RFC 1939 §6, the UPDATE state). A
 /// failure is logged; Cyrus answers `+OK` whatever happens here.
-pub(super) fn quit(
-    store: &Store,
-    cfg: &Pop3Config,
-    opened: &Opened,
-    login: u32,
-    now: u32,
-) {
+pub(super) fn quit(store: &Store, cfg: &Pop3Config, opened: &Opened, login: u32, now: u32) {
     let delete = opened.maildrop.deleted_uids();
     let seen = if cfg.use_imap_flags {
         opened.maildrop.seen_uids()

@@ -144,7 +144,11 @@ impl Maildrop {
 
     /// UIDs of the DELEted messages, ascending.
     pub fn deleted_uids(&self) -> Vec<Uid> {
-        self.msgs.iter().filter(|m| m.deleted).map(|m| m.uid).collect()
+        self.msgs
+            .iter()
+            .filter(|m| m.deleted)
+            .map(|m| m.uid)
+            .collect()
     }
 
     /// UIDs of the RETRieved messages, ascending.
