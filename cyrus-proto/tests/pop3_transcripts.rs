@@ -6,7 +6,8 @@
 //! <lines separated by |>` (a message appended, CRLF line ends),
 //! `@starttls`, `@tls` (already under TLS), `@plaintext-needs-tls`,
 //! `@imapflags` (`popuseimapflags`), `@minpoll <secs>`, `@lastlogin bob
-//! <time>`, `@max-line <n>`. Checks: `@count bob <n>` (messages not
+//! <time>`, `@max-line <n>`, `@deny <user> <wildmat> <message>` (an
+//! entry in `user_deny.db`). Checks: `@count bob <n>` (messages not
 //! expunged), `@seen bob <uid> yes|no`, `@login bob <time>`
 //! (`pop3_last_login`). Consecutive `C:` lines are sent as one packet and
 //! answered by the `S:` lines that follow; both get CRLF appended; `…` in
@@ -126,6 +127,24 @@ fn run(path: &std::path::Path) {
                         t,
                     )
                     .unwrap();
+            }
+            "deny" => {
+                let (wild, msg) = w[2].split_once(' ').unwrap();
+                let path = site.opts.config_dir.join("user_deny.db");
+                let mut db = cyrus_store::db::open(
+                    site.store.fs().clone(),
+                    &path,
+                    cyrus_store::db::DbBackend::Flat,
+                    cyrus_store::db::OpenFlags {
+                        create: true,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+                db.begin().unwrap();
+                db.store(w[1].as_bytes(), format!("2\t{wild}\t{msg}").as_bytes())
+                    .unwrap();
+                db.commit().unwrap();
             }
             "lastlogin" => {
                 let (_, mut mbox) = site
