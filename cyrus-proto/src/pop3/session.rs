@@ -236,14 +236,15 @@ impl Session for Pop3Session {
         self.cfg.idle_timeout
     }
 
-    fn timed_out(&mut self, out: &mut Output) {
+    fn timed_out(&mut self, _out: &mut Output) {
         // RFC 1939 §3: an autologout timer ends the session without
-        // entering the UPDATE state, so nothing is expunged.
+        // entering the UPDATE state, so nothing is expunged. Cyrus closes
+        // without a word.
         self.state = State::Closed;
-        out.send("-ERR [SYS/TEMP] Autologout; idle for too long\r\n");
     }
 
     fn shutdown(&mut self, out: &mut Output) {
+        // As for Cyrus's shutdown file: nothing is expunged.
         self.state = State::Closed;
         out.send("-ERR [SYS/TEMP] Server shutting down\r\n");
     }
