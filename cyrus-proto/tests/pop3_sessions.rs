@@ -78,7 +78,10 @@ fn other_writers_go_on_during_a_session() {
     assert_eq!(say(&mut s, "DELE 2"), "+OK message deleted\r\n");
     {
         let inbox = name("user.bob");
-        let (_, mut mbox) = site.store.open_mailbox(&inbox, LockKind::Exclusive).unwrap();
+        let (_, mut mbox) = site
+            .store
+            .open_mailbox(&inbox, LockKind::Exclusive)
+            .unwrap();
         mbox.store_flags(&[Uid(2)], FlagOp::Add, SystemFlags::DELETED, &[], 1)
             .unwrap();
         site.store
