@@ -35,7 +35,7 @@ fn master_serves_imap_to_imaplib_and_stops_on_sigterm() {
     let master_conf = root.join("cyrus.conf");
     std::fs::write(
         &master_conf,
-        "START {\n  recover cmd=\"ctl_cyrusdb -r\"\n}\nSERVICES {\n  imap cmd=\"imapd\" listen=\"127.0.0.1:0\" prefork=0 maxchild=10\n  lmtp cmd=\"lmtpd -a\" listen=\"127.0.0.1:0\"\n  pop3 cmd=\"pop3d\" listen=\"127.0.0.1:0\"\n}\n",
+        "START {\n  recover cmd=\"ctl_cyrusdb -r\"\n}\nSERVICES {\n  imap cmd=\"imapd\" listen=\"127.0.0.1:0\" prefork=0 maxchild=10\n  lmtp cmd=\"lmtpd -a\" listen=\"127.0.0.1:0\"\n  pop3 cmd=\"pop3d\" listen=\"127.0.0.1:0\"\n  http cmd=\"httpd\" listen=\"127.0.0.1:0\"\n}\n",
     )
     .expect("cyrus.conf");
     run_ok(
@@ -83,9 +83,11 @@ fn master_serves_imap_to_imaplib_and_stops_on_sigterm() {
         .spawn()
         .expect("cyr_master");
     let mut out = BufReader::new(master.stdout.take().expect("stdout"));
-    let (mut port, mut lmtp_port) = (None, None);
+    let (mut port, mut lmtp_port, mut pop3_port) = (None, None, None);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while (port.is_none() || lmtp_port.is_none()) && Instant::now() < deadline {
+    while (port.is_none() || lmtp_port.is_none() || pop3_port.is_none())
+        && Instant::now() < deadline
+    {
         let mut line = String::new();
         if out.read_line(&mut line).expect("read") == 0 {
             break;
@@ -97,7 +99,11 @@ fn master_serves_imap_to_imaplib_and_stops_on_sigterm() {
         if let Some(addr) = line.trim().strip_prefix("cyr_master: lmtp listening on ") {
             lmtp_port = parse(addr);
         }
+        if let Some(addr) = line.trim().strip_prefix("cyr_master: pop3 listening on ") {
+            pop3_port = parse(addr);
+        }
     }
+    let pop3_port = pop3_port.expect("cyr_master reports the POP3 port");
     let port = port.expect("cyr_master reports the IMAP port");
     let lmtp_port = lmtp_port.expect("cyr_master reports the LMTP port");
 
@@ -118,6 +124,19 @@ fn master_serves_imap_to_imaplib_and_stops_on_sigterm() {
     assert!(stdout.contains("OK append-fetch"), "{stdout}");
     assert!(stdout.contains("OK lmtp-idle"), "{stdout}");
 
+    // The same mailbox over POP3 (`pop3 cmd="pop3d"`).
+    let pop = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/pop3_client.py"))
+        .args([&pop3_port.to_string(), "login", "alice", "wonderland"])
+        .output()
+        .expect("python3");
+    let pop_out = String::from_utf8_lossy(&pop.stdout);
+    assert!(
+        pop.status.success() && pop_out.contains("Mailbox locked and ready"),
+        "poplib against cyr_master:\n{pop_out}\n{}",
+        String::from_utf8_lossy(&pop.stderr)
+    );
+
     // SIGTERM: orderly shutdown, exit status 0.
     let pid = master.id().to_string();
     assert!(Command::new("kill")
@@ -131,7 +150,7 @@ fn master_serves_imap_to_imaplib_and_stops_on_sigterm() {
     std::io::Read::read_to_string(&mut master.stderr.take().expect("stderr"), &mut err)
         .expect("stderr");
     assert!(
-        err.contains("service pop3"),
+        err.contains("service http"),
         "unbuilt services are reported: {err}"
     );
 }

@@ -7,6 +7,7 @@
 pub mod imap;
 pub mod lmtp;
 pub mod managesieve;
+pub mod pop3;
 pub mod runtime;
 pub mod sasl;
 pub mod sieve;

@@ -1,6 +1,6 @@
 //! The protocol fuzz targets' bodies (`fuzz/src/proto_bodies.rs`) run on
 //! stable Rust over seeded random and mutated inputs: the client lines of
-//! the IMAP and LMTP transcripts, Sieve scripts and the Cyrus fixture
+//! the IMAP, LMTP and POP3 transcripts, Sieve scripts and the Cyrus fixture
 //! messages, each mutated by bit flips, interesting bytes, truncation,
 //! duplication and splicing. Not a substitute for coverage-guided fuzzing
 //! (`cargo +nightly fuzz run <target>` in `fuzz/`), but it runs in CI.
@@ -165,6 +165,20 @@ fn lmtp_session_machine() {
         &seeds,
         &mode_byte,
         proto_bodies::lmtp_session,
+    );
+}
+
+#[test]
+fn pop3_session_machine() {
+    let mut seeds = transcript_seeds("tests/transcripts/pop3");
+    seeds.push(
+        b"RETR 1\r\nTOP 2 1\r\nDELE 3\r\nRSET\r\nDELE 1\r\nUIDL\r\nLIST\r\nQUIT\r\n".to_vec(),
+    );
+    run(
+        "pop3_session",
+        &seeds,
+        &mode_byte,
+        proto_bodies::pop3_session,
     );
 }
 

@@ -40,3 +40,4 @@ pub use ids::{Guid, Modseq, Uid, UidValidity, UniqueId};
 pub use options::{AclOptions, DbOptions, DbSpec, DeleteMode, StoreOptions};
 pub use store::{AnnotChange, AnnotTarget};
 pub use store::{AppendRequest, ListHit, NewMailbox, QuotaPolicy, StagedMessage, Store};
+pub use store::{Pop3Message, Pop3Snapshot, Pop3Update, Pop3View};

@@ -8,4 +8,6 @@ mod bodies;
 mod proto_bodies;
 
 pub use bodies::{cache, header, index, mboxname, mime, store_ops, twoskip};
-pub use proto_bodies::{imap_command, imap_session, lmtp_session, sieve_eval, sieve_parse};
+pub use proto_bodies::{
+    imap_command, imap_session, lmtp_session, pop3_session, sieve_eval, sieve_parse,
+};

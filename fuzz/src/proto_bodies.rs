@@ -1,5 +1,5 @@
 //! Fuzz target bodies for `cyrus-proto`: the IMAP command decoders, the
-//! IMAP and LMTP session machines over a store on `SimFs`, and the Sieve
+//! IMAP, LMTP and POP3 session machines over a store on `SimFs`, and the Sieve
 //! parser and interpreter. Shared by the `cargo fuzz` binaries and by the
 //! stable smoke test `cyrus-proto/tests/fuzz_smoke.rs` (by `#[path]`), so
 //! it depends only on `cyrus_proto`, `cyrus_store`, `imap_codec` and `std`.
@@ -14,6 +14,7 @@ use cyrus_proto::imap::{decode_ext_command, Event, Framer, ImapConfig, ImapSessi
 use cyrus_proto::lmtp::{
     CountingSessionIds, LmtpConfig, LmtpSession, OutgoingMessage, Sendmail, SessionIds,
 };
+use cyrus_proto::pop3::{Pop3Config, Pop3Session};
 use cyrus_proto::runtime::{ConnInfo, Output, PeerAddr, Session};
 use cyrus_proto::sasl::{random_mock_key, AlwaysTrue, AuthzPolicy, PlaintextPolicy, SaslConfig};
 use cyrus_proto::sieve::{CompileOptions, EvalOptions, NoHost, ParsedMessage, Script};
@@ -219,6 +220,65 @@ pub fn lmtp_session(data: &[u8]) {
             "not an LMTP reply line: {:?}",
             String::from_utf8_lossy(line)
         );
+    }
+}
+
+/// The POP3 session fed arbitrary bytes in chunks (sizes from the first
+/// byte; bit 0 of it logs in as alice first, so the transaction commands
+/// run on her three messages). Every burst of output is whole lines and
+/// starts with a status (`+OK`, `-ERR`, or an AUTH challenge `+ `).
+pub fn pop3_session(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let sasl = SaslConfig::new(
+        Some("PLAIN LOGIN"),
+        PlaintextPolicy::Allowed,
+        random_mock_key(),
+    );
+    let config = Pop3Config {
+        max_line: 1024,
+        use_imap_flags: mode & 2 == 2,
+        ..Pop3Config::default()
+    };
+    let mut s = Pop3Session::new(
+        sim_store(),
+        Arc::new(sasl),
+        Arc::new(AlwaysTrue::new(AuthzPolicy::new(vec![], vec![]))),
+        Arc::new(config),
+        Arc::new(CountingSessionIds::new("fuzz")),
+        &ConnInfo {
+            service: "pop3".into(),
+            peer: PeerAddr::Unix,
+            local: None,
+            tls: false,
+        },
+    );
+    let feed = |s: &mut Pop3Session, bytes: &[u8]| -> bool {
+        let mut out = Output::new();
+        s.input(bytes, now(), &mut out);
+        whole_lines(&out, "POP3");
+        let sent = out.sent_bytes();
+        assert!(
+            sent.is_empty()
+                || sent.starts_with(b"+OK")
+                || sent.starts_with(b"-ERR ")
+                || sent.starts_with(b"+ "),
+            "not a POP3 status: {:?}",
+            String::from_utf8_lossy(&sent[..sent.len().min(80)])
+        );
+        !out.closes()
+    };
+    let mut out = Output::new();
+    s.greeting(now(), &mut out);
+    if mode & 1 == 1 && !feed(&mut s, b"USER alice\r\nPASS pw\r\n") {
+        return;
+    }
+    let chunk = 1 + usize::from(mode >> 2);
+    for piece in rest.chunks(chunk) {
+        if !feed(&mut s, piece) {
+            return;
+        }
     }
 }
 

@@ -45,6 +45,7 @@ fn main() -> ExitCode {
                     "  LMTP   127.0.0.1:1024 and {}/lib/socket/lmtp",
                     site.root.display()
                 );
+                println!("  POP3   127.0.0.1:1110 (STLS)       POP3S 127.0.0.1:1995 (self-signed)");
                 println!("  ManageSieve 127.0.0.1:4190 (STARTTLS; sieve-connect --notlsverify)");
                 println!(
                     "  try: python3 -c \"import imaplib; m=imaplib.IMAP4('127.0.0.1',1143); print(m.login('{}','{}'))\"",

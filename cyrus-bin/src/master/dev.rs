@@ -26,6 +26,10 @@ pub const DEV_IMAP_PORT: u16 = 1143;
 pub const DEV_IMAPS_PORT: u16 = 1993;
 /// LMTP port of the dev site (trusted, as `lmtpd -a` on loopback).
 pub const DEV_LMTP_PORT: u16 = 1024;
+/// POP3 port of the dev site.
+pub const DEV_POP3_PORT: u16 = 1110;
+/// POP3S port of the dev site.
+pub const DEV_POP3S_PORT: u16 = 1995;
 /// ManageSieve port of the dev site (the IANA sieve port, 4190).
 pub const DEV_SIEVE_PORT: u16 = 4190;
 
@@ -124,6 +128,8 @@ pub fn dev_site(dir: &Path) -> Result<DevSite, ToolError> {
          \x20 imaps  cmd=\"imapd -s\" listen=\"127.0.0.1:{DEV_IMAPS_PORT}\" prefork=0\n\
          \x20 lmtp   cmd=\"lmtpd -a\" listen=\"127.0.0.1:{DEV_LMTP_PORT}\"  prefork=0\n\
          \x20 lmtpunix cmd=\"lmtpd\" listen=\"{r}/lib/socket/lmtp\" prefork=0\n\
+         \x20 pop3   cmd=\"pop3d\"    listen=\"127.0.0.1:{DEV_POP3_PORT}\"  prefork=0\n\
+         \x20 pop3s  cmd=\"pop3d -s\" listen=\"127.0.0.1:{DEV_POP3S_PORT}\" prefork=0\n\
          \x20 sieve  cmd=\"timsieved\" listen=\"127.0.0.1:{DEV_SIEVE_PORT}\" prefork=0\n\
          }}\n"
     );

@@ -10,6 +10,7 @@ use cyrus_proto::lmtp::{
     LmtpConfig, LmtpSasl, LmtpSession, RandomSessionIds, Sendmail, SessionIds,
 };
 use cyrus_proto::managesieve::{ManageSieveConfig, ManageSieveSession, ServerInfo};
+use cyrus_proto::pop3::{Pop3Config, Pop3Session, UidlFormat};
 use cyrus_proto::runtime::{
     shutdown_signal, Bridge, ConnInfo, ListenAddr, Notifier, Server, ServiceSpec, TlsMode,
 };
@@ -307,8 +308,36 @@ async fn serve(
                 })?;
             Ok(Some(addr))
         }
+        Program::Pop3d => {
+            let conf = site.conf.clone().with_service(&plan.name);
+            let mut config = pop3_config(&conf);
+            config.starttls = spec.starttls.is_some();
+            config.userdeny_service = plan.name.clone();
+            let config = Arc::new(config);
+            let ids: Arc<dyn SessionIds> = Arc::new(RandomSessionIds::new(
+                conf.raw("syslog_prefix").unwrap_or("cyrus"),
+            ));
+            let (store, sasl, auth) = (site.store.clone(), site.sasl.clone(), site.auth.clone());
+            let addr = server
+                .serve(spec, move |info: &ConnInfo| {
+                    Pop3Session::new(
+                        store.clone(),
+                        sasl.clone(),
+                        auth.clone(),
+                        config.clone(),
+                        ids.clone(),
+                        info,
+                    )
+                })
+                .await
+                .map_err(|source| ToolError::Io {
+                    path: plan.listen.to_string(),
+                    source,
+                })?;
+            Ok(Some(addr))
+        }
         // The other front-ends plug in here as they land.
-        Program::Pop3d | Program::Other => Ok(None),
+        Program::Other => Ok(None),
     }
 }
 
@@ -382,6 +411,36 @@ fn managesieve_config(conf: &ImapdConf) -> ManageSieveConfig {
     // `timeout` is in minutes, at least 10 for timsieved.
     let timeout = conf.duration("timeout", 'm').max(10 * 60);
     c.idle_timeout = Duration::from_secs(u64::try_from(timeout).unwrap_or(30 * 60));
+    c
+}
+
+/// POP3 settings from `imapd.conf` (service overrides applied).
+fn pop3_config(conf: &ImapdConf) -> Pop3Config {
+    let mut c = Pop3Config::default();
+    if let Some(name) = conf.raw("servername") {
+        c.servername = name.to_string();
+    }
+    c.server_info = !matches!(conf.enum_value("serverinfo").as_str(), "off" | "min");
+    // `popminpoll` counts in minutes, `popexpiretime` in days (negative:
+    // NEVER), `poptimeout` in minutes with a floor of ten (pop3d(8)).
+    c.min_poll = u32::try_from(conf.duration("popminpoll", 'm').max(0)).unwrap_or(u32::MAX);
+    c.poll_padding = u32::try_from(conf.int("poppollpadding").max(1)).unwrap_or(1);
+    let expire = conf.duration("popexpiretime", 'd');
+    c.expire_days = (expire >= 0).then(|| u32::try_from(expire / 86_400).unwrap_or(u32::MAX));
+    c.use_imap_flags = conf.switch("popuseimapflags");
+    c.uidl_format = match conf.enum_value("uidl_format").as_str() {
+        "uidonly" => UidlFormat::UidOnly,
+        "dovecot" => UidlFormat::Dovecot,
+        "courier" => UidlFormat::Courier,
+        _ => UidlFormat::Cyrus,
+    };
+    let timeout = conf.duration("poptimeout", 'm').max(10 * 60);
+    c.idle_timeout = Duration::from_secs(u64::try_from(timeout).unwrap_or(10 * 60));
+    for unsupported in ["popuseacl", "popsubfolders"] {
+        if conf.switch(unsupported) {
+            tracing::warn!(option = unsupported, "not supported by cyr_pop3d; ignored");
+        }
+    }
     c
 }
 
