@@ -528,3 +528,34 @@ fn concurrent_duplicate_marks_are_all_recorded() {
     }
     assert_eq!(s.duplicate_check(&key(9, 9)).unwrap(), None);
 }
+
+/// Message files above `last_uid` (left by a batch cut before its index
+/// commit) are gone after the next append, which reuses the first UIDs:
+/// nothing is left for `reconstruct` to take for a lost message.
+#[test]
+fn an_append_removes_files_an_interrupted_batch_left() {
+    let site = Site::new();
+    let s = &site.store;
+    let inbox = mbox("user.alice");
+    s.create_mailbox(&inbox, &NewMailbox::default(), NOW)
+        .unwrap();
+    let req = |n: u32| AppendRequest {
+        data: format!("Subject: {n}\r\n\r\nbody\r\n").into_bytes(),
+        ..Default::default()
+    };
+    s.append(&inbox, &[req(1)], NOW).unwrap();
+    let dir = {
+        let (_, mb) = s.open_mailbox(&inbox, LockKind::Shared).unwrap();
+        mb.dir().to_path_buf()
+    };
+    for uid in 2..=4 {
+        std::fs::write(dir.join(format!("{uid}.")), b"never acknowledged").unwrap();
+    }
+    std::fs::write(dir.join("6."), b"not in the run").unwrap();
+    let uids = s.append(&inbox, &[req(2)], NOW).unwrap();
+    assert_eq!(uids[0].0, 2);
+    let (_, mb) = s.open_mailbox(&inbox, LockKind::Shared).unwrap();
+    assert_eq!(mb.read_message(uids[0]).unwrap(), req(2).data);
+    assert!(!dir.join("3.").exists() && !dir.join("4.").exists());
+    assert!(dir.join("6.").exists(), "only the run after last_uid goes");
+}

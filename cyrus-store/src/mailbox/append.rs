@@ -125,7 +125,27 @@ impl Mailbox {
             ch.index.last_appenddate = now;
         }
         self.commit(ch)?;
+        self.remove_files_above_last_uid();
         Ok(uids)
+    }
+
+    /// Removes message files above `last_uid`: what a batch cut before
+    /// its index commit (a crash) left beyond the UIDs just reused. Such
+    /// files were never acknowledged and nothing refers to them, but
+    /// `reconstruct` would take them for lost messages. They lie in one
+    /// run from `last_uid + 1` (a batch writes its files in UID order), so
+    /// this costs one failed lookup when there are none. Best effort: a
+    /// file left here is removed by a later append.
+    pub(super) fn remove_files_above_last_uid(&self) {
+        let mut uid = self.index.last_uid.0;
+        while let Some(next) = uid.checked_add(1) {
+            let path = self.message_path(Uid(next));
+            if self.fs.remove_file(&path).is_err() {
+                break;
+            }
+            tracing::info!(path = %path.display(), "removed a message file an interrupted append left");
+            uid = next;
+        }
     }
 
     /// Writes `data` to a temporary file, fsyncs it, renames it to `<uid>.`.

@@ -106,6 +106,7 @@ impl Mailbox {
         }
         ch.index.last_appenddate = now;
         self.commit(ch)?;
+        self.remove_files_above_last_uid();
         Ok(uids)
     }
 
