@@ -214,7 +214,7 @@ async fn serve(
         },
         max_connections: plan.max_connections,
     };
-    match plan.program {
+    let bound = match plan.program {
         Program::Imapd => {
             let conf = site.conf.clone().with_service(&plan.name);
             let mut config = imap_config(&conf);
@@ -231,7 +231,7 @@ async fn serve(
                 telemetry_by_session_id: conf.switch("telemetry_bysessionid"),
             };
             let (store, sasl, auth) = (site.store.clone(), site.sasl.clone(), site.auth.clone());
-            let addr = server
+            server
                 .serve(spec, move |info: &ConnInfo| {
                     ImapSession::new(
                         store.clone(),
@@ -242,11 +242,6 @@ async fn serve(
                     )
                 })
                 .await
-                .map_err(|source| ToolError::Io {
-                    path: plan.listen.to_string(),
-                    source,
-                })?;
-            Ok(Some(addr))
         }
         Program::Lmtpd => {
             clean_stage(&site.store);
@@ -267,7 +262,7 @@ async fn serve(
                 config: site.sasl.clone(),
                 auth: site.auth.clone(),
             };
-            let addr = server
+            server
                 .serve(spec, move |info: &ConnInfo| {
                     LmtpSession::new(
                         store.clone(),
@@ -279,11 +274,6 @@ async fn serve(
                     .with_sasl(Some(sasl.clone()))
                 })
                 .await
-                .map_err(|source| ToolError::Io {
-                    path: plan.listen.to_string(),
-                    source,
-                })?;
-            Ok(Some(addr))
         }
         Program::Timsieved => {
             let conf = site.conf.clone().with_service(&plan.name);
@@ -291,7 +281,7 @@ async fn serve(
             config.starttls = spec.starttls.is_some();
             let config = Arc::new(config);
             let (store, sasl, auth) = (site.store.clone(), site.sasl.clone(), site.auth.clone());
-            let addr = server
+            server
                 .serve(spec, move |info: &ConnInfo| {
                     ManageSieveSession::new(
                         store.clone(),
@@ -302,11 +292,6 @@ async fn serve(
                     )
                 })
                 .await
-                .map_err(|source| ToolError::Io {
-                    path: plan.listen.to_string(),
-                    source,
-                })?;
-            Ok(Some(addr))
         }
         Program::Pop3d => {
             let conf = site.conf.clone().with_service(&plan.name);
@@ -318,7 +303,7 @@ async fn serve(
                 conf.raw("syslog_prefix").unwrap_or("cyrus"),
             ));
             let (store, sasl, auth) = (site.store.clone(), site.sasl.clone(), site.auth.clone());
-            let addr = server
+            server
                 .serve(spec, move |info: &ConnInfo| {
                     Pop3Session::new(
                         store.clone(),
@@ -330,15 +315,14 @@ async fn serve(
                     )
                 })
                 .await
-                .map_err(|source| ToolError::Io {
-                    path: plan.listen.to_string(),
-                    source,
-                })?;
-            Ok(Some(addr))
         }
         // The other front-ends plug in here as they land.
-        Program::Other => Ok(None),
-    }
+        Program::Other => return Ok(None),
+    };
+    bound.map(Some).map_err(|source| ToolError::Io {
+        path: plan.listen.to_string(),
+        source,
+    })
 }
 
 /// Removes the stage files (`<partition>/stage./`) that deliveries cut
