@@ -12,6 +12,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod lmtp_common;
+mod transcript_match;
 
 use std::sync::Arc;
 
@@ -22,59 +23,7 @@ use cyrus_proto::sasl::{
 };
 use cyrus_store::mboxname::UserId;
 use lmtp_common::{now, tcp_peer, Site};
-
-fn glob_match(expected: &str, actual: &str) -> bool {
-    let parts: Vec<&str> = expected.split('…').collect();
-    if parts.len() == 1 {
-        return expected == actual;
-    }
-    let mut rest = actual;
-    for (i, p) in parts.iter().enumerate() {
-        if i == 0 {
-            let Some(r) = rest.strip_prefix(p) else {
-                return false;
-            };
-            rest = r;
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(p);
-        } else {
-            let Some(pos) = rest.find(p) else {
-                return false;
-            };
-            rest = &rest[pos + p.len()..];
-        }
-    }
-    true
-}
-
-fn text(out: &Output) -> String {
-    let mut s = String::from_utf8_lossy(&out.sent_bytes()).into_owned();
-    if out.steps().contains(&Step::StartTls) {
-        s.push_str("<starttls>\r\n");
-    }
-    if out.closes() {
-        s.push_str("<close>\r\n");
-    }
-    s
-}
-
-fn compare(path: &std::path::Path, got: &str, want: &[String], at: &str) {
-    let got_lines: Vec<&str> = got.split_inclusive("\r\n").collect();
-    assert_eq!(
-        got_lines.len(),
-        want.len(),
-        "{}: {at}: got\n{got}\nwant\n{}",
-        path.display(),
-        want.concat()
-    );
-    for (g, w) in got_lines.iter().zip(want) {
-        assert!(
-            glob_match(w.trim_end_matches("\r\n"), g.trim_end_matches("\r\n")),
-            "{}: {at}: got {g:?}, want {w:?}\nwhole reply:\n{got}",
-            path.display()
-        );
-    }
-}
+use transcript_match::{compare, text};
 
 fn run(path: &std::path::Path) {
     let src = std::fs::read_to_string(path).unwrap();

@@ -109,28 +109,7 @@ pub fn fixture_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/cyrus-3.6/basic")
 }
 
-/// Whether `actual` matches `expected`, where `…` in `expected` stands
-/// for any run of characters.
-pub fn glob_match(expected: &str, actual: &str) -> bool {
-    let parts: Vec<&str> = expected.split('…').collect();
-    if parts.len() == 1 {
-        return expected == actual;
-    }
-    let mut rest = actual;
-    for (i, p) in parts.iter().enumerate() {
-        if i == 0 {
-            let Some(r) = rest.strip_prefix(p) else {
-                return false;
-            };
-            rest = r;
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(p);
-        } else {
-            let Some(pos) = rest.find(p) else {
-                return false;
-            };
-            rest = &rest[pos + p.len()..];
-        }
-    }
-    true
-}
+#[path = "../transcript_match/mod.rs"]
+mod transcript_match;
+#[allow(unused_imports)] // not every test binary matches transcripts
+pub use transcript_match::glob_match;
