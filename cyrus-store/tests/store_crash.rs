@@ -84,6 +84,12 @@ impl Site {
         }
     }
 
+    fn with_quota_root(delete_mode: DeleteMode, quota_root: bool) -> Site {
+        let mut site = Site::new(delete_mode);
+        site.quota_root = quota_root;
+        site
+    }
+
     fn open(&self) -> Store {
         Store::open(self.fs.clone(), self.opts.clone())
             .unwrap_or_else(|e| panic!("Store::open after fault: {e}"))
@@ -205,9 +211,13 @@ fn crash_sweep(mode: DeleteMode, op: Op, check: Check) -> u64 {
 }
 
 fn crash_sweep_on(mode: DeleteMode, quota_root: bool, op: Op, check: Check) -> u64 {
+    crash_sweep_with(&|| Site::with_quota_root(mode, quota_root), op, check)
+}
+
+/// [`crash_sweep`] on sites made by `new_site`.
+fn crash_sweep_with(new_site: &dyn Fn() -> Site, op: Op, check: Check) -> u64 {
     for n in 1..MAX_OPS {
-        let mut site = Site::new(mode);
-        site.quota_root = quota_root;
+        let site = new_site();
         let mut kept = prepare(&site);
         let s = site.open();
         site.sim.set_fault(Fault::CrashAt(n));
@@ -240,9 +250,18 @@ fn fail_sweep(mode: DeleteMode, op: Op, check: Check, calls: u64) {
 }
 
 fn fail_sweep_on(mode: DeleteMode, quota_root: bool, op: Op, check: Check, calls: u64) {
+    fail_sweep_with(
+        &|| Site::with_quota_root(mode, quota_root),
+        op,
+        check,
+        calls,
+    )
+}
+
+/// [`fail_sweep`] on sites made by `new_site`.
+fn fail_sweep_with(new_site: &dyn Fn() -> Site, op: Op, check: Check, calls: u64) {
     for n in 1..=calls {
-        let mut site = Site::new(mode);
-        site.quota_root = quota_root;
+        let site = new_site();
         let mut kept = prepare(&site);
         let s = site.open();
         site.sim.set_fault(Fault::FailAt(n));
@@ -800,59 +819,34 @@ fn site_without_links() -> Site {
     site
 }
 
+/// `check_copy`, and a copy that returned Ok is a file of its own.
+fn check_unlinked_copy(s: &Store, ok: bool) {
+    check_copy(s, ok);
+    if ok {
+        let (_, mb) = s
+            .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
+            .unwrap();
+        let md = s.fs().metadata(&mb.message_path(Uid(2))).unwrap().unwrap();
+        assert_eq!(md.nlink, 1, "a copy, not a link");
+    }
+}
+
 /// Without hard links a copy writes its own durable file: all or nothing
 /// across power cuts and I/O errors, and the copy is a separate file.
 #[test]
 fn copy_without_hard_links_copies_the_file_and_survives_power_cuts() {
-    let mut calls = 0;
-    for n in 1..MAX_OPS {
-        let site = site_without_links();
-        let mut kept = prepare(&site);
-        let s = site.open();
-        site.sim.set_fault(Fault::CrashAt(n));
-        let r = copy_inbox_to_trash(&s);
-        let crashed = site.sim.is_down();
-        let ok = r.is_ok();
-        if let Ok(new) = r {
-            kept.extend(new);
-        }
-        drop(s);
-        site.sim.restart();
-        let s = site.open();
-        check_store(&site, &s, &kept);
-        check_copy(&s, ok);
-        if !crashed {
-            assert!(ok, "no power cut and still an error at n={n}");
-            let (_, mb) = s
-                .open_mailbox(&mbox("user.alice.Trash"), LockKind::Shared)
-                .unwrap();
-            let md = site.fs.metadata(&mb.message_path(Uid(2))).unwrap().unwrap();
-            assert_eq!(md.nlink, 1, "a copy, not a link");
-            calls = n;
-            break;
-        }
-    }
+    let calls = crash_sweep_with(
+        &site_without_links,
+        copy_inbox_to_trash,
+        check_unlinked_copy,
+    );
     assert!(calls > 2);
-    for n in 1..=calls {
-        let site = site_without_links();
-        let mut kept = prepare(&site);
-        let s = site.open();
-        site.sim.set_fault(Fault::FailAt(n));
-        let r = copy_inbox_to_trash(&s);
-        site.sim.set_fault(Fault::None);
-        let ok = r.is_ok();
-        if let Ok(new) = r {
-            kept.extend(new);
-        }
-        check_store(&site, &s, &kept);
-        check_copy(&s, ok);
-        still_usable(&s, "fail");
-        drop(s);
-        site.sim.restart();
-        let s = site.open();
-        check_store(&site, &s, &kept);
-        check_copy(&s, ok);
-    }
+    fail_sweep_with(
+        &site_without_links,
+        copy_inbox_to_trash,
+        check_unlinked_copy,
+        calls,
+    );
 }
 
 /// Regression: a `.tmp.<uid>` left by an interrupted copy is a hard link
