@@ -73,57 +73,76 @@ impl Mailbox {
         msgs: &[&NewMessage],
         now: u32,
     ) -> Result<Vec<Uid>, MailboxError> {
-        let mut ch = self.begin()?;
         for m in msgs {
             if m.data.is_empty() || u32::try_from(m.data.len()).is_err() {
                 return Err(MailboxError::BadMessageSize(m.data.len()));
             }
         }
+        self.add_messages(
+            msgs,
+            now,
+            |mb, ch, uid, m| {
+                let linked = match &m.staged_file {
+                    Some(src) => mb.link_message_file(ch, uid, src)?,
+                    None => false,
+                };
+                if linked {
+                    Ok(())
+                } else {
+                    mb.write_message_file(ch, uid, &m.data)
+                }
+            },
+            |mb, ch, m, uid| mb.stage_append(ch, m, uid, now),
+        )
+    }
+
+    /// The one way new messages enter a mailbox (appends and copies): give
+    /// each item the next UID and its file (`place`), fsync the directory
+    /// once, build the records (`record`), commit cache and index in one
+    /// go, then clear what an interrupted batch left above `last_uid`. All
+    /// or nothing: on error the files made so far are removed.
+    pub(super) fn add_messages<T>(
+        &mut self,
+        items: &[T],
+        now: u32,
+        place: impl Fn(&Self, &mut Changes, Uid, &T) -> Result<(), MailboxError>,
+        record: impl Fn(&Self, &mut Changes, &T, Uid) -> Result<(), MailboxError>,
+    ) -> Result<Vec<Uid>, MailboxError> {
+        let mut ch = self.begin()?;
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
         let first_uid = ch.index.last_uid.0.wrapping_add(1);
-        if u32::try_from(msgs.len())
+        if u32::try_from(items.len())
             .ok()
             .and_then(|n| ch.index.last_uid.0.checked_add(n))
             .is_none()
         {
             return Err(MailboxError::UidsExhausted);
         }
-        let mut uids = Vec::with_capacity(msgs.len());
-        for (n, m) in msgs.iter().enumerate() {
-            let uid = Uid(first_uid + n as u32);
-            let linked = match &m.staged_file {
-                Some(src) => self.link_message_file(&mut ch, uid, src),
-                None => Ok(false),
-            };
-            let written = match linked {
-                Ok(true) => Ok(()),
-                Ok(false) => self.write_message_file(&mut ch, uid, &m.data),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = written {
-                self.remove_files(&ch);
-                return Err(e);
-            }
-            uids.push(uid);
+        let uids: Vec<Uid> = (0..items.len() as u32)
+            .map(|n| Uid(first_uid + n))
+            .collect();
+        let built = items
+            .iter()
+            .zip(&uids)
+            .try_for_each(|(item, uid)| place(self, &mut ch, *uid, item))
+            .and_then(|()| {
+                self.fs
+                    .sync_dir(&self.dir)
+                    .map_err(os_err("fsync", &self.dir))
+            })
+            .and_then(|()| {
+                items
+                    .iter()
+                    .zip(&uids)
+                    .try_for_each(|(item, uid)| record(self, &mut ch, item, *uid))
+            });
+        if let Err(e) = built {
+            self.remove_files(&ch);
+            return Err(e);
         }
-        if !msgs.is_empty() {
-            if let Err(e) = self
-                .fs
-                .sync_dir(&self.dir)
-                .map_err(os_err("fsync", &self.dir))
-            {
-                self.remove_files(&ch);
-                return Err(e);
-            }
-        }
-        for (m, uid) in msgs.iter().zip(&uids) {
-            if let Err(e) = self.stage_append(&mut ch, m, *uid, now) {
-                self.remove_files(&ch);
-                return Err(e);
-            }
-        }
-        if !msgs.is_empty() {
-            ch.index.last_appenddate = now;
-        }
+        ch.index.last_appenddate = now;
         self.commit(ch)?;
         self.remove_files_above_last_uid();
         Ok(uids)

@@ -69,45 +69,12 @@ impl Mailbox {
         srcs: &[CopySource],
         now: u32,
     ) -> Result<Vec<Uid>, MailboxError> {
-        let mut ch = self.begin()?;
-        if srcs.is_empty() {
-            return Ok(Vec::new());
-        }
-        let first_uid = ch.index.last_uid.0.wrapping_add(1);
-        if u32::try_from(srcs.len())
-            .ok()
-            .and_then(|n| ch.index.last_uid.0.checked_add(n))
-            .is_none()
-        {
-            return Err(MailboxError::UidsExhausted);
-        }
-        let mut uids = Vec::with_capacity(srcs.len());
-        for (n, s) in srcs.iter().enumerate() {
-            let uid = Uid(first_uid + n as u32);
-            if let Err(e) = self.link_or_copy(&mut ch, uid, s) {
-                self.remove_files(&ch);
-                return Err(e);
-            }
-            uids.push(uid);
-        }
-        if let Err(e) = self
-            .fs
-            .sync_dir(&self.dir)
-            .map_err(os_err("fsync", &self.dir))
-        {
-            self.remove_files(&ch);
-            return Err(e);
-        }
-        for (s, uid) in srcs.iter().zip(&uids) {
-            if let Err(e) = self.stage_copy(&mut ch, s, *uid, now) {
-                self.remove_files(&ch);
-                return Err(e);
-            }
-        }
-        ch.index.last_appenddate = now;
-        self.commit(ch)?;
-        self.remove_files_above_last_uid();
-        Ok(uids)
+        self.add_messages(
+            srcs,
+            now,
+            |mb, ch, uid, s| mb.link_or_copy(ch, uid, s),
+            |mb, ch, s, uid| mb.stage_copy(ch, s, uid, now),
+        )
     }
 
     /// Makes `<uid>.` a hard link to the source file, or a durable copy
