@@ -3,7 +3,8 @@
 
 use crate::error::Error;
 use crate::ids::Uid;
-use crate::mailbox::{CacheItems, NewMessage, SystemFlags};
+use crate::mailbox::{Appender, CacheItems, NewMessage, SystemFlags};
+use crate::mboxlist::MbEntry;
 use crate::mboxname::MailboxName;
 use crate::message;
 use crate::quota::{self, QuotaResource};
@@ -89,7 +90,10 @@ impl Store {
                 )
             })
             .collect();
-        self.append_new(name, new, now, policy)
+        let entry = self
+            .lookup(name)?
+            .ok_or_else(|| Error::NonExistent(name.to_internal()))?;
+        self.append_new(&entry, new, now, policy)
     }
 
     /// Appends built messages under the mailbox's quota root: all or
@@ -100,7 +104,7 @@ impl Store {
     /// check and result.
     pub(super) fn append_new(
         &self,
-        name: &MailboxName,
+        target: &MbEntry,
         new: Vec<NewMessage>,
         now: u32,
         policy: QuotaPolicy,
@@ -114,8 +118,8 @@ impl Store {
             now,
         };
         self.appends
-            .run(&name.to_internal(), job, |jobs| {
-                self.commit_appends(name, jobs)
+            .run(&target.name.to_internal(), job, |jobs| {
+                self.commit_appends(target, jobs)
             })
             .unwrap_or_else(|| Err(Error::Invalid("append abandoned by a failed commit".into())))
     }
@@ -125,17 +129,17 @@ impl Store {
     /// job, so each caller gets its own error.
     fn commit_appends(
         &self,
-        name: &MailboxName,
+        target: &MbEntry,
         jobs: Vec<AppendJob>,
     ) -> Vec<Result<Vec<Uid>, Error>> {
         if jobs.len() > 1 {
-            if let Ok(results) = self.append_jobs(name, &jobs) {
+            if let Ok(results) = self.append_jobs(target, &jobs) {
                 return results;
             }
         }
         jobs.iter()
             .map(|j| {
-                self.append_jobs(name, std::slice::from_ref(j))
+                self.append_jobs(target, std::slice::from_ref(j))
                     .and_then(|mut r| r.pop().unwrap_or_else(|| Ok(Vec::new())))
             })
             .collect()
@@ -146,10 +150,10 @@ impl Store {
     /// refused alone; the accepted ones are appended together.
     fn append_jobs(
         &self,
-        name: &MailboxName,
+        target: &MbEntry,
         jobs: &[AppendJob],
     ) -> Result<Vec<Result<Vec<Uid>, Error>>, Error> {
-        let mut mbox = self.open_appender(name)?;
+        let mut mbox = Appender::open(self.fs().clone(), &self.mailbox_dir(target)?)?;
         let quotaroot = mbox.header().quotaroot.clone();
         let mut qdb = match &quotaroot {
             Some(_) => Some(self.open_quota_db()?),

@@ -5,7 +5,7 @@ use crate::acl::Acl;
 use crate::db::Db;
 use crate::error::Error;
 use crate::ids::{Modseq, UniqueId};
-use crate::mailbox::{Appender, CreateSpec, Mailbox};
+use crate::mailbox::{CreateSpec, Mailbox};
 use crate::mboxlist::{self, Intermediates, MbEntry, MbKind, MbType, Visibility};
 use crate::mboxname::{policy_check, DomainPolicy, MailboxName, VirtDomains};
 use crate::options::DeleteMode;
@@ -141,16 +141,6 @@ impl Store {
         let dir = self.mailbox_dir(&entry)?;
         let mbox = Mailbox::open(self.fs().clone(), &dir, lock)?;
         Ok((entry, mbox))
-    }
-
-    /// Opens mailbox `name` only to append to it (exclusive lock, no
-    /// records read).
-    pub(super) fn open_appender(&self, name: &MailboxName) -> Result<Appender, Error> {
-        let entry = self
-            .lookup(name)?
-            .ok_or_else(|| Error::NonExistent(name.to_internal()))?;
-        let dir = self.mailbox_dir(&entry)?;
-        Ok(Appender::open(self.fs().clone(), &dir)?)
     }
 
     /// Deletes a mailbox the way `delete_mode` says: delayed (renamed to

@@ -133,7 +133,7 @@ impl Store {
             now,
         );
         msg.staged_file = part_dir.and_then(|d| staged.file_on(&d));
-        let uids = self.append_new(name, vec![msg], now, policy)?;
+        let uids = self.append_new(&entry, vec![msg], now, policy)?;
         uids.first()
             .copied()
             .ok_or_else(|| Error::Invalid("append returned no UID".into()))
