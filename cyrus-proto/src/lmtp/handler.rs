@@ -5,12 +5,14 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use cyrus_store::acl::{Identity, Rights, User};
 use cyrus_store::duplicate::{DuplicateKey, DuplicateMark};
 use cyrus_store::mboxname::{MailboxName, UserId, Viewer};
 use cyrus_store::{QuotaPolicy, StagedMessage, Store};
+
+use crate::runtime::unix_seconds;
 
 use super::config::{LmtpConfig, Sendmail};
 use super::machine::{Backend, Incoming};
@@ -280,13 +282,6 @@ impl StoreBackend {
     }
 }
 
-/// Seconds since the epoch, saturating.
-fn unix(now: SystemTime) -> u32 {
-    now.duration_since(UNIX_EPOCH)
-        .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
-        .unwrap_or(0)
-}
-
 impl Backend for StoreBackend {
     type Rcpt = Recipient;
 
@@ -386,7 +381,7 @@ impl StoreBackend {
             tls: msg.tls,
             authenticated: msg.authenticated,
             session_id: msg.session_id,
-            now: i64::from(unix(now)),
+            now: i64::from(unix_seconds(now)),
             msg_number,
         };
         let prepared = match prepare(msg.raw, &trace) {
@@ -398,7 +393,7 @@ impl StoreBackend {
             Err(s) => return vec![s; msg.rcpts.len()],
         };
         let poster = Poster::of(msg.mail);
-        let t = unix(now);
+        let t = unix_seconds(now);
         msg.rcpts
             .iter()
             .map(|rcpt| {

@@ -4,12 +4,12 @@
 //! in `capability`, `auth` and `scripts`.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use cyrus_store::mboxname::UserId;
 use cyrus_store::Store;
 
-use crate::runtime::{ConnInfo, Output, PeerAddr, Session};
+use crate::runtime::{unix_seconds, ConnInfo, Output, PeerAddr, Session};
 use crate::sasl::{Authenticator, Exchange, SaslConfig, Transport};
 
 use super::config::ManageSieveConfig;
@@ -279,12 +279,6 @@ impl ManageSieveSession {
     }
 }
 
-fn unix_now(now: SystemTime) -> u32 {
-    now.duration_since(UNIX_EPOCH)
-        .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
-        .unwrap_or(0)
-}
-
 impl Session for ManageSieveSession {
     fn greeting(&mut self, _now: SystemTime, out: &mut Output) {
         self.capability(out);
@@ -292,7 +286,7 @@ impl Session for ManageSieveSession {
 
     fn input(&mut self, data: &[u8], now: SystemTime, out: &mut Output) {
         self.buf.extend_from_slice(data);
-        self.process(unix_now(now), out);
+        self.process(unix_seconds(now), out);
     }
 
     fn tls_started(&mut self) {

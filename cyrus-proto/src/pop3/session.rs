@@ -4,13 +4,13 @@
 //! `capa` and `transaction`.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use cyrus_store::mboxname::UserId;
 use cyrus_store::Store;
 
 use crate::lmtp::SessionIds;
-use crate::runtime::{ConnInfo, Output, PeerAddr, Session};
+use crate::runtime::{unix_seconds, ConnInfo, Output, PeerAddr, Session};
 use crate::sasl::{Authenticator, Exchange, SaslConfig, Transport};
 
 use super::config::Pop3Config;
@@ -51,12 +51,6 @@ pub struct Pop3Session {
     buf: Vec<u8>,
     /// Skipping the rest of an over-long line.
     skipping: bool,
-}
-
-fn unix_now(now: SystemTime) -> u32 {
-    now.duration_since(UNIX_EPOCH)
-        .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
-        .unwrap_or(0)
 }
 
 impl Pop3Session {
@@ -225,7 +219,7 @@ impl Session for Pop3Session {
 
     fn input(&mut self, data: &[u8], now: SystemTime, out: &mut Output) {
         self.buf.extend_from_slice(data);
-        self.process(unix_now(now), out);
+        self.process(unix_seconds(now), out);
     }
 
     fn tls_started(&mut self) {

@@ -21,6 +21,6 @@ pub use bridge::{Bridge, BridgeError};
 pub use listen::{ListenAddr, PeerAddr};
 pub use notify::Notifier;
 pub use server::{Server, ServiceSpec, TlsMode};
-pub use session::{ConnInfo, Output, Session, Step};
+pub use session::{unix_seconds, ConnInfo, Output, Session, Step};
 pub use signal::shutdown_signal;
 pub use tls::{load_server_config, TlsError};

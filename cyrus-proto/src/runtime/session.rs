@@ -137,3 +137,11 @@ pub trait Session: Send + 'static {
     /// closes). Called only between commands.
     fn shutdown(&mut self, _out: &mut Output) {}
 }
+
+/// `now` as the store keeps time: whole seconds since the epoch, as a u32
+/// (saturating; 0 before 1970).
+pub fn unix_seconds(now: SystemTime) -> u32 {
+    now.duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
+        .unwrap_or(0)
+}
