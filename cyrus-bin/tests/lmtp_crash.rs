@@ -7,11 +7,14 @@
 //! the untouched fixture (when installed).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[allow(dead_code)] // this test needs only start and the pid
+#[path = "daemon/spawn.rs"]
+mod spawn;
 mod support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,31 +22,11 @@ use std::time::{Duration, Instant};
 use cyrus_store::mboxname::MailboxName;
 use cyrus_store::os::{LockKind, RealFs};
 use cyrus_store::Store;
+use spawn::Daemon;
 use support::{CyrusTools, Site};
 
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(site: &Site) -> (Daemon, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cyr_lmtpd"))
-        .arg("-C")
-        .arg(site.conf())
-        .args(["-a", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
-    (Daemon(child), port)
+fn start(site: &Site) -> Daemon {
+    Daemon::start(env!("CARGO_BIN_EXE_cyr_lmtpd"), &site.conf(), &["-a"])
 }
 
 /// One sender: transactions until the connection breaks; records each
@@ -122,7 +105,8 @@ fn message_ids(store: &Store, mailbox: &str) -> Vec<String> {
 #[test]
 fn kill_9_during_a_delivery_storm_loses_no_acknowledged_message() {
     let site = Site::fixture_copy();
-    let (daemon, port) = start(&site);
+    let daemon = start(&site);
+    let port = daemon.port;
     let acked = Arc::new(Mutex::new(Vec::new()));
     let count = Arc::new(AtomicUsize::new(0));
     let threads: Vec<_> = (0..4)
@@ -136,7 +120,7 @@ fn kill_9_during_a_delivery_storm_loses_no_acknowledged_message() {
         std::thread::sleep(Duration::from_millis(5));
     }
     // SIGKILL in the middle of the storm.
-    let pid = daemon.0.id().to_string();
+    let pid = daemon.pid().to_string();
     assert!(Command::new("kill")
         .args(["-9", &pid])
         .status()
@@ -182,7 +166,8 @@ fn kill_9_during_a_delivery_storm_loses_no_acknowledged_message() {
     }
 
     // The restarted daemon delivers (reusing the uncommitted UIDs).
-    let (_daemon, port) = start(&site);
+    let restarted = start(&site);
+    let port = restarted.port;
     let py = format!(
         "import smtplib\nc = smtplib.LMTP('127.0.0.1', {port})\n\
          r = c.sendmail('a@example.org', ['alice', 'bob'], 'Subject: after\\r\\nMessage-ID: <after@x>\\r\\n\\r\\nhi\\r\\n')\n\
@@ -194,7 +179,7 @@ fn kill_9_during_a_delivery_storm_loses_no_acknowledged_message() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    drop(_daemon);
+    drop(restarted);
     let (rc, out, err) = site.run(
         "cyr_reconstruct",
         &["-n", "-q", "-r", "-u", "alice", "bob"],
