@@ -47,6 +47,39 @@ async fn run_script(name: &str, addr: ListenAddr) {
     );
 }
 
+/// Runs client script `script` against a plain-text server on a fresh
+/// site; skipped with a notice without python3.
+async fn run_plain(script: &str) {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("NOTICE: python3 not installed; skipping");
+        return;
+    }
+    let site = Site::new();
+    let srv = Server::new(Bridge::new(8), Notifier::new(), Duration::from_secs(2));
+    let notifier = srv.notifier().clone();
+    let store = site.store.clone();
+    let sessions = site_sessions(store, notifier);
+    let addr = srv
+        .serve(
+            ServiceSpec {
+                name: "imap".into(),
+                listen: ListenAddr::Tcp("127.0.0.1:0".parse().unwrap()),
+                tls: TlsMode::Plain,
+                starttls: None,
+                max_connections: None,
+            },
+            move |info: &ConnInfo| sessions(info),
+        )
+        .await
+        .unwrap();
+    run_script(script, addr).await;
+    srv.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_imaplib_starttls() {
     if std::process::Command::new("python3")
@@ -92,66 +125,14 @@ async fn python_imaplib_starttls() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_imaplib_session() {
-    if std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("NOTICE: python3 not installed; skipping");
-        return;
-    }
-    let site = Site::new();
-    let srv = Server::new(Bridge::new(8), Notifier::new(), Duration::from_secs(2));
-    let notifier = srv.notifier().clone();
-    let store = site.store.clone();
-    let sessions = site_sessions(store, notifier);
-    let addr = srv
-        .serve(
-            ServiceSpec {
-                name: "imap".into(),
-                listen: ListenAddr::Tcp("127.0.0.1:0".parse().unwrap()),
-                tls: TlsMode::Plain,
-                starttls: None,
-                max_connections: None,
-            },
-            move |info: &ConnInfo| sessions(info),
-        )
-        .await
-        .unwrap();
-    run_script("imap_client.py", addr).await;
-    srv.shutdown().await;
+    run_plain("imap_client.py").await;
 }
 
 /// CONDSTORE/QRESYNC/OBJECTID through imaplib; the same script passes
 /// against real Cyrus 3.6 (`imap_condstore.py 127.0.0.1 21143 alice pass`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_imaplib_condstore() {
-    if std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("NOTICE: python3 not installed; skipping");
-        return;
-    }
-    let site = Site::new();
-    let srv = Server::new(Bridge::new(8), Notifier::new(), Duration::from_secs(2));
-    let sessions = site_sessions(site.store.clone(), srv.notifier().clone());
-    let addr = srv
-        .serve(
-            ServiceSpec {
-                name: "imap".into(),
-                listen: ListenAddr::Tcp("127.0.0.1:0".parse().unwrap()),
-                tls: TlsMode::Plain,
-                starttls: None,
-                max_connections: None,
-            },
-            move |info: &ConnInfo| sessions(info),
-        )
-        .await
-        .unwrap();
-    run_script("imap_condstore.py", addr).await;
-    srv.shutdown().await;
+    run_plain("imap_condstore.py").await;
 }
 
 /// Builds sessions as cyr_imapd would: one store, one SASL config, the
@@ -194,30 +175,5 @@ fn sessions_with(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_imaplib_acl_quota_metadata() {
-    if std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("NOTICE: python3 not installed; skipping");
-        return;
-    }
-    let site = Site::new();
-    let srv = Server::new(Bridge::new(8), Notifier::new(), Duration::from_secs(2));
-    let sessions = site_sessions(site.store.clone(), srv.notifier().clone());
-    let addr = srv
-        .serve(
-            ServiceSpec {
-                name: "imap".into(),
-                listen: ListenAddr::Tcp("127.0.0.1:0".parse().unwrap()),
-                tls: TlsMode::Plain,
-                starttls: None,
-                max_connections: None,
-            },
-            move |info: &ConnInfo| sessions(info),
-        )
-        .await
-        .unwrap();
-    run_script("imap_meta.py", addr).await;
-    srv.shutdown().await;
+    run_plain("imap_meta.py").await;
 }
