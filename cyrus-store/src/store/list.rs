@@ -36,7 +36,7 @@ impl Store {
         // none, its internal children being shown at the top level.
         let externals: Vec<String> = all
             .iter()
-            .filter(|o| o.mbtype.kind() == MbKind::Email)
+            .filter(|o| o.mbtype.kind() == MbKind::Email && !o.name.is_deleted())
             .filter_map(|o| ns.to_external(&o.name, user))
             .collect();
         let sep = ns.separator();
@@ -48,7 +48,9 @@ impl Store {
                 user,
                 pattern,
                 &mut |ext, e| {
-                    if e.mbtype.kind() != MbKind::Email {
+                    // Deleted mailboxes (`DELETED.*`, kept for `cyr_expire
+                    // -D`) are listed to nobody, admins included, as Cyrus.
+                    if e.mbtype.kind() != MbKind::Email || e.name.is_deleted() {
                         return Ok(Walk::Continue);
                     }
                     let prefix = format!("{ext}{sep}");

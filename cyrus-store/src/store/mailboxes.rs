@@ -146,14 +146,17 @@ impl Store {
     /// Deletes a mailbox the way `delete_mode` says: delayed (renamed to
     /// `DELETED.<name>.<HEXTIME>`, files kept for `cyr_expire -D`) or
     /// immediate (files removed). Either way the old name becomes a
-    /// tombstone and quota usage is given back.
+    /// tombstone and quota usage is given back. A mailbox with children
+    /// is refused (`HasChildren`), as Cyrus's DELETE does.
     pub fn delete_mailbox(&self, name: &MailboxName, now: u32) -> Result<(), Error> {
         let mut qdb = self.open_quota_db()?;
         // Lock order: mailboxes.db, then the mailbox's index.
         let (dir, quotaroot, used, exists) = self.with_mboxlist(|db| {
             let entry = mboxlist::lookup(db, name)?
                 .ok_or_else(|| Error::NonExistent(name.to_internal()))?;
-            if name.is_user_inbox() && mboxlist::has_children(db, name)? {
+            // As Cyrus's DELETE: children first (`delete_user` does that
+            // for a whole user), so no live name is left without a parent.
+            if mboxlist::has_children(db, name)? {
                 return Err(Error::HasChildren(name.to_internal()));
             }
             let dir = self.mailbox_dir(&entry)?;
@@ -189,9 +192,9 @@ impl Store {
         Ok(())
     }
 
-    /// Removes a mailbox directory and its files (best effort: what cannot
+    /// Removes a directory and the files in it (best effort: what cannot
     /// be removed is left for `cyr_reconstruct`/`cyr_expire` to find).
-    fn remove_dir_all(&self, dir: &std::path::Path) {
+    pub(super) fn remove_dir_all(&self, dir: &std::path::Path) {
         let fs = self.fs();
         if let Ok(names) = fs.read_dir(dir) {
             for n in names {

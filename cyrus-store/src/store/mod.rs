@@ -21,6 +21,7 @@ mod site;
 mod stage;
 mod subscriptions;
 mod user_files;
+mod users;
 
 pub use annotations::{AnnotChange, AnnotTarget};
 pub use append::{AppendRequest, QuotaPolicy};

@@ -37,7 +37,13 @@ impl ImapSession {
             &self.store.options().acl.implicit_owner_rights,
             self.delete_right(),
         )
-        .unwrap_or(Rights::LOOKUP | Rights::CREATE | Rights::DELETEMBOX | Rights::ADMIN)
+        .unwrap_or(
+            Rights::LOOKUP
+                | Rights::CREATE
+                | Rights::DELETEMBOX
+                | Rights::ADMIN
+                | Rights::ANNOTATEMSG,
+        )
     }
 
     /// The rights the ACL alone gives the user (Cyrus
@@ -54,13 +60,16 @@ impl ImapSession {
         })
     }
 
-    /// MYRIGHTS as Cyrus computes it: the ACL, plus `l a` for admins or
-    /// the implicit owner rights for the owner.
-    pub(super) fn my_rights(&self, entry: &MbEntry) -> Rights {
+    /// The user's rights on a mailbox as Cyrus computes them: the ACL,
+    /// plus `l a` for server admins (`admins:`), plus the owner's implicit
+    /// rights in their own hierarchy (`implicit_owner_rights`). Every
+    /// command asks this one function.
+    pub(super) fn rights(&self, entry: &MbEntry) -> Rights {
         let mut r = self.acl_rights(entry);
         if self.is_admin() {
             r |= Rights::LOOKUP | Rights::ADMIN;
-        } else if self.owns(&entry.name) {
+        }
+        if self.owns(&entry.name) {
             r |= self.implicit_owner_rights();
         }
         r
@@ -143,7 +152,7 @@ impl ImapSession {
 
     fn cmd_myrights(&mut self, ext: &str) -> Result<Tagged, Failure> {
         let (name, entry) = self.acl_target(ext)?;
-        let r = self.my_rights(&entry);
+        let r = self.rights(&entry);
         let shows = Rights::LOOKUP
             | Rights::READ
             | Rights::INSERT

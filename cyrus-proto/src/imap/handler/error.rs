@@ -88,7 +88,7 @@ pub fn respond(f: &Failure, doing: Doing) -> Tagged {
             Tagged::no("Mailbox already exists").with_code("ALREADYEXISTS")
         }
         Failure::Store(StoreError::HasChildren(_)) => {
-            Tagged::no("Mailbox has children").with_code("CANNOT")
+            Tagged::no("Mailbox has inferior hierarchical names").with_code("HASCHILDREN")
         }
         Failure::Store(StoreError::OverQuota(_)) => Tagged::no("Over quota").with_code("OVERQUOTA"),
         Failure::Store(StoreError::Name(_)) | Failure::Name(_) => {

@@ -66,7 +66,7 @@ impl ImapSession {
                 .list(&ns, Some(&user), &Pattern::new("", "*", sep))?;
             let visible: Vec<_> = all
                 .into_iter()
-                .filter(|h| self.my_rights(&h.entry).contains(Rights::LOOKUP))
+                .filter(|h| self.rights(&h.entry).contains(Rights::LOOKUP))
                 .collect();
             let order: HashMap<&str, usize> = visible
                 .iter()
@@ -119,7 +119,7 @@ impl ImapSession {
             let mut seen = HashSet::new();
             for p in &pats {
                 for h in self.store.list(&ns, Some(&user), p)? {
-                    if !self.my_rights(&h.entry).contains(Rights::LOOKUP)
+                    if !self.rights(&h.entry).contains(Rights::LOOKUP)
                         || !seen.insert(h.external.clone())
                     {
                         continue;
@@ -176,7 +176,7 @@ impl ImapSession {
             let Some(entry) = &row.entry else { continue };
             if let Some(items) = &ret.status {
                 // RFC 5819 §2: no STATUS for a mailbox that cannot give one.
-                if self.my_rights(entry).contains(Rights::READ) {
+                if self.rights(entry).contains(Rights::READ) {
                     if let Ok(s) = self.status_values(entry, items) {
                         let mut l = b"* STATUS ".to_vec();
                         astring(&mut l, row.external.as_bytes());
@@ -186,7 +186,7 @@ impl ImapSession {
                 }
             }
             if ret.myrights {
-                let r = self.my_rights(entry).to_string_with(self.delete_right());
+                let r = self.rights(entry).to_string_with(self.delete_right());
                 let mut l = b"* MYRIGHTS ".to_vec();
                 astring(&mut l, row.external.as_bytes());
                 l.push(b' ');

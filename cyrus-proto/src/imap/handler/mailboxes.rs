@@ -1,7 +1,7 @@
 //! Mailbox-level commands: LIST, LSUB, CREATE, DELETE, STATUS; and the
 //! name and rights lookups the other handlers share.
 
-use cyrus_store::acl::{Rights, User};
+use cyrus_store::acl::Rights;
 use cyrus_store::mboxlist::MbEntry;
 use cyrus_store::mboxname::MailboxName;
 use cyrus_store::os::LockKind;
@@ -19,33 +19,6 @@ impl ImapSession {
         let (ns, user, _) = self.user_ns()?;
         let ext = ext.strip_suffix(ns.separator()).unwrap_or(ext);
         Ok(ns.to_internal(ext, Some(&user))?)
-    }
-
-    /// The user's rights on a mailbox: its ACL, plus the owner's implicit
-    /// rights (`implicit_owner_rights`, Cyrus's default `lkxan`).
-    pub(super) fn rights(&self, entry: &MbEntry) -> Rights {
-        let Some(login) = self.state.login() else {
-            return Rights::NONE;
-        };
-        let mut r = entry.acl.as_ref().map_or(Rights::NONE, |acl| {
-            acl.rights_for(
-                &User::new(login.user.as_str()),
-                self.store.options().acl.admin_implies_write,
-            )
-        });
-        if entry.name.is_owned_by(&login.user) {
-            let lkxan = Rights::LOOKUP
-                | Rights::CREATE
-                | Rights::DELETEMBOX
-                | Rights::ADMIN
-                | Rights::ANNOTATEMSG;
-            r |= Rights::parse_with(
-                &self.store.options().acl.implicit_owner_rights,
-                cyrus_store::acl::DeleteRight::Other,
-            )
-            .unwrap_or(lkxan);
-        }
-        r
     }
 
     /// The entry of an existing mailbox the user may see, else
@@ -78,51 +51,91 @@ impl ImapSession {
         })
     }
 
-    /// `CREATE`: in the user's own hierarchy, or where `k` is granted on
-    /// the nearest existing ancestor.
+    /// May the user create `name` (Cyrus `mboxlist_create_namecheck`)?
+    /// Server admins, and owners in their own hierarchy, may create
+    /// anywhere below an existing mailbox and where there is none; others
+    /// need `k` on the nearest existing ancestor. Nobody creates
+    /// `user/x/sub` while `user/x` does not exist. An existing name the
+    /// user may not see is answered as a permission failure, not as
+    /// "exists", so that CREATE does not reveal it.
+    pub(super) fn may_create(&self, name: &MailboxName) -> Result<(), Failure> {
+        let (_, user, _) = self.user_ns()?;
+        let owner = name.is_owned_by(&user) && self.implicit_owner_rights().contains(Rights::ADMIN);
+        let admin = self.is_admin() || owner;
+        if let Some(existing) = self.store.lookup(name)? {
+            if !admin && !self.rights(&existing).contains(Rights::LOOKUP) {
+                return Err(Failure::NoPerm);
+            }
+            return Err(cyrus_store::Error::Exists(name.to_internal()).into());
+        }
+        let mut parent = None;
+        for a in name.ancestors() {
+            if let Some(e) = self.store.lookup(&a)? {
+                parent = Some(e);
+                break;
+            }
+        }
+        match parent {
+            Some(p) if admin || self.rights(&p).contains(Rights::CREATE) => Ok(()),
+            Some(_) => Err(Failure::NoPerm),
+            None if !admin => Err(Failure::NoPerm),
+            None if name.is_user_mailbox() && !name.is_user_inbox() => Err(Failure::NoPerm),
+            None => Ok(()),
+        }
+    }
+
+    /// `CREATE`, where [`may_create`](Self::may_create) allows it; the
+    /// OK carries the new mailbox's `MAILBOXID`.
     pub(super) fn cmd_create(
         &mut self,
         ext: &str,
         now: std::time::SystemTime,
     ) -> Result<Tagged, Failure> {
         let name = self.internal_name(ext)?;
-        let (_, user, _) = self.user_ns()?;
-        if !name.is_owned_by(&user) {
-            let parent = name
-                .ancestors()
-                .into_iter()
-                .find_map(|a| self.store.lookup(&a).ok().flatten());
-            if !parent.is_some_and(|p| self.rights(&p).contains(Rights::CREATE)) {
-                return Err(Failure::NoPerm);
-            }
-        }
-        self.store
-            .create_mailbox(&name, &NewMailbox::default(), super::session::secs(now))?;
+        self.may_create(&name)?;
+        let entry =
+            self.store
+                .create_mailbox(&name, &NewMailbox::default(), super::session::secs(now))?;
         self.config.notifier.notify();
-        Ok(Tagged::ok("Completed"))
+        // RFC 8474 §4.1: a successful CREATE names the new MAILBOXID.
+        let done = Tagged::ok("Completed");
+        Ok(match entry.uniqueid {
+            Some(id) => done.with_code(format!("MAILBOXID ({id})")),
+            None => done,
+        })
     }
 
-    /// `DELETE`: needs `x`; a user's INBOX is kept (Cyrus: admins only).
+    /// `DELETE`: needs `x` and no children. A user's INBOX can be deleted
+    /// only by a server admin (with `x` on it), and that deletes the whole
+    /// user (Cyrus `cmd_delete`); nobody deletes their own INBOX.
     pub(super) fn cmd_delete(
         &mut self,
         ext: &str,
         now: std::time::SystemTime,
     ) -> Result<Tagged, Failure> {
         let name = self.internal_name(ext)?;
+        let (_, user, _) = self.user_ns()?;
+        let whole_user = name.userid().filter(|_| name.is_user_inbox());
+        if whole_user.is_some() && (!self.is_admin() || name.is_owned_by(&user)) {
+            return Err(Failure::No("Operation is not supported on mailbox".into()));
+        }
         let (entry, rights) = self.visible(&name)?;
-        if !rights.contains(Rights::DELETEMBOX) || entry.name.is_user_inbox() {
+        if !rights.contains(Rights::DELETEMBOX) {
             return Err(Failure::NoPerm);
         }
         self.check_special_use_protect(&entry)?;
         if let crate::imap::machine::State::Selected(_, v) = &self.state {
-            if v.name == name {
+            if name.contains(&v.name) && (whole_user.is_some() || v.name == name) {
                 self.state =
                     std::mem::replace(&mut self.state, crate::imap::machine::State::Logout)
                         .deselect();
             }
         }
-        self.store
-            .delete_mailbox(&name, super::session::secs(now))?;
+        let t = super::session::secs(now);
+        match whole_user {
+            Some(owner) => self.store.delete_user(&owner, t)?,
+            None => self.store.delete_mailbox(&name, t)?,
+        }
         self.config.notifier.notify();
         Ok(Tagged::ok("Completed"))
     }

@@ -316,7 +316,7 @@ impl ImapSession {
             .collect::<Result<Vec<_>, _>>()?;
         let target_entry = self.metadata_target(ext)?;
         if let Some(e) = &target_entry {
-            let r = self.my_rights(e);
+            let r = self.rights(e);
             if !self.is_admin() && !r.contains(Rights::LOOKUP | Rights::READ) {
                 return Err(if r.contains(Rights::LOOKUP) {
                     Failure::NoPerm
@@ -464,7 +464,7 @@ impl ImapSession {
         let acl = target_entry.as_ref().map(|e| self.acl_rights(e));
         if let (Some(e), Some(r)) = (&target_entry, acl) {
             // An invisible mailbox does not exist (Cyrus `mlookup` + ACL).
-            let mine = self.my_rights(e);
+            let mine = self.rights(e);
             if !admin && !mine.intersects(Rights::LOOKUP | Rights::READ) && r.is_empty() {
                 return Err(cyrus_store::Error::NonExistent(e.name.to_internal()).into());
             }

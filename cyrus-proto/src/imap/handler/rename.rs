@@ -19,20 +19,6 @@ use super::error::Failure;
 use super::session::{secs, ImapSession};
 
 impl ImapSession {
-    /// May the user create `name`: in their own hierarchy, or with `k`
-    /// on the nearest existing ancestor (as CREATE).
-    fn may_create(&self, name: &MailboxName) -> Result<bool, Failure> {
-        let (_, user, _) = self.user_ns()?;
-        if name.is_owned_by(&user) {
-            return Ok(true);
-        }
-        let parent = name
-            .ancestors()
-            .into_iter()
-            .find_map(|a| self.store.lookup(&a).ok().flatten());
-        Ok(parent.is_some_and(|p| self.rights(&p).contains(Rights::CREATE)))
-    }
-
     /// `RENAME old new`.
     pub(super) fn cmd_rename(
         &mut self,
@@ -47,26 +33,27 @@ impl ImapSession {
         if old == MailboxName::user_inbox(&user) {
             return self.rename_inbox(&old, &new, now);
         }
-        if !rights.contains(Rights::DELETEMBOX) || !self.may_create(&new)? {
+        // Server admins rename without `x` (Cyrus `mboxlist_renamemailbox`).
+        if !self.is_admin() && !rights.contains(Rights::DELETEMBOX) {
             return Err(Failure::NoPerm);
         }
-        if old == new {
-            return Err(cyrus_store::Error::Exists(new.to_internal()).into());
+        if old.is_user_inbox() {
+            // Renaming a whole user would have to move seen, subscriptions
+            // and Sieve data with it (Cyrus `allowusermoves`); not done here.
+            return Err(Failure::No("Operation is not supported on mailbox".into()));
         }
+        self.may_create(&new)?;
         if old.contains(&new) || new.contains(&old) {
             // Cyrus renames just the one mailbox then; not supported here.
             return Err(Failure::No("Cannot rename a mailbox into itself".into()));
         }
-        if self.store.lookup(&new)?.is_some() {
-            return Err(cyrus_store::Error::Exists(new.to_internal()).into());
-        }
         // Subscriptions below the old name, to carry over.
-        let subs: Vec<MailboxName> = self
-            .store
-            .subscriptions(&user)?
-            .into_iter()
-            .filter(|s| old.contains(s))
-            .collect();
+        // A user without an INBOX (a server admin) has no subscriptions.
+        let subs = match self.store.subscriptions(&user) {
+            Err(cyrus_store::Error::NonExistent(_)) => Vec::new(),
+            other => other?,
+        };
+        let subs: Vec<MailboxName> = subs.into_iter().filter(|s| old.contains(s)).collect();
         self.store.rename_mailbox(&old, &new, secs(now))?;
         for s in subs {
             if let Some(moved) = s.reparent(&old, &new) {
@@ -91,9 +78,7 @@ impl ImapSession {
         new: &MailboxName,
         now: SystemTime,
     ) -> Result<Tagged, Failure> {
-        if !self.may_create(new)? {
-            return Err(Failure::NoPerm);
-        }
+        self.may_create(new)?;
         let t = secs(now);
         self.store.create_mailbox(new, &NewMailbox::default(), t)?;
         let (_, mbox) = self.store.open_mailbox(inbox, LockKind::Shared)?;
