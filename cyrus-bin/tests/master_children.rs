@@ -216,7 +216,9 @@ fn imap_greeting(port: u16) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(PATIENCE)).expect("timeout");
     let mut line = String::new();
-    BufReader::new(&mut s).read_line(&mut line).expect("greeting");
+    BufReader::new(&mut s)
+        .read_line(&mut line)
+        .expect("greeting");
     let _ = s.write_all(b"a LOGOUT\r\n");
     line
 }
@@ -316,7 +318,10 @@ fn a_failing_start_command_stops_master_before_it_serves() {
     assert!(err.contains("START broken"), "{err}");
     assert!(err.contains("exited, status 1"), "{err}");
     assert!(err.contains("can't run startup"), "{err}");
-    assert!(!site.path("after-marker").exists(), "later START entries do not run");
+    assert!(
+        !site.path("after-marker").exists(),
+        "later START entries do not run"
+    );
 }
 
 /// A free loopback port (the listener is closed again at once).
@@ -349,18 +354,28 @@ fn a_wait_daemon_gates_the_services_until_it_writes_ok() {
              DAEMON {{\n  waitd cmd=\"{waitd}\" wait=y\n}}\n"
         ),
     );
-    wait_for("the wait daemon to start", || site.path("waitd-pid").exists());
+    wait_for("the wait daemon to start", || {
+        site.path("waitd-pid").exists()
+    });
     let waitd_pid = pid_in(&site.read("waitd-pid"));
     let refused = TcpStream::connect(("127.0.0.1", port)).expect_err("nothing listens yet");
     assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
     std::fs::write(site.path("go"), "").expect("go");
     assert_eq!(master.listening("imap"), Some(port));
-    assert_eq!(site.read("waitd-log"), "ok-sent\n", "ok came before the service");
+    assert_eq!(
+        site.read("waitd-log"),
+        "ok-sent\n",
+        "ok came before the service"
+    );
     assert!(imap_greeting(port).starts_with("* OK"));
 
     let (status, err) = master.stop();
     assert!(status.success(), "{status:?}\n{err}");
-    assert_eq!(group_members(waitd_pid), Vec::<(u32, String)>::new(), "wait daemon stopped");
+    assert_eq!(
+        group_members(waitd_pid),
+        Vec::<(u32, String)>::new(),
+        "wait daemon stopped"
+    );
 }
 
 #[test]

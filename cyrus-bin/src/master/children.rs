@@ -37,7 +37,11 @@ const FD3_SHIM: &str = "exec 3>&0 </dev/null; exec \"$0\" \"$@\"";
 
 /// Starts `launch` with `env` added to master's environment. With
 /// `status_fd`, that descriptor is the child's fd 3 (wait=y daemons).
-pub fn spawn(launch: &Launch, env: &[(&str, &str)], status_fd: Option<OwnedFd>) -> io::Result<Child> {
+pub fn spawn(
+    launch: &Launch,
+    env: &[(&str, &str)],
+    status_fd: Option<OwnedFd>,
+) -> io::Result<Child> {
     let mut cmd = match status_fd {
         None => {
             let mut c = Command::new(&launch.program);
@@ -91,7 +95,10 @@ pub async fn read_ready(rx: &mut Receiver) -> Result<(), String> {
 
 /// Sends `signal` to the process group `child` leads, if it still runs.
 fn signal_group(child: &Child, signal: Signal) {
-    if let Some(pid) = child.id().and_then(|p| Pid::from_raw(i32::try_from(p).ok()?)) {
+    if let Some(pid) = child
+        .id()
+        .and_then(|p| Pid::from_raw(i32::try_from(p).ok()?))
+    {
         // ESRCH (already gone) is fine: there is nothing left to stop.
         let _ = kill_process_group(pid, signal);
     }
@@ -170,7 +177,10 @@ mod tests {
         assert!(failed(ExitStatus::from_raw(9)), "SIGKILL");
         assert_eq!(describe(code(1)), "exited, status 1");
         assert_eq!(describe(code(0)), "exited normally");
-        assert_eq!(describe(ExitStatus::from_raw(9)), "signaled to death by signal 9");
+        assert_eq!(
+            describe(ExitStatus::from_raw(9)),
+            "signaled to death by signal 9"
+        );
     }
 
     #[test]

@@ -166,7 +166,9 @@ mod tests {
         assert_eq!(l.program, bin.join("tls_prune"));
         assert_eq!(l.args, ["-v"]);
         assert!(!l.ours);
-        let l = r.resolve(&cmd("idled")).expect("non-executable cyr_idled skipped");
+        let l = r
+            .resolve(&cmd("idled"))
+            .expect("non-executable cyr_idled skipped");
         assert_eq!(l.program, bin.join("idled"));
         let l = r.resolve(&cmd("/bin/sh -c true")).expect("absolute");
         assert_eq!(l.program, PathBuf::from("/bin/sh"));

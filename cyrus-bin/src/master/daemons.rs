@@ -96,7 +96,9 @@ pub async fn start_waiting(
     };
     if let Err(why) = ready {
         terminate(&mut child, STOP_GRACE).await;
-        return Err(fail(format!("it did not write \"ok\\r\\n\" to fd 3: {why}")));
+        return Err(fail(format!(
+            "it did not write \"ok\\r\\n\" to fd 3: {why}"
+        )));
     }
     let name = plan.name.clone();
     Ok(WaitOutcome::Ready(tokio::spawn(supervise(

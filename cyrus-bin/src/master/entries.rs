@@ -199,7 +199,10 @@ mod tests {
             .iter()
             .map(|d| (d.name.as_str(), d.wait))
             .collect();
-        assert_eq!(daemons, [("idled", false), ("sync", true), ("other", false)]);
+        assert_eq!(
+            daemons,
+            [("idled", false), ("sync", true), ("other", false)]
+        );
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert!(warnings[0].contains("bare has no cmd"), "{warnings:?}");
         assert!(warnings[1].contains("period=often"), "{warnings:?}");

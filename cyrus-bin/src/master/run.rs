@@ -69,15 +69,26 @@ pub fn run(
     if rt.block_on(run_start(&children.start, &resolver, &mut signals))? == StartOutcome::Stopped {
         return Ok(());
     }
-    let Some(wait_daemons) = rt.block_on(start_wait_daemons(&children.daemons, &resolver, &mut signals))?
+    let Some(wait_daemons) = rt.block_on(start_wait_daemons(
+        &children.daemons,
+        &resolver,
+        &mut signals,
+    ))?
     else {
         return Ok(());
     };
-    let result = Site::open(conf, "master").map_err(ToolError::from).and_then(|site| {
-        rt.block_on(serve_with_children(
-            &site, &plans, children, &resolver, &mut signals, ready,
-        ))
-    });
+    let result = Site::open(conf, "master")
+        .map_err(ToolError::from)
+        .and_then(|site| {
+            rt.block_on(serve_with_children(
+                &site,
+                &plans,
+                children,
+                &resolver,
+                &mut signals,
+                ready,
+            ))
+        });
     rt.block_on(stop_wait_daemons(wait_daemons));
     result
 }
@@ -154,7 +165,11 @@ async fn serve_with_children(
     }
     let have_events = !children.events.is_empty();
     if have_events {
-        supervisors.push(events::start(children.events, resolver.clone(), stop.token()));
+        supervisors.push(events::start(
+            children.events,
+            resolver.clone(),
+            stop.token(),
+        ));
     }
     if served == 0 && supervisors.is_empty() {
         return Err(ToolError::Usage("no service could be started".into()));

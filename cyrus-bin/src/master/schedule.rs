@@ -100,7 +100,9 @@ fn parse_hhmm(at: &str) -> Option<(u8, u8)> {
     }
     let n: u16 = at.parse().ok()?;
     let (hour, minute) = (n / 100, n % 100);
-    (hour <= 23 && minute <= 59).then(|| (hour as u8, minute as u8))
+    let hour = u8::try_from(hour).ok().filter(|&h| h <= 23)?;
+    let minute = u8::try_from(minute).ok().filter(|&m| m <= 59)?;
+    Some((hour, minute))
 }
 
 /// The first instant at or after `from` whose local wall-clock time is
@@ -234,7 +236,10 @@ mod tests {
         );
         assert_eq!(
             EventTiming::from_values(None, Some("30")).0,
-            DailyAt { hour: 0, minute: 30 }
+            DailyAt {
+                hour: 0,
+                minute: 30
+            }
         );
         let (t, w) = EventTiming::from_values(Some("5"), Some("2460"));
         assert_eq!(t, Every { minutes: 5 });
@@ -267,10 +272,7 @@ mod tests {
         );
         assert_eq!(at4.after_run(SAT + 4 * H, &utc), Some(SAT + DAY + 4 * H));
         // Started late (the machine slept): the next slot after the start.
-        assert_eq!(
-            at4.after_run(SAT + 9 * H, &utc),
-            Some(SAT + DAY + 4 * H)
-        );
+        assert_eq!(at4.after_run(SAT + 9 * H, &utc), Some(SAT + DAY + 4 * H));
     }
 
     #[test]
@@ -300,10 +302,16 @@ mod tests {
         let at4 = EventTiming::DailyAt { hour: 4, minute: 0 };
         // Spring: Saturday 04:00 CET is 03:00 UTC; Sunday 04:00 CEST is
         // 02:00 UTC.
-        assert_eq!(at4.after_run(SAT + 3 * H, &cet_spring), Some(SAT + DAY + 2 * H));
+        assert_eq!(
+            at4.after_run(SAT + 3 * H, &cet_spring),
+            Some(SAT + DAY + 2 * H)
+        );
         // Autumn: Saturday 04:00 CEST is 02:00 UTC; Sunday 04:00 CET is
         // 03:00 UTC.
-        assert_eq!(at4.after_run(SAT + 2 * H, &cet_autumn), Some(SAT + DAY + 3 * H));
+        assert_eq!(
+            at4.after_run(SAT + 2 * H, &cet_autumn),
+            Some(SAT + DAY + 3 * H)
+        );
         // 02:30 does not exist on the spring Sunday: it runs at 01:30 UTC
         // (03:30 CEST), the slot computed with the old offset.
         let at0230 = EventTiming::DailyAt {
