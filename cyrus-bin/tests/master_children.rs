@@ -228,8 +228,14 @@ fn start_events_and_daemons_run_in_order_and_stop_with_master() {
     let site = Site::new();
     let r = site.root().display().to_string();
     // START is slow on purpose: a master that did not wait for it would
-    // listen before the marker exists.
-    let start = site.script("start", &format!("sleep 1; echo done > {r}/start-marker"));
+    // listen before the marker exists. It also checks that the entry
+    // before it, `mkimap` (our cyr_mkimap, given our -C), made the
+    // partition's stage directory the test removed.
+    std::fs::remove_dir(site.path("spool/stage.")).expect("rmdir stage.");
+    let start = site.script(
+        "start",
+        &format!("[ -d {r}/spool/stage. ] && echo yes > {r}/stage-seen; sleep 1; echo done > {r}/start-marker"),
+    );
     let event = site.script("event", &format!("echo run >> {r}/event-count"));
     let daily = site.script("daily", &format!("echo run >> {r}/daily-count"));
     let failing_event = site.script("failing", "exit 3");
@@ -245,7 +251,7 @@ fn start_events_and_daemons_run_in_order_and_stop_with_master() {
     let master = Master::start(
         &site,
         &format!(
-            "START {{\n  recover cmd=\"{start}\"\n  ghost cmd=\"no_such_tool_xyz -r\"\n}}\n\
+            "START {{\n  mkdirs cmd=\"mkimap\"\n  recover cmd=\"{start}\"\n  ghost cmd=\"no_such_tool_xyz -r\"\n}}\n\
              SERVICES {{\n  imap cmd=\"imapd\" listen=\"127.0.0.1:0\"\n}}\n\
              EVENTS {{\n  once cmd=\"{event}\" period=0\n  bad cmd=\"{failing_event}\"\n  \
              later cmd=\"{daily}\" at=0400\n}}\n\
@@ -254,6 +260,11 @@ fn start_events_and_daemons_run_in_order_and_stop_with_master() {
         ),
     );
     let port = master.listening("imap").expect("imap listens");
+    assert_eq!(
+        site.read("stage-seen"),
+        "yes\n",
+        "START entries ran in order"
+    );
     assert_eq!(
         site.read("start-marker"),
         "done\n",
