@@ -163,8 +163,7 @@ async fn serve_with_children(
             supervisors.push(daemons::start(plan, launch, stop.token()));
         }
     }
-    let have_events = !children.events.is_empty();
-    if have_events {
+    if !children.events.is_empty() {
         supervisors.push(events::start(
             children.events,
             resolver.clone(),
