@@ -279,7 +279,9 @@ fn start_events_and_daemons_run_in_order_and_stop_with_master() {
     assert!(site.read("crash-lines").lines().all(|l| l == "crash"));
     wait_for("the long daemon's pid", || site.path("long-pid").exists());
     let long_pid = pid_in(&site.read("long-pid"));
-    assert!(group_members(long_pid).len() >= 2, "sh and its sleep");
+    wait_for("the long daemon's sleep", || {
+        group_members(long_pid).len() >= 2
+    });
     // The period=0 event ran once, and not again though a second has
     // passed; the at=0400 one waits for 04:00 (it would run now only if
     // master had started at 04:00:00 exactly).
