@@ -409,3 +409,36 @@ fn a_wait_daemon_that_does_not_say_ok_stops_master() {
     // Cyrus reads four bytes and compares them with "ok\r\n".
     assert!(err.contains("it wrote \"not-\""), "{err}");
 }
+
+#[test]
+fn sigterm_while_start_or_a_wait_daemon_holds_master_up_stops_it_cleanly() {
+    for section in ["START", "DAEMON"] {
+        let site = Site::new();
+        let r = site.root().display().to_string();
+        let stuck = site.script(
+            "stuck",
+            &format!(
+                "echo $$ > {r}/stuck-pid.tmp; mv {r}/stuck-pid.tmp {r}/stuck-pid; exec sleep 600"
+            ),
+        );
+        let wait = if section == "DAEMON" { " wait=y" } else { "" };
+        let master = Master::start(
+            &site,
+            &format!(
+                "{section} {{\n  stuck cmd=\"{stuck}\"{wait}\n}}\n\
+                 SERVICES {{\n  imap cmd=\"imapd\" listen=\"127.0.0.1:0\"\n}}\n"
+            ),
+        );
+        wait_for("the stuck command to start", || {
+            site.path("stuck-pid").exists()
+        });
+        let pid = pid_in(&site.read("stuck-pid"));
+        let (status, err) = master.stop();
+        assert!(status.success(), "{section}: {status:?}\n{err}");
+        assert_eq!(
+            group_members(pid),
+            Vec::<(u32, String)>::new(),
+            "{section}: the command was stopped"
+        );
+    }
+}
