@@ -1,4 +1,5 @@
-//! Running the planned services until a shutdown signal.
+//! How a run goes: master's start-up order, serving, and stopping; and
+//! the standalone daemons, which are master's serving part alone.
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,8 +17,17 @@ use cyrus_proto::runtime::{
 };
 use cyrus_proto::sieve::ExtensionSet;
 
+use tokio::task::JoinHandle;
+
+use super::commands::{Launch, Resolver};
+use super::daemons::{self, WaitOutcome};
+use super::entries::{plan_children, ChildPlans, DaemonPlan};
+use super::error::MasterError;
+use super::events;
 use super::flags::{run_debugger, ServiceFlags};
 use super::plan::{plan_services, Program, ServicePlan};
+use super::startup::{run_start, StartOutcome};
+use super::stop::{Stop, StopSignals};
 use crate::config::{parse_listen, CyrusConf, ImapdConf};
 use crate::site::{SendmailCommand, Site};
 use crate::tools::ToolError;
@@ -27,8 +37,15 @@ const BRIDGE_LIMIT: usize = 64;
 /// How long shutdown waits for connections to finish.
 const DRAIN: Duration = Duration::from_secs(30);
 
-/// Serves every built-in service of `cyrus_conf` until SIGTERM/SIGINT.
-/// `ready` is called with each bound address (tests use it).
+/// Runs `cyrus_conf` as Cyrus's master does, until SIGTERM/SIGINT/SIGQUIT:
+/// 1. START commands, each to completion, in file order;
+/// 2. `wait=y` DAEMON entries, one at a time, each until it says `ok`;
+/// 3. the store opens and every built-in service listens (`ready` is
+///    called with each bound address; tests use it);
+/// 4. the other daemons and the EVENTS schedule start.
+///
+/// On a stop signal the services drain while events and plain daemons get
+/// SIGTERM; wait daemons stop last, in reverse order (Cyrus does the same).
 pub fn run(
     imapd_conf: &Path,
     cyrus_conf: &Path,
@@ -38,10 +55,133 @@ pub fn run(
     let conf = load(imapd_conf)?;
     let master = CyrusConf::load(cyrus_conf)?;
     let (plans, warnings) = plan_services(&master, services_file);
-    for w in warnings {
+    let (children, child_warnings) = plan_children(&master);
+    for w in warnings.iter().chain(&child_warnings) {
         eprintln!("warning: {w}");
     }
-    run_plans(conf, &plans, "master", ready)
+    let resolver = Resolver::new(imapd_conf);
+    let rt = runtime()?;
+    let mut signals = {
+        let _entered = rt.enter();
+        StopSignals::install().map_err(MasterError::Signals)?
+    };
+
+    if rt.block_on(run_start(&children.start, &resolver, &mut signals))? == StartOutcome::Stopped {
+        return Ok(());
+    }
+    let Some(wait_daemons) = rt.block_on(start_wait_daemons(
+        &children.daemons,
+        &resolver,
+        &mut signals,
+    ))?
+    else {
+        return Ok(());
+    };
+    let result = Site::open(conf, "master")
+        .map_err(ToolError::from)
+        .and_then(|site| {
+            rt.block_on(serve_with_children(
+                &site,
+                &plans,
+                children,
+                &resolver,
+                &mut signals,
+                ready,
+            ))
+        });
+    rt.block_on(stop_wait_daemons(wait_daemons));
+    result
+}
+
+/// Starts the `wait=y` daemons in file order; `None` when a stop signal
+/// came first. On failure the ones already started are stopped.
+async fn start_wait_daemons(
+    daemons: &[DaemonPlan],
+    resolver: &Resolver,
+    signals: &mut StopSignals,
+) -> Result<Option<Vec<(Stop, JoinHandle<()>)>>, MasterError> {
+    let mut started = Vec::new();
+    for plan in daemons.iter().filter(|d| d.wait) {
+        let Some(launch) = resolve_daemon(plan, resolver) else {
+            continue;
+        };
+        let stop = Stop::new();
+        match daemons::start_waiting(plan, launch, signals, stop.token()).await {
+            Ok(WaitOutcome::Ready(handle)) => started.push((stop, handle)),
+            Ok(WaitOutcome::Stopped) => {
+                stop_wait_daemons(started).await;
+                return Ok(None);
+            }
+            Err(e) => {
+                stop_wait_daemons(started).await;
+                return Err(e);
+            }
+        }
+    }
+    Ok(Some(started))
+}
+
+/// Stops wait daemons one at a time, the last started first.
+async fn stop_wait_daemons(started: Vec<(Stop, JoinHandle<()>)>) {
+    for (stop, handle) in started.into_iter().rev() {
+        stop.stop();
+        let _ = handle.await;
+    }
+}
+
+/// What a DAEMON entry runs; `None` (reported) when it is not installed:
+/// Cyrus refuses to start then, but the packaged samples name daemons
+/// (`idled`) this implementation does not have.
+fn resolve_daemon(plan: &DaemonPlan, resolver: &Resolver) -> Option<Launch> {
+    let launch = resolver.resolve(&plan.cmd);
+    if launch.is_none() {
+        eprintln!(
+            "cyr_master: DAEMON {}: {} not available; not started",
+            plan.name,
+            plan.cmd.program()
+        );
+    }
+    launch
+}
+
+/// Serves `plans`, runs the plain daemons and the events, and on a stop
+/// signal stops them all (wait daemons excepted).
+async fn serve_with_children(
+    site: &Site,
+    plans: &[ServicePlan],
+    children: ChildPlans,
+    resolver: &Resolver,
+    signals: &mut StopSignals,
+    ready: &mut dyn FnMut(&str, &ListenAddr),
+) -> Result<(), ToolError> {
+    let server = new_server();
+    let served = serve_all(&server, site, plans, "master", ready).await;
+    let stop = Stop::new();
+    let mut supervisors = Vec::new();
+    for plan in children.daemons.iter().filter(|d| !d.wait) {
+        if let Some(launch) = resolve_daemon(plan, resolver) {
+            supervisors.push(daemons::start(plan, launch, stop.token()));
+        }
+    }
+    if !children.events.is_empty() {
+        supervisors.push(events::start(
+            children.events,
+            resolver.clone(),
+            stop.token(),
+        ));
+    }
+    if served == 0 && supervisors.is_empty() {
+        return Err(ToolError::Usage("no service could be started".into()));
+    }
+    signals.recv().await;
+    stop.stop();
+    let children_stopped = async {
+        for handle in supervisors {
+            let _ = handle.await;
+        }
+    };
+    tokio::join!(server.shutdown(), children_stopped);
+    Ok(())
 }
 
 /// One daemon without master (`cyr_imapd`, `cyr_lmtpd`): serves `program`
@@ -119,15 +259,6 @@ fn load(imapd_conf: &Path) -> Result<ImapdConf, ToolError> {
     Ok(conf)
 }
 
-fn run_plans(
-    conf: ImapdConf,
-    plans: &[ServicePlan],
-    ident: &str,
-    ready: &mut dyn FnMut(&str, &ListenAddr),
-) -> Result<(), ToolError> {
-    run_plans_until(conf, plans, ident, ready, None)
-}
-
 /// Runs `plans` until a shutdown signal or, with `reuse_timeout`, until
 /// no client has been connected for that long.
 fn run_plans_until(
@@ -138,30 +269,10 @@ fn run_plans_until(
     reuse_timeout: Option<Duration>,
 ) -> Result<(), ToolError> {
     let site = Site::open(conf, ident)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| ToolError::Io {
-            path: "tokio runtime".into(),
-            source,
-        })?;
+    let rt = runtime()?;
     rt.block_on(async {
-        let server = Server::new(Bridge::new(BRIDGE_LIMIT), Notifier::new(), DRAIN);
-        let mut served = 0;
-        for plan in plans {
-            match serve(&server, &site, plan).await {
-                Ok(Some(addr)) => {
-                    ready(&plan.name, &addr);
-                    served += 1;
-                }
-                Ok(None) => eprintln!(
-                    "cyr_{ident}: service {}: {:?} is not built into this version; skipped",
-                    plan.name, plan.program
-                ),
-                Err(e) => eprintln!("cyr_{ident}: service {}: {e}", plan.name),
-            }
-        }
-        if served == 0 {
+        let server = new_server();
+        if serve_all(&server, &site, plans, ident, ready).await == 0 {
             return Err(ToolError::Usage("no service could be started".into()));
         }
         let idle = async {
@@ -182,6 +293,47 @@ fn run_plans_until(
         server.shutdown().await;
         Ok(())
     })
+}
+
+/// The one runtime a daemon runs on.
+fn runtime() -> Result<tokio::runtime::Runtime, ToolError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| ToolError::Io {
+            path: "tokio runtime".into(),
+            source,
+        })
+}
+
+fn new_server() -> Server {
+    Server::new(Bridge::new(BRIDGE_LIMIT), Notifier::new(), DRAIN)
+}
+
+/// Starts every service of `plans` it can, reporting the others; returns
+/// how many listen.
+async fn serve_all(
+    server: &Server,
+    site: &Site,
+    plans: &[ServicePlan],
+    ident: &str,
+    ready: &mut dyn FnMut(&str, &ListenAddr),
+) -> usize {
+    let mut served = 0;
+    for plan in plans {
+        match serve(server, site, plan).await {
+            Ok(Some(addr)) => {
+                ready(&plan.name, &addr);
+                served += 1;
+            }
+            Ok(None) => eprintln!(
+                "cyr_{ident}: service {}: {:?} is not built into this version; skipped",
+                plan.name, plan.program
+            ),
+            Err(e) => eprintln!("cyr_{ident}: service {}: {e}", plan.name),
+        }
+    }
+    served
 }
 
 /// Starts one service; `None` when its program is not built in.

@@ -26,6 +26,9 @@ pub enum ToolError {
     /// Bad arguments.
     #[error("{0}")]
     Usage(String),
+    /// Master could not start (a START command or wait daemon failed).
+    #[error(transparent)]
+    Master(#[from] crate::master::MasterError),
 }
 
 /// Loads the configuration file (`-C`, or the default), printing its

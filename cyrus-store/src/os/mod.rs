@@ -5,14 +5,17 @@
 //! implementation (POSIX, open-file-description locks); [`SimFs`] is an
 //! in-memory filesystem that remembers what has reached "stable storage" and
 //! can simulate an I/O error or a power cut at any numbered operation, so the
-//! crash tests can check durability at every step.
+//! crash tests can check durability at every step. [`utc_offset_at`] asks the
+//! C library for the local time zone (the one other OS question asked here).
 
 mod error;
 mod fs;
+mod localtime;
 mod real;
 mod sim;
 
 pub use error::OsError;
 pub use fs::{File, Fs, FsRef, LockKind, Metadata, OpenMode};
+pub use localtime::utc_offset_at;
 pub use real::RealFs;
 pub use sim::{Fault, SimFs};
