@@ -22,7 +22,7 @@ struct Args {
     #[arg(short = 'c')]
     checkpoint: bool,
     /// With -r: skip the clean-up of stage files and reserved mailboxes.
-    #[arg(short = 'x', requires = "recover")]
+    #[arg(short = 'x', conflicts_with = "checkpoint")]
     no_cleanup: bool,
     /// Print what was done.
     #[arg(short = 'v')]
