@@ -50,10 +50,14 @@ fn site_with_messages(n: usize) -> (Site, Store) {
     let s = store(&site);
     let t = now() - 30 * DAY;
     for m in ["user.alice", "user.alice.Old"] {
-        s.create_mailbox(&name(m), &NewMailbox::default(), t).unwrap();
+        s.create_mailbox(&name(m), &NewMailbox::default(), t)
+            .unwrap();
     }
-    s.set_quota(&name("user.alice"), &[(QuotaResource::Storage, Some(100_000))])
-        .unwrap();
+    s.set_quota(
+        &name("user.alice"),
+        &[(QuotaResource::Storage, Some(100_000))],
+    )
+    .unwrap();
     let msgs: Vec<_> = (1..=n)
         .map(|i| AppendRequest {
             data: message(i),
@@ -140,7 +144,10 @@ fn expunged_messages_are_purged_by_age() {
         err.contains("Expunging deleted messages in mailboxes older than 1.00 days\n\n"),
         "{err}"
     );
-    assert!(err.contains("cleaning up expunged messages in user.alice\n\n"), "{err}");
+    assert!(
+        err.contains("cleaning up expunged messages in user.alice\n\n"),
+        "{err}"
+    );
     assert!(
         err.contains("\nExpired 0 and expunged 2 out of 5 messages from 2 mailboxes\n\n"),
         "{err}"
@@ -264,7 +271,10 @@ fn deleted_mailboxes_are_removed_by_age() {
     // As Cyrus 3.6 leaves a deleted mailbox: its header names it and no
     // quota root (alice's root was given its usage back).
     let (_, mbox) = s.open_mailbox(&name(&old), LockKind::Shared).unwrap();
-    assert_eq!((mbox.header().name.as_str(), &mbox.header().quotaroot), (old.as_str(), &None));
+    assert_eq!(
+        (mbox.header().name.as_str(), &mbox.header().quotaroot),
+        (old.as_str(), &None)
+    );
     drop(mbox);
     let usage = s
         .quota(&name("user.alice"))
@@ -277,11 +287,17 @@ fn deleted_mailboxes_are_removed_by_age() {
 
     let (rc, _, err) = site.run("cyr_expire", &["-D", "7", "-v"], b"");
     assert_eq!(rc, 0, "{err}");
-    assert!(err.contains(&format!("Cleaning up {old}\n\nRemoving: {old}\n\n")), "{err}");
+    assert!(
+        err.contains(&format!("Cleaning up {old}\n\nRemoving: {old}\n\n")),
+        "{err}"
+    );
     assert!(err.contains("Removed 1 deleted mailboxes\n\n"), "{err}");
     assert!(!err.contains(&format!("Removing: {young}")), "{err}");
     // Its tombstone (mtime: the deletion ten days ago) went too.
-    assert!(err.contains("Removing stale tombstone for user.alice.Old.Sub\n\n"), "{err}");
+    assert!(
+        err.contains("Removing stale tombstone for user.alice.Old.Sub\n\n"),
+        "{err}"
+    );
     assert!(s.lookup(&name(&old)).unwrap().is_none());
     assert!(!old_dir.exists(), "files of {old} remain");
     assert!(s.lookup(&name(&young)).unwrap().is_some());
@@ -330,7 +346,10 @@ fn deliver_db_entries_are_pruned_by_age() {
     );
     let (_, out, _) = site.run("cyr_ctl_deliver", &["-d"], b"");
     let dump = text(&out);
-    assert!(!dump.contains("<old@x>") && dump.contains("<young@x>"), "{dump}");
+    assert!(
+        !dump.contains("<old@x>") && dump.contains("<young@x>"),
+        "{dump}"
+    );
     assert!(dump.ends_with("got 2 entries\n"), "{dump}");
     // -E 0 prunes nothing (Cyrus: only a positive age prunes).
     let (rc, _, err) = site.run("cyr_expire", &["-E", "0", "-v"], b"");
@@ -466,7 +485,8 @@ fn differential_against_cyrus_cyr_expire() {
     }
     let (rc, out, err) = tools.run(&ours, "reconstruct", &["-n", "-G", "-u", "alice", "bob"]);
     assert_eq!(rc, 0, "{err}");
-    let (_, want, want_err) = tools.run(&theirs, "reconstruct", &["-n", "-G", "-u", "alice", "bob"]);
+    let (_, want, want_err) =
+        tools.run(&theirs, "reconstruct", &["-n", "-G", "-u", "alice", "bob"]);
     assert_eq!(
         text(&[out, err.into_bytes()].concat()),
         text(&[want, want_err.into_bytes()].concat())

@@ -80,8 +80,7 @@ pub fn expire(store: &Store, req: &ExpireRequest, now: u32) -> Result<ExpireOutp
             ExpireScope::Prefix(name.to_internal())
         }
         (None, Some(u)) => ExpireScope::User(
-            UserId::try_from(u.as_str())
-                .map_err(|e| ToolError::Usage(format!("{u}: {e}")))?,
+            UserId::try_from(u.as_str()).map_err(|e| ToolError::Usage(format!("{u}: {e}")))?,
         ),
         (None, None) => ExpireScope::All,
     };

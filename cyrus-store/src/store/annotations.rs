@@ -5,9 +5,9 @@ use crate::annotate::{self, AnnotKey, AnnotOwner, AnnotScope, AnnotValue};
 use crate::db::{self, Db, OpenFlags, Txn, Walk};
 use crate::error::Error;
 use crate::ids::{Modseq, UniqueId};
-use crate::mboxname::MailboxName;
 use crate::mailbox::Mailbox;
 use crate::mboxlist::{self, MbEntry};
+use crate::mboxname::MailboxName;
 use crate::os::LockKind;
 use crate::quota::QuotaResource;
 

@@ -217,7 +217,9 @@ impl Store {
                     .push((id.as_str().to_string(), mark.map(i64::from)));
             }
             if let Some(mark) = mark {
-                report.events.push(ExpungeEvent::Expiring(name.clone(), secs));
+                report
+                    .events
+                    .push(ExpungeEvent::Expiring(name.clone(), secs));
                 report.messages_expired += self.expire_older_than(&mut mbox, mark, now)?;
             }
         }

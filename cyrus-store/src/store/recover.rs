@@ -76,7 +76,8 @@ impl Store {
             }
         }
         if opts.cleanup {
-            report.stage_removed = self.clean_stage(i64::from(now.saturating_sub(STAGE_MAX_AGE)))?;
+            report.stage_removed =
+                self.clean_stage(i64::from(now.saturating_sub(STAGE_MAX_AGE)))?;
             report.reserved_removed = self.remove_reserved(now)?;
         }
         Ok(report)
