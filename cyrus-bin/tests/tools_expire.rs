@@ -223,6 +223,33 @@ fn expire_annotation_expunges_old_messages() {
     let after = s.quota(&name("user.alice")).unwrap().unwrap();
     assert!(after.used(QuotaResource::Storage) < before.used(QuotaResource::Storage));
     cyrus_accepts(&site, &["user/alice"]);
+
+    // deliver.db entries into alice's INBOX live as long as its
+    // annotation says (30 days); others by -E.
+    let t = now();
+    let id = entry
+        .uniqueid
+        .as_ref()
+        .unwrap()
+        .as_str()
+        .as_bytes()
+        .to_vec();
+    for (msgid, to) in [(&b"<a@x>"[..], &id[..]), (b"<b@x>", b"other-mailbox")] {
+        s.duplicate_mark(
+            &DuplicateKey::new(msgid, to, b"").unwrap(),
+            DuplicateMark {
+                mark: i64::from(t - 5 * DAY),
+                uid: 1,
+            },
+        )
+        .unwrap();
+    }
+    let (rc, _, err) = site.run("cyr_expire", &["-E", "3", "-v"], b"");
+    assert_eq!(rc, 0, "{err}");
+    assert!(err.ends_with("purged 1 out of 2 entries\n"), "{err}");
+    let (_, dump, _) = site.run("cyr_ctl_deliver", &["-d"], b"");
+    assert!(text(&dump).contains("<a@x>") && !text(&dump).contains("<b@x>"));
+
     // -a ignores the annotation.
     s.append_with(
         &name("user.alice"),
