@@ -38,6 +38,10 @@ pub mod subs;
 pub use error::Error;
 pub use ids::{Guid, Modseq, Uid, UidValidity, UniqueId};
 pub use options::{AclOptions, DbOptions, DbSpec, DeleteMode, StoreOptions};
+pub use store::{
+    parse_duration, CheckpointReport, DeletedEvent, ExpireScope, ExpungeEvent, ExpungePass,
+    ExpungeReport, PruneReport, RecoverOptions, RecoverReport, SiteDb, TOMBSTONE_LIFETIME,
+};
 pub use store::{AnnotChange, AnnotTarget};
 pub use store::{AppendRequest, ListHit, NewMailbox, QuotaPolicy, StagedMessage, Store};
 pub use store::{Pop3Message, Pop3Snapshot, Pop3Update, Pop3View};

@@ -187,11 +187,11 @@ fn delayed_delete_keeps_files_and_leaves_a_tombstone() {
     let deleted = MailboxName::from_internal("DELETED.user.carol.ToDelete.6B02EEA4").unwrap();
     let (entry, mb) = s.open_mailbox(&deleted, LockKind::Shared).unwrap();
     assert_eq!(mb.index().exists, 1, "the message stays for cyr_expire -D");
-    assert_eq!(
-        mb.header().name,
-        "user.carol.ToDelete",
-        "files are not moved, as in Cyrus 3.6"
-    );
+    // The files stay in their uuid directory; the header names the
+    // deleted mailbox and no quota root, as the fixture's
+    // DELETED.user.alice.ToDelete.6B02EEA4 written by Cyrus 3.6 does.
+    assert_eq!(mb.header().name, "DELETED.user.carol.ToDelete.6B02EEA4");
+    assert_eq!(mb.header().quotaroot, None);
     assert_eq!(entry.name, deleted);
     assert!(matches!(
         s.open_mailbox(&doomed, LockKind::Shared),

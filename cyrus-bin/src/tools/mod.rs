@@ -7,6 +7,8 @@
 //! |---|---|---|
 //! | `cyr_mkimap` | `tools/mkimap` | `mkimap.rs` |
 //! | `cyr_dbtool` | `cyr_dbtool` | `dbtool.rs` |
+//! | `cyr_expire` | `cyr_expire` | `expire.rs` |
+//! | `cyr_ctl_cyrusdb` | `ctl_cyrusdb -r/-c` | `ctl_cyrusdb.rs` |
 //! | `cyr_mbexamine` | `mbexamine` | `mbexamine.rs` |
 //! | `cyr_mboxlist` | `ctl_mboxlist -d/-u` | `mboxlist.rs` |
 //! | `cyr_mbpath` | `mbpath` | `mbpath.rs` |
@@ -20,8 +22,10 @@
 //! (`site.rs`), as Cyrus's tools take them.
 
 mod common;
+mod ctl_cyrusdb;
 mod dbtool;
 mod deliver;
+mod expire;
 mod mbexamine;
 mod mboxlist;
 mod mbpath;
@@ -33,8 +37,10 @@ mod sievec;
 mod site;
 
 pub use common::{load_config, ToolError, DEFAULT_CONFIG};
+pub use ctl_cyrusdb::{ctl_cyrusdb, CyrusDbAction, CyrusDbOutcome};
 pub use dbtool::{dbtool, DbAction, DbOutcome};
 pub use deliver::{check_headers, deliver, deliver_dump, to_crlf, DeliverRequest, Delivered};
+pub use expire::{expire, ExpireOutput, ExpireRequest};
 pub use mbexamine::{mbexamine, ExamineMode};
 pub use mboxlist::{mboxlist_dump, mboxlist_undump};
 pub use mbpath::{mbpath, mbpath_target, MailboxPaths, PathKind};

@@ -2,11 +2,12 @@
 //! `annotations.db`, keyed as Cyrus 3.6 keys them so its tools read them.
 
 use crate::annotate::{self, AnnotKey, AnnotOwner, AnnotScope, AnnotValue};
-use crate::db::{self, Db, OpenFlags};
+use crate::db::{self, Db, OpenFlags, Txn, Walk};
 use crate::error::Error;
-use crate::ids::Modseq;
+use crate::ids::{Modseq, UniqueId};
 use crate::mailbox::Mailbox;
 use crate::mboxlist::{self, MbEntry};
+use crate::mboxname::MailboxName;
 use crate::os::LockKind;
 use crate::quota::QuotaResource;
 
@@ -115,6 +116,28 @@ impl Store {
         let prefix = annotate::prefix(scope(target)?, "").map_err(annot_err)?;
         let mut db = self.open_annotations_db()?;
         annotate::list(db.as_mut(), &prefix).map_err(annot_err)
+    }
+
+    /// Removes every value stored for the mailbox with uniqueid `id`
+    /// (Cyrus `annotate_delete_mailbox`), in one transaction.
+    pub(crate) fn delete_mailbox_annotations(
+        &self,
+        id: &UniqueId,
+        name: &MailboxName,
+    ) -> Result<(), Error> {
+        let prefix = annotate::prefix(AnnotScope::Mailbox { id, name }, "").map_err(annot_err)?;
+        let mut db = self.open_annotations_db()?;
+        let mut txn = Txn::begin(db.as_mut())?;
+        let mut keys = Vec::new();
+        txn.db().foreach(&prefix, &mut |k, _| {
+            keys.push(k.to_vec());
+            Ok(Walk::Continue)
+        })?;
+        for k in &keys {
+            txn.db().delete(k)?;
+        }
+        txn.commit()?;
+        Ok(())
     }
 
     /// Writes `changes` in one transaction (all or none, durable when this

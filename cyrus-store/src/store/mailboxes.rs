@@ -151,7 +151,7 @@ impl Store {
     pub fn delete_mailbox(&self, name: &MailboxName, now: u32) -> Result<(), Error> {
         let mut qdb = self.open_quota_db()?;
         // Lock order: mailboxes.db, then the mailbox's index.
-        let (dir, quotaroot, used, exists) = self.with_mboxlist(|db| {
+        let (dir, quotaroot, used, exists, uniqueid) = self.with_mboxlist(|db| {
             let entry = mboxlist::lookup(db, name)?
                 .ok_or_else(|| Error::NonExistent(name.to_internal()))?;
             // As Cyrus's DELETE: children first (`delete_user` does that
@@ -160,23 +160,44 @@ impl Store {
                 return Err(Error::HasChildren(name.to_internal()));
             }
             let dir = self.mailbox_dir(&entry)?;
-            let mbox = Mailbox::open(self.fs().clone(), &dir, LockKind::Exclusive)?;
+            let mut mbox = Mailbox::open(self.fs().clone(), &dir, LockKind::Exclusive)?;
             let hms = mbox.index().highestmodseq;
             let used = i64::try_from(mbox.index().quota_mailbox_used).unwrap_or(i64::MAX);
             let exists = i64::from(mbox.index().exists);
-            let quotaroot = mbox.header().quotaroot.clone();
+            // A `DELETED.` mailbox counts toward no quota root (its usage
+            // was given back when it was deleted); one our store deleted
+            // before it cleared the header's root still names the old
+            // root, which must not be charged twice.
+            let quotaroot = if name.is_deleted() {
+                quota::find_root(qdb.as_mut(), name)?
+            } else {
+                mbox.header().quotaroot.clone()
+            };
             match self.options().delete_mode {
                 DeleteMode::Delayed if !name.is_deleted() => {
-                    mboxlist::rename(db, name, &name.to_deleted(now), None, hms, i64::from(now))?;
+                    let deleted = name.to_deleted(now);
+                    // Cyrus `mailbox_rename_nocopy`: the header follows the
+                    // new name, which no quota root covers.
+                    mbox.set_quotaroot(None)?;
+                    mbox.set_name(&deleted.to_internal())?;
+                    mboxlist::rename(db, name, &deleted, None, hms, i64::from(now))?;
                 }
                 _ => {
                     mboxlist::delete(db, name, hms, i64::from(now))?;
                 }
             }
-            Ok((dir, quotaroot, used, exists))
+            Ok((dir, quotaroot, used, exists, entry.uniqueid))
         })?;
         if self.options().delete_mode == DeleteMode::Immediate || name.is_deleted() {
             self.remove_dir_all(&dir);
+            // Cyrus `annotate_delete_mailbox`: the values go with the
+            // mailbox (a failure leaves orphans keyed by a dead uniqueid,
+            // which nothing reads).
+            if let Some(id) = &uniqueid {
+                if let Err(e) = self.delete_mailbox_annotations(id, name) {
+                    tracing::warn!(mailbox = %name.to_internal(), error = %e, "annotations not removed");
+                }
+            }
         }
         if let Some(root) = quotaroot {
             adjust_quota(
