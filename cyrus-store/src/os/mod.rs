@@ -5,14 +5,17 @@
 //! implementation (POSIX, open-file-description locks); [`SimFs`] is an
 //! in-memory filesystem that remembers what has reached "stable storage" and
 //! can simulate an I/O error or a power cut at any numbered operation, so the
-//! crash tests can check durability at every step.
+//! crash tests can check durability at every step. [`FileMap`] is a file
+//! read through memory (a live `mmap` on the real filesystem).
 
 mod error;
 mod fs;
+mod map;
 mod real;
 mod sim;
 
 pub use error::OsError;
-pub use fs::{File, Fs, FsRef, LockKind, Metadata, OpenMode};
+pub use fs::{File, FileId, FileStat, Fs, FsRef, LockKind, Metadata, OpenMode};
+pub use map::FileMap;
 pub use real::RealFs;
 pub use sim::{Fault, SimFs};
