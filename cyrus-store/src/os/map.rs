@@ -7,8 +7,9 @@
 //! lets a reader keep one mapping across many locks (Cyrus's
 //! `mappedfile`/`map_refresh` rely on the same). A [`Snapshot`] is a copy
 //! taken when mapped, for filesystems that cannot share memory (the
-//! simulation, test wrappers); whoever reads one must map again after any
-//! change to the file, its own writes included.
+//! simulation, test wrappers): its owner passes its own writes on to it
+//! ([`FileMap::note_write`]) and maps again after each lock, so the copy
+//! equals the file while the owner's lock keeps other writers out.
 //!
 //! [`File::map`]: super::File::map
 
@@ -26,6 +27,11 @@ pub trait FileMap: Send + Sync + fmt::Debug {
     /// True when later writes to the file appear in [`FileMap::bytes`]
     /// without mapping again.
     fn is_live(&self) -> bool;
+    /// Tells the map about a write made through the handle it came from:
+    /// a snapshot copies it in; a live map already shows it.
+    fn note_write(&mut self, _offset: u64, _data: &[u8]) {}
+    /// Tells the map the file was truncated (or extended) to `len`.
+    fn note_set_len(&mut self, _len: u64) {}
 }
 
 /// A copy of a file's bytes, taken when it was "mapped".
@@ -43,5 +49,34 @@ impl FileMap for Snapshot {
     }
     fn is_live(&self) -> bool {
         false
+    }
+    fn note_write(&mut self, offset: u64, data: &[u8]) {
+        // Offsets come from a file held in memory, so they fit a usize.
+        let at = offset as usize;
+        let end = at + data.len();
+        if self.0.len() < end {
+            self.0.resize(end, 0);
+        }
+        self.0[at..end].copy_from_slice(data);
+    }
+    fn note_set_len(&mut self, len: u64) {
+        self.0.resize(len as usize, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_follows_the_writes_it_is_told_about() {
+        let mut s = Snapshot(b"abcd".to_vec());
+        s.note_write(2, b"XYZ");
+        assert_eq!(s.bytes(), b"abXYZ");
+        s.note_write(7, b"!");
+        assert_eq!(s.bytes(), b"abXYZ\0\0!");
+        s.note_set_len(3);
+        assert_eq!(s.bytes(), b"abX");
+        assert!(!s.is_live());
     }
 }
