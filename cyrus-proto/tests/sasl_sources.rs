@@ -27,7 +27,9 @@ fn password_file_round_trip() {
     f.set_password("carol@example.com", &Secret::from("c"), Some(16))
         .expect("set");
     assert!(f.verify_password("bob", &Secret::from(BOB_PW)).expect("ok"));
-    assert!(!f.verify_password("bob", &Secret::from("pw!-2")).expect("ok"));
+    assert!(!f
+        .verify_password("bob", &Secret::from("pw!-2"))
+        .expect("ok"));
     assert!(!f.verify_password("bo", &Secret::from(BOB_PW)).expect("ok"));
     assert!(f
         .verify_password("carol@example.com", &Secret::from("c"))

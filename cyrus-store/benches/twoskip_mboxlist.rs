@@ -33,8 +33,16 @@ use rand::{Rng, SeedableRng};
 use support::{env_size, temp_dir};
 
 const FOLDERS: [&str; 10] = [
-    "Archive", "Drafts", "Junk", "Lists", "Lists\x1fcyrus", "Lists\x1frust", "Sent", "Spam",
-    "Trash", "Work",
+    "Archive",
+    "Drafts",
+    "Junk",
+    "Lists",
+    "Lists\x1fcyrus",
+    "Lists\x1frust",
+    "Sent",
+    "Spam",
+    "Trash",
+    "Work",
 ];
 
 /// The name record key of user `u`'s INBOX (`None`) or a folder, in the
@@ -86,10 +94,7 @@ fn mboxlist(c: &mut Criterion) {
     db.repack().unwrap();
     let entries = users * (FOLDERS.len() + 1);
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    eprintln!(
-        "setup: {entries} entries, file {:.2} MB",
-        size as f64 / 1e6
-    );
+    eprintln!("setup: {entries} entries, file {:.2} MB", size as f64 / 1e6);
 
     let mut g = c.benchmark_group(format!("mboxlist{entries}"));
     g.measurement_time(Duration::from_secs(4));
@@ -153,14 +158,18 @@ fn mboxlist(c: &mut Criterion) {
         b.iter(|| {
             round += 1;
             let u = rng.gen_range(0..users);
-            writer.store(&key(u, Some("Sent")), &value(u, round)).unwrap();
+            writer
+                .store(&key(u, Some("Sent")), &value(u, round))
+                .unwrap();
         })
     });
     g.bench_function("fetch_after_commit", |b| {
         b.iter(|| {
             round += 1;
             let u = rng.gen_range(0..users);
-            writer.store(&key(u, Some("Sent")), &value(u, round)).unwrap();
+            writer
+                .store(&key(u, Some("Sent")), &value(u, round))
+                .unwrap();
             db.fetch(&key(u, Some("Sent"))).unwrap().expect("present")
         })
     });

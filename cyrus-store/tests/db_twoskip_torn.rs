@@ -11,9 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use cyrus_store::db::{Db, Twoskip, TwoskipOptions};
-use cyrus_store::os::{
-    File, FileId, FileStat, Fs, FsRef, LockKind, Metadata, OpenMode, SimFs,
-};
+use cyrus_store::os::{File, FileId, FileStat, Fs, FsRef, LockKind, Metadata, OpenMode, SimFs};
 use parking_lot::Mutex;
 use rand::{Rng, SeedableRng};
 

@@ -39,7 +39,9 @@ pub(super) struct Snapshot(pub(super) Vec<u8>);
 
 impl fmt::Debug for Snapshot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Snapshot").field("len", &self.0.len()).finish()
+        f.debug_struct("Snapshot")
+            .field("len", &self.0.len())
+            .finish()
     }
 }
 

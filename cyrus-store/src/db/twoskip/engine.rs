@@ -570,7 +570,9 @@ mod tests {
     }
 
     fn map_start(db: &Twoskip) -> *const u8 {
-        db.map.as_deref().map_or(std::ptr::null(), |m| m.bytes().as_ptr())
+        db.map
+            .as_deref()
+            .map_or(std::ptr::null(), |m| m.bytes().as_ptr())
     }
 
     /// A reader keeps its mapping while another handle's commits fit in
@@ -595,15 +597,22 @@ mod tests {
         writer.begin().expect("begin");
         let n = mapped / big.len() + 10;
         for i in 0..n {
-            writer.store(format!("big{i:05}").as_bytes(), &big).expect("store");
+            writer
+                .store(format!("big{i:05}").as_bytes(), &big)
+                .expect("store");
         }
         writer.commit().expect("commit");
         for i in 0..n {
-            let v = reader.fetch(format!("big{i:05}").as_bytes()).expect("fetch");
+            let v = reader
+                .fetch(format!("big{i:05}").as_bytes())
+                .expect("fetch");
             assert_eq!(v.as_deref(), Some(&big[..]), "record {i}");
         }
         let now = reader.map.as_ref().map_or(0, |m| m.bytes().len());
-        assert!(now as u64 >= reader.size && now > mapped, "{mapped} -> {now}");
+        assert!(
+            now as u64 >= reader.size && now > mapped,
+            "{mapped} -> {now}"
+        );
         reader.consistent().expect("consistent");
     }
 
@@ -617,7 +626,8 @@ mod tests {
             let val = vec![b'v'; 3000];
             db.begin().expect("begin");
             for i in 0..300 {
-                db.store(format!("k{i:04}").as_bytes(), &val).expect("store");
+                db.store(format!("k{i:04}").as_bytes(), &val)
+                    .expect("store");
                 let back = db.fetch(format!("k{i:04}").as_bytes()).expect("fetch");
                 assert_eq!(back.as_deref(), Some(&val[..]), "{}: k{i}", path.display());
             }
@@ -644,7 +654,10 @@ mod tests {
             a.store(b"other", b"x").expect("store");
             a.repack().expect("repack");
             let gen = a.generation().expect("generation");
-            assert_eq!(fs.file_id(&path).expect("id"), a.file.stat().expect("stat").id);
+            assert_eq!(
+                fs.file_id(&path).expect("id"),
+                a.file.stat().expect("stat").id
+            );
             assert_ne!(fs.file_id(&path).expect("id"), id_before);
             // b still holds the old, unlinked file until it locks.
             assert_eq!(b.file.stat().expect("stat").id, id_before);
@@ -652,7 +665,10 @@ mod tests {
             assert_eq!(b.fetch(b"k").expect("fetch"), Some(b"new".to_vec()));
             assert_eq!(b.fetch(b"other").expect("fetch"), Some(b"x".to_vec()));
             assert_eq!(b.generation().expect("generation"), gen);
-            assert_eq!(b.file.stat().expect("stat").id, fs.file_id(&path).expect("id"));
+            assert_eq!(
+                b.file.stat().expect("stat").id,
+                fs.file_id(&path).expect("id")
+            );
 
             // And b writes into the new file, which a then reads.
             b.store(b"k", b"from b").expect("store");
@@ -677,7 +693,10 @@ mod tests {
                 c.store(b"k", b"in the new file").expect("store");
             }
             fs.rename(&other, &path).expect("rename");
-            assert_eq!(a.fetch(b"k").expect("fetch"), Some(b"in the new file".to_vec()));
+            assert_eq!(
+                a.fetch(b"k").expect("fetch"),
+                Some(b"in the new file".to_vec())
+            );
         }
     }
 }
