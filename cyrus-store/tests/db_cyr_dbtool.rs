@@ -239,6 +239,35 @@ fn twoskip_cyrus_writes_we_read() {
     assert_eq!(t.run(&path, "twoskip", &[b"get", b"delta"]), b"4\n");
 }
 
+/// Cyrus grows the file well past what our open handle has mapped (and,
+/// past twice its repack size, checkpoints it into a new file); every
+/// value it wrote reads back through our handle.
+#[test]
+fn cyrus_grows_and_replaces_the_file_under_our_open_handle() {
+    let t = tool_or_skip!();
+    let path = t.path("growing.db");
+    let mut db = Twoskip::open(real_fs(), &path, opts()).expect("open");
+    share(&path);
+    db.store(b"first", b"ours").expect("store");
+    assert_eq!(db.fetch(b"first").expect("fetch"), Some(b"ours".to_vec()));
+    let gen = db.generation().expect("gen");
+    let n = 48u32;
+    // A leading letter: a value starting with '-' would be an option.
+    let value = |i: u32| [b"v".as_slice(), &bytes(i, 9000)].concat();
+    for i in 0..n {
+        let key = format!("cyrus{i:03}");
+        t.run(&path, "twoskip", &[b"set", key.as_bytes(), &value(i)]);
+    }
+    for i in 0..n {
+        let key = format!("cyrus{i:03}");
+        let got = db.fetch(key.as_bytes()).expect("fetch");
+        assert!(got == Some(value(i)), "{key}");
+    }
+    assert_eq!(db.fetch(b"first").expect("fetch"), Some(b"ours".to_vec()));
+    assert!(db.generation().expect("gen") > gen, "Cyrus checkpointed");
+    db.consistent().expect("consistent");
+}
+
 #[test]
 fn cyrus_recovers_our_interrupted_transaction() {
     let t = tool_or_skip!();

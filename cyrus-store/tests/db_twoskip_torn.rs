@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use cyrus_store::db::{Db, Twoskip, TwoskipOptions};
-use cyrus_store::os::{File, Fs, FsRef, LockKind, Metadata, OpenMode, SimFs};
+use cyrus_store::os::{File, FileId, FileStat, Fs, FsRef, LockKind, Metadata, OpenMode, SimFs};
 use parking_lot::Mutex;
 use rand::{Rng, SeedableRng};
 
@@ -49,6 +49,9 @@ impl File for RecFile {
     }
     fn len(&self) -> io::Result<u64> {
         self.inner.len()
+    }
+    fn stat(&self) -> io::Result<FileStat> {
+        self.inner.stat()
     }
     fn set_len(&self, len: u64) -> io::Result<()> {
         self.inner.set_len(len)
@@ -108,6 +111,9 @@ impl Fs for Recording {
     }
     fn metadata(&self, path: &Path) -> io::Result<Option<Metadata>> {
         self.inner.metadata(path)
+    }
+    fn file_id(&self, path: &Path) -> io::Result<FileId> {
+        self.inner.file_id(path)
     }
 }
 

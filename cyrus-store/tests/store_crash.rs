@@ -811,6 +811,9 @@ impl cyrus_store::os::Fs for NoLinks {
     fn metadata(&self, path: &Path) -> std::io::Result<Option<cyrus_store::os::Metadata>> {
         self.0.metadata(path)
     }
+    fn file_id(&self, path: &Path) -> std::io::Result<cyrus_store::os::FileId> {
+        self.0.file_id(path)
+    }
 }
 
 fn site_without_links() -> Site {

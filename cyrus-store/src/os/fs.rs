@@ -3,6 +3,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::map::{FileMap, Snapshot};
+
 /// How a file is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
@@ -40,6 +42,26 @@ pub struct Metadata {
     pub mtime: i64,
 }
 
+/// Which file a handle or a name refers to: device and inode, as `stat`
+/// reports them. A name whose id differs from an open handle's has been
+/// replaced (renamed over) since the handle was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileId {
+    /// `st_dev`.
+    pub dev: u64,
+    /// `st_ino`.
+    pub ino: u64,
+}
+
+/// What `fstat` on an open handle reports that the store uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStat {
+    /// The file the handle refers to.
+    pub id: FileId,
+    /// Its current length.
+    pub len: u64,
+}
+
 /// An open file. Positioned I/O only, so a handle can be shared between
 /// threads. Locks are whole-file, advisory, and belong to this handle
 /// (open-file-description semantics): two handles in one process exclude
@@ -51,6 +73,8 @@ pub trait File: Send + Sync + fmt::Debug {
     fn write_all_at(&self, buf: &[u8], offset: u64) -> io::Result<()>;
     /// Current length.
     fn len(&self) -> io::Result<u64>;
+    /// Identity and length in one call (`fstat`).
+    fn stat(&self) -> io::Result<FileStat>;
     /// Truncates or extends to `len`.
     fn set_len(&self, len: u64) -> io::Result<()>;
     /// Flushes data and metadata to stable storage (`fsync`).
@@ -69,6 +93,16 @@ pub trait File: Send + Sync + fmt::Debug {
     fn try_lock(&self, kind: LockKind) -> io::Result<bool>;
     /// Releases this handle's lock.
     fn unlock(&self) -> io::Result<()>;
+
+    /// A read-only view of the file's first `len` bytes; `len` may exceed
+    /// the file's length, leaving room for it to grow (see [`FileMap`] for
+    /// what may be read). The default is a [`Snapshot`] of the whole file,
+    /// correct for any implementation; the real filesystem maps memory.
+    fn map(&self, len: u64) -> io::Result<Box<dyn FileMap>> {
+        let mut bytes = self.read_all()?;
+        bytes.truncate(usize::try_from(len).unwrap_or(usize::MAX));
+        Ok(Box::new(Snapshot(bytes)))
+    }
 
     /// Fills `buf` from `offset`; an early end of file is `UnexpectedEof`.
     fn read_exact_at(&self, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
@@ -131,6 +165,9 @@ pub trait Fs: Send + Sync + fmt::Debug {
     fn read_dir(&self, path: &Path) -> io::Result<Vec<String>>;
     /// Metadata, or `None` when nothing is there.
     fn metadata(&self, path: &Path) -> io::Result<Option<Metadata>>;
+    /// The identity of the file a name refers to now (`stat`, following
+    /// symbolic links); `NotFound` when nothing is there.
+    fn file_id(&self, path: &Path) -> io::Result<FileId>;
 
     /// True when something exists at `path`.
     fn exists(&self, path: &Path) -> bool {

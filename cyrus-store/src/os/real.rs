@@ -7,7 +7,8 @@ use std::os::unix::fs::{FileExt, MetadataExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 
-use super::fs::{File, Fs, LockKind, Metadata, OpenMode};
+use super::fs::{File, FileId, FileStat, Fs, LockKind, Metadata, OpenMode};
+use super::map::FileMap;
 
 /// The real filesystem.
 #[derive(Debug, Default, Clone, Copy)]
@@ -56,6 +57,26 @@ fn ofd_lock(file: &fs::File, cmd: libc::c_int, typ: libc::c_short) -> io::Result
     }
 }
 
+/// A shared, read-only memory mapping of a file (live: see `map.rs`).
+#[derive(Debug)]
+struct RealMap(memmap2::Mmap);
+
+impl FileMap for RealMap {
+    fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+    fn is_live(&self) -> bool {
+        true
+    }
+}
+
+fn file_id(m: &fs::Metadata) -> FileId {
+    FileId {
+        dev: m.dev(),
+        ino: m.ino(),
+    }
+}
+
 fn lock_type(kind: LockKind) -> libc::c_short {
     match kind {
         LockKind::Shared => libc::F_RDLCK as libc::c_short,
@@ -73,8 +94,29 @@ impl File for RealFile {
     fn len(&self) -> io::Result<u64> {
         Ok(self.file.metadata()?.len())
     }
+    fn stat(&self) -> io::Result<FileStat> {
+        let m = self.file.metadata()?;
+        Ok(FileStat {
+            id: file_id(&m),
+            len: m.len(),
+        })
+    }
     fn set_len(&self, len: u64) -> io::Result<()> {
         self.file.set_len(len)
+    }
+    fn map(&self, len: u64) -> io::Result<Box<dyn FileMap>> {
+        let len = usize::try_from(len)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "map too large"))?;
+        // SAFETY: the mapping is read-only and shared, and `RealMap` hands
+        // out only shared slices of it. What `Mmap` cannot promise is that
+        // the bytes stay put: other handles may write or truncate the file.
+        // The `FileMap` contract puts that on the caller, who reads only
+        // below a length learned under a lock that excludes writers (the
+        // lock protocol Cyrus shares), so no byte changes or vanishes
+        // while it is read. A mapping past the end of the file is allowed
+        // by mmap; those pages become readable once the file grows.
+        let m = unsafe { memmap2::MmapOptions::new().len(len).map(&self.file)? };
+        Ok(Box::new(RealMap(m)))
     }
     fn sync(&self) -> io::Result<()> {
         self.file.sync_all()
@@ -164,6 +206,9 @@ impl Fs for RealFs {
             Err(e) => Err(e),
         }
     }
+    fn file_id(&self, path: &Path) -> io::Result<FileId> {
+        Ok(file_id(&fs::metadata(path)?))
+    }
 }
 
 #[cfg(test)]
@@ -185,5 +230,36 @@ mod tests {
         assert!(!a
             .try_lock(LockKind::Exclusive)
             .expect("upgrade a blocked by b"));
+    }
+
+    /// A map longer than the file shows what is later written through
+    /// another handle, including the part the file grew into.
+    #[test]
+    fn map_is_live_and_has_room_to_grow() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("f");
+        let fs = RealFs::new();
+        let w = fs.open(&p, OpenMode::Create).expect("open w");
+        w.write_all_at(b"abcd", 0).expect("write");
+        let r = fs.open(&p, OpenMode::Read).expect("open r");
+        let m = r.map(8192).expect("map");
+        assert!(m.is_live());
+        assert_eq!(&m.bytes()[..4], b"abcd");
+        w.write_all_at(b"XY", 2).expect("rewrite");
+        w.write_all_at(b"efgh", 4).expect("append");
+        assert_eq!(&m.bytes()[..8], b"abXYefgh");
+    }
+
+    #[test]
+    fn file_id_tells_a_renamed_over_file_apart() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (p, q) = (dir.path().join("db"), dir.path().join("db.NEW"));
+        let fs = RealFs::new();
+        let old = fs.open(&p, OpenMode::Create).expect("open");
+        assert_eq!(old.stat().expect("stat").id, fs.file_id(&p).expect("id"));
+        let new = fs.open(&q, OpenMode::Create).expect("open new");
+        fs.rename(&q, &p).expect("rename");
+        assert_ne!(old.stat().expect("stat").id, fs.file_id(&p).expect("id"));
+        assert_eq!(new.stat().expect("stat").id, fs.file_id(&p).expect("id"));
     }
 }

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use parking_lot::{Condvar, Mutex};
 
-use super::fs::{File, Fs, LockKind, Metadata, OpenMode};
+use super::fs::{File, FileId, FileStat, Fs, LockKind, Metadata, OpenMode};
 
 /// What to inject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -336,6 +336,18 @@ impl File for SimFile {
     fn len(&self) -> io::Result<u64> {
         self.with_inode(None, |ino| Ok(ino.current.len() as u64))
     }
+    // `map` keeps the default (a snapshot): memory cannot be shared with
+    // the simulated page cache.
+    fn stat(&self) -> io::Result<FileStat> {
+        let len = self.len()?;
+        Ok(FileStat {
+            id: FileId {
+                dev: 0,
+                ino: self.ino,
+            },
+            len,
+        })
+    }
     fn set_len(&self, len: u64) -> io::Result<()> {
         self.with_inode(Some("truncate"), |ino| {
             let len = usize::try_from(len).map_err(|_| eio("length"))?;
@@ -631,6 +643,16 @@ impl Fs for SimFs {
                 }
             }
         }))
+    }
+
+    fn file_id(&self, path: &Path) -> io::Result<FileId> {
+        let path = norm(path);
+        let st = self.shared.state.lock();
+        match st.current.get(&path) {
+            Some(Node::File(ino)) => Ok(FileId { dev: 0, ino: *ino }),
+            Some(_) => Err(io::Error::other("not a file (SimFs follows no links)")),
+            None => Err(not_found()),
+        }
     }
 }
 

@@ -138,9 +138,17 @@ impl Store {
         let entry = self
             .lookup(name)?
             .ok_or_else(|| Error::NonExistent(name.to_internal()))?;
-        let dir = self.mailbox_dir(&entry)?;
-        let mbox = Mailbox::open(self.fs().clone(), &dir, lock)?;
+        let mbox = self.open_entry(&entry, lock)?;
         Ok((entry, mbox))
+    }
+
+    /// Opens the mailbox of an entry the caller has just looked up (to
+    /// check rights, say), without reading mailboxes.db again. As with
+    /// [`Store::open_mailbox`], a mailbox deleted since the lookup fails
+    /// to open.
+    pub fn open_entry(&self, entry: &MbEntry, lock: LockKind) -> Result<Mailbox, Error> {
+        let dir = self.mailbox_dir(entry)?;
+        Ok(Mailbox::open(self.fs().clone(), &dir, lock)?)
     }
 
     /// Deletes a mailbox the way `delete_mode` says: delayed (renamed to

@@ -92,7 +92,7 @@ impl ImapSession {
         }
         // A user who is not the owner keeps \Seen in their seen.db.
         let seen_key = {
-            let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
+            let mbox = self.store.open_entry(&entry, LockKind::Shared)?;
             self.seen_key(&name, &mbox)
         };
         let mut seen_at = Vec::new();

@@ -210,7 +210,7 @@ impl ImapSession {
         let mut items = items.to_vec();
         items.sort();
         items.dedup();
-        let (_, mbox) = self.store.open_mailbox(&entry.name, LockKind::Shared)?;
+        let mbox = self.store.open_entry(entry, LockKind::Shared)?;
         let idx = mbox.index();
         let parts: Vec<String> = items
             .iter()

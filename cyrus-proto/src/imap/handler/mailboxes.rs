@@ -147,11 +147,11 @@ impl ImapSession {
         items: &[StatusDataItemName],
     ) -> Result<Tagged, Failure> {
         let name = self.internal_name(ext)?;
-        let (_, rights) = self.visible(&name)?;
+        let (entry, rights) = self.visible(&name)?;
         if !rights.contains(Rights::READ) {
             return Err(Failure::NoPerm);
         }
-        let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
+        let mbox = self.store.open_entry(&entry, LockKind::Shared)?;
         let idx = mbox.index();
         // UNSEEN and RECENT as this user sees them (seen.db for others).
         let (unseen, recent) = self.seen_counts(&name, &mbox)?;

@@ -296,7 +296,7 @@ impl ImapSession {
             "partition" => entry.partition.as_ref().map(|p| p.as_bytes().to_vec()),
             "foldermodseq" => Some(entry.foldermodseq.0.to_string().into_bytes()),
             "size" => {
-                let (_, mbox) = self.store.open_mailbox(&entry.name, LockKind::Shared)?;
+                let mbox = self.store.open_entry(entry, LockKind::Shared)?;
                 Some(mbox.index().quota_mailbox_used.to_string().into_bytes())
             }
             _ => None,

@@ -129,7 +129,8 @@ impl ImapSession {
             return Err(Failure::NoPerm);
         }
         let read_only = examine || !rights.intersects(Rights::READ_WRITE);
-        let (_, mbox) = self.store.open_mailbox(&name, LockKind::Shared)?;
+        // The entry `visible` read, not a second mailboxes.db lookup.
+        let mbox = self.store.open_entry(&entry, LockKind::Shared)?;
         let mut snap = snapshot(&mbox);
         // The owner keeps seen state (and the \Recent mark) in the index;
         // other users in their seen.db. Every session but EXAMINE claims

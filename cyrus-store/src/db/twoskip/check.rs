@@ -90,7 +90,7 @@ impl Twoskip {
         let mut offset = DUMMY_OFFSET;
         let mut blank_start = offset;
         while offset < self.end {
-            if is_blank(&self.read_upto(offset, 8)?) {
+            if is_blank(self.bytes(offset, 8)) {
                 offset += 8;
                 continue;
             }

@@ -1,10 +1,13 @@
 //! The open twoskip file: locking, the header, and reading records.
 //!
-//! Nothing is cached between locks: every lock re-reads the header, so a
-//! commit or checkpoint by another handle is always seen. A checkpoint by
-//! another handle replaces the file; that is detected after locking by
-//! comparing our handle's header with the header of the file now at the
-//! path (the generation differs), as Cyrus's `lock_reopen` does with inodes.
+//! The file stays open, and is read through one memory map, across
+//! transactions (Cyrus `mappedfile`). Every lock re-reads the header and
+//! the file's length, so a commit by another handle is always seen: the
+//! map is live (see `os::FileMap`) and is only replaced when the file has
+//! grown past it. A checkpoint or recovery by another handle renames a new
+//! file over ours; that is detected after locking by comparing the
+//! device and inode of our handle with those of the name, and only then is
+//! the file opened again (Cyrus `lock_reopen`, `mappedfile_readlock`).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,7 +19,12 @@ use super::format::{
     build_record, Header, Kind, Record, DUMMY_OFFSET, HEADER_SIZE, MAXLEVEL, MAX_HEAD,
 };
 use crate::db::error::DbError;
-use crate::os::{File, FsRef, LockKind, OpenMode, OsError};
+use crate::os::{File, FileMap, FsRef, LockKind, OpenMode, OsError};
+
+/// Room to grow left past the end of the file when mapping it, so that a
+/// transaction's appends (and other handles' commits) rarely need a new
+/// mapping: at least this much, and at least half the file.
+const MAP_SLACK: u64 = 256 * 1024;
 
 /// How a twoskip file is opened.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,6 +62,9 @@ pub struct Twoskip {
     pub(super) fs: FsRef,
     pub(super) path: PathBuf,
     pub(super) file: Box<dyn File>,
+    /// `file` in memory, covering at least `size` bytes (see
+    /// `refresh_map`); read only while a lock is held.
+    map: Option<Box<dyn FileMap>>,
     pub(super) opts: TwoskipOptions,
     /// The header as last read or written under the current lock.
     pub(super) header: Header,
@@ -105,6 +116,7 @@ impl Twoskip {
             fs,
             path: path.to_path_buf(),
             file,
+            map: None,
             opts,
             header: Header::new(0),
             end: 0,
@@ -121,8 +133,8 @@ impl Twoskip {
         Ok(db)
     }
 
+    /// Runs with the shared lock held, so `size` is current.
     fn open_locked(&mut self) -> Result<(), DbError> {
-        self.size = self.file_len()?;
         if self.size == 0 || self.never_initialised()? {
             if self.opts.read_only {
                 return Err(DbError::Format(format!(
@@ -132,7 +144,6 @@ impl Twoskip {
             }
             self.unlock()?;
             self.take_lock(LockKind::Exclusive)?;
-            self.size = self.file_len()?;
             if self.size == 0 || self.never_initialised()? {
                 self.init_empty()?;
             }
@@ -164,8 +175,7 @@ impl Twoskip {
         if self.size > empty_size {
             return Ok(false);
         }
-        let head = self.read_upto(0, HEADER_SIZE as usize)?;
-        Ok(head.iter().all(|&b| b == 0))
+        Ok(self.bytes(0, HEADER_SIZE as usize).iter().all(|&b| b == 0))
     }
 
     /// Writes the DUMMY and the first header of a new file (Cyrus
@@ -201,24 +211,95 @@ impl Twoskip {
         }
     }
 
-    fn file_len(&self) -> Result<u64, DbError> {
-        self.file.len().map_err(|e| self.io_err("stat", e))
+    /// Up to `len` bytes of the file at `offset`: fewer at the end of the
+    /// file (`size`, learned under the lock held), none past it.
+    pub(super) fn bytes(&self, offset: u64, len: usize) -> &[u8] {
+        let map = self.map.as_deref().map_or(&[][..], |m| m.bytes());
+        // `refresh_map` keeps the map at least `size` long; the `min` is
+        // what guarantees no read ever reaches past the file's end (where
+        // a real mapping would fault).
+        let end = self.size.min(map.len() as u64);
+        if offset >= end {
+            return &[];
+        }
+        let stop = offset.saturating_add(len as u64).min(end);
+        // Both bounds are at most `map.len()`, a usize.
+        &map[offset as usize..stop as usize]
     }
 
-    /// Reads up to `len` bytes at `offset` (fewer at end of file).
-    pub(super) fn read_upto(&self, offset: u64, len: usize) -> Result<Vec<u8>, DbError> {
-        read_upto(&*self.file, offset, len).map_err(|e| self.io_err("read", e))
+    /// After taking a lock: makes the map cover `size` bytes and show the
+    /// file as it is now. A live map is kept unless the file outgrew it; a
+    /// snapshot is always taken again (others may have written).
+    fn refresh_map(&mut self) -> Result<(), DbError> {
+        match &self.map {
+            Some(m) if m.is_live() => self.cover_size(),
+            _ => self.remap(),
+        }
+    }
+
+    /// After our own write: maps again only if the file outgrew the map.
+    /// (A snapshot was told about the write and is as long as the file.)
+    fn cover_size(&mut self) -> Result<(), DbError> {
+        match &self.map {
+            Some(m) if m.bytes().len() as u64 >= self.size => Ok(()),
+            _ => self.remap(),
+        }
+    }
+
+    pub(super) fn remap(&mut self) -> Result<(), DbError> {
+        // Unmapped before mapping again, so two maps never coexist.
+        self.map = None;
+        let slack = (self.size / 2).max(MAP_SLACK);
+        let len = (self.size + slack).next_multiple_of(MAP_SLACK);
+        let map = self.file.map(len).map_err(|e| self.io_err("mmap", e))?;
+        if (map.bytes().len() as u64) < self.size {
+            return Err(self.corrupt(self.size, "file shorter than its length"));
+        }
+        self.map = Some(map);
+        Ok(())
+    }
+
+    /// Switches to another open file of `size` bytes (after a rename over
+    /// the database, or on finding that another handle did one).
+    pub(super) fn switch_file(&mut self, file: Box<dyn File>, size: u64) -> Result<(), DbError> {
+        self.map = None;
+        self.file = file;
+        self.size = size;
+        self.remap()
+    }
+
+    /// Truncates the file to `len` bytes.
+    pub(super) fn truncate(&mut self, len: u64) -> Result<(), DbError> {
+        self.file
+            .set_len(len)
+            .map_err(|e| self.io_err("truncate", e))?;
+        if let Some(m) = &mut self.map {
+            m.note_set_len(len);
+        }
+        self.size = len;
+        self.cover_size()
     }
 
     pub(super) fn write_at(&mut self, offset: u64, buf: &[u8]) -> Result<(), DbError> {
         if self.opts.read_only {
             return Err(DbError::ReadOnly);
         }
-        self.file
-            .write_all_at(buf, offset)
-            .map_err(|e| self.io_err("write", e))?;
+        if let Err(e) = self.file.write_all_at(buf, offset) {
+            // Part of the write may have landed. A live map shows whatever
+            // did; a snapshot cannot know, so it is taken again (if that
+            // fails too, nothing is mapped and reads find nothing, which
+            // they report as damage rather than trusting a stale copy).
+            // `size` must never exceed what is there: it stays.
+            if self.map.as_ref().is_some_and(|m| !m.is_live()) {
+                let _ = self.remap();
+            }
+            return Err(self.io_err("write", e));
+        }
+        if let Some(m) = &mut self.map {
+            m.note_write(offset, buf);
+        }
         self.size = self.size.max(offset + buf.len() as u64);
-        Ok(())
+        self.cover_size()
     }
 
     pub(super) fn sync(&self) -> Result<(), DbError> {
@@ -226,7 +307,8 @@ impl Twoskip {
     }
 
     /// Takes a lock on the file that is at our path *now*, switching to it
-    /// if another handle renamed a new file over ours.
+    /// if another handle renamed a new file over ours (Cyrus compares inode
+    /// numbers after locking; we compare device and inode).
     pub(super) fn take_lock(&mut self, kind: LockKind) -> Result<(), DbError> {
         let mode = if self.opts.read_only {
             OpenMode::Read
@@ -239,18 +321,35 @@ impl Twoskip {
                 LockKind::Shared => Held::Shared,
                 LockKind::Exclusive => Held::Exclusive,
             };
+            let mine = self.file.stat().map_err(|e| self.io_err("fstat", e));
+            let named = self
+                .fs
+                .file_id(&self.path)
+                .map_err(|e| self.io_err("stat", e));
+            let (mine, named) = match (mine, named) {
+                (Ok(m), Ok(n)) => (m, n),
+                (Err(e), _) | (_, Err(e)) => {
+                    self.unlock()?;
+                    return Err(e);
+                }
+            };
+            if mine.id == named {
+                self.size = mine.len;
+                if let Err(e) = self.refresh_map() {
+                    self.unlock()?;
+                    return Err(e);
+                }
+                return Ok(());
+            }
+            self.unlock()?;
             let fresh = self
                 .fs
                 .open(&self.path, mode)
                 .map_err(|e| self.io_err("reopen", e))?;
-            let mine = self.read_upto(0, HEADER_SIZE as usize)?;
-            let theirs =
-                read_upto(&*fresh, 0, HEADER_SIZE as usize).map_err(|e| self.io_err("read", e))?;
-            if mine == theirs {
-                return Ok(());
-            }
-            self.unlock()?;
+            // The length is learned again under the lock on the next turn.
+            self.map = None;
             self.file = fresh;
+            self.size = 0;
         }
     }
 
@@ -262,12 +361,12 @@ impl Twoskip {
         self.file.unlock().map_err(|e| self.io_err("unlock", e))
     }
 
-    /// Re-reads the header (under a lock) and resets `end` and `size`.
+    /// Re-reads the header (under a lock) and resets `end`;
+    /// `size` is the one learned when the lock was taken (and kept up to
+    /// date by our own writes since).
     pub(super) fn read_header(&mut self) -> Result<(), DbError> {
-        let b = self.read_upto(0, HEADER_SIZE as usize)?;
-        self.header = Header::decode(&b, &self.path)?;
+        self.header = Header::decode(self.bytes(0, HEADER_SIZE as usize), &self.path)?;
         self.end = self.header.current_size;
-        self.size = self.file_len()?;
         Ok(())
     }
 
@@ -340,13 +439,14 @@ impl Twoskip {
         if offset & 7 != 0 || offset < DUMMY_OFFSET || offset >= self.size {
             return Err(self.corrupt(offset, "record pointer out of range"));
         }
-        let buf = self.read_upto(offset, MAX_HEAD + 224)?;
-        let mut rec = Record::decode_head(&buf, offset, self.size, &self.path)?;
+        let buf = self.bytes(offset, MAX_HEAD + 224);
+        let mut rec = Record::decode_head(buf, offset, self.size, &self.path)?;
         if rec.key.len() as u64 != rec.keylen {
-            rec.key = self.read_upto(rec.key_offset, rec.keylen as usize)?;
-            if rec.key.len() as u64 != rec.keylen {
+            let key = self.bytes(rec.key_offset, rec.keylen as usize);
+            if key.len() as u64 != rec.keylen {
                 return Err(self.corrupt(offset, "key past end of file"));
             }
+            rec.key = key.to_vec();
         }
         Ok(Some(rec))
     }
@@ -364,16 +464,15 @@ impl Twoskip {
     pub(super) fn read_value(&self, rec: &Record) -> Result<Vec<u8>, DbError> {
         let tail_len = usize::try_from(rec.tail_len())
             .map_err(|_| self.corrupt(rec.offset, "record too large"))?;
-        let mut tail = self.read_upto(rec.key_offset, tail_len)?;
+        let tail = self.bytes(rec.key_offset, tail_len);
         if tail.len() != tail_len {
             return Err(self.corrupt(rec.offset, "record tail past end of file"));
         }
-        if crc32fast::hash(&tail) != rec.crc_tail {
+        if crc32fast::hash(tail) != rec.crc_tail {
             return Err(self.corrupt(rec.offset, "record tail CRC mismatch"));
         }
-        tail.truncate((rec.keylen + rec.vallen) as usize);
-        tail.drain(..rec.keylen as usize);
-        Ok(tail)
+        // keylen + vallen <= tail_len, which fits a usize.
+        Ok(tail[rec.keylen as usize..(rec.keylen + rec.vallen) as usize].to_vec())
     }
 
     /// The next record at logical `level`, with the level-0 rule: of the
@@ -444,16 +543,160 @@ pub(super) fn random_level(rng: &mut StdRng) -> u8 {
     lvl
 }
 
-fn read_upto(file: &dyn File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
-    let mut buf = vec![0u8; len];
-    let mut done = 0;
-    while done < len {
-        let n = file.read_at(&mut buf[done..], offset + done as u64)?;
-        if n == 0 {
-            break;
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::db::Db;
+    use crate::os::{RealFs, SimFs};
+
+    fn opts(seed: u64) -> TwoskipOptions {
+        TwoskipOptions {
+            create: true,
+            no_compact: true,
+            seed: Some(seed),
+            ..TwoskipOptions::default()
         }
-        done += n;
     }
-    buf.truncate(done);
-    Ok(buf)
+
+    /// The real filesystem (live maps) and the simulation (snapshots).
+    fn filesystems(dir: &Path) -> Vec<(FsRef, PathBuf)> {
+        vec![
+            (Arc::new(RealFs::new()), dir.join("real.db")),
+            (Arc::new(SimFs::new()), PathBuf::from("/sim.db")),
+        ]
+    }
+
+    fn map_start(db: &Twoskip) -> *const u8 {
+        db.map
+            .as_deref()
+            .map_or(std::ptr::null(), |m| m.bytes().as_ptr())
+    }
+
+    /// A reader keeps its mapping while another handle's commits fit in
+    /// it, maps again once the file has outgrown it, and reads every new
+    /// record either way.
+    #[test]
+    fn another_handles_growth_is_read_and_remapped_past_the_slack() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fs: FsRef = Arc::new(RealFs::new());
+        let path = dir.path().join("grow.db");
+        let mut reader = Twoskip::open(fs.clone(), &path, opts(1)).expect("open reader");
+        let mut writer = Twoskip::open(fs, &path, opts(2)).expect("open writer");
+        writer.store(b"first", b"1").expect("store");
+        assert_eq!(reader.fetch(b"first").expect("fetch"), Some(b"1".to_vec()));
+        let before = map_start(&reader);
+        let mapped = reader.map.as_ref().map_or(0, |m| m.bytes().len());
+        writer.store(b"second", b"2").expect("store");
+        assert_eq!(reader.fetch(b"second").expect("fetch"), Some(b"2".to_vec()));
+        assert_eq!(map_start(&reader), before, "small growth: same mapping");
+
+        let big = vec![b'x'; 4096];
+        writer.begin().expect("begin");
+        let n = mapped / big.len() + 10;
+        for i in 0..n {
+            writer
+                .store(format!("big{i:05}").as_bytes(), &big)
+                .expect("store");
+        }
+        writer.commit().expect("commit");
+        for i in 0..n {
+            let v = reader
+                .fetch(format!("big{i:05}").as_bytes())
+                .expect("fetch");
+            assert_eq!(v.as_deref(), Some(&big[..]), "record {i}");
+        }
+        let now = reader.map.as_ref().map_or(0, |m| m.bytes().len());
+        assert!(
+            now as u64 >= reader.size && now > mapped,
+            "{mapped} -> {now}"
+        );
+        reader.consistent().expect("consistent");
+    }
+
+    /// Inside one transaction, records appended past the mapping are read
+    /// back (the writer maps again as it grows).
+    #[test]
+    fn a_transaction_reads_its_own_appends_past_the_map() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (fs, path) in filesystems(dir.path()) {
+            let mut db = Twoskip::open(fs, &path, opts(3)).expect("open");
+            let val = vec![b'v'; 3000];
+            db.begin().expect("begin");
+            for i in 0..300 {
+                db.store(format!("k{i:04}").as_bytes(), &val)
+                    .expect("store");
+                let back = db.fetch(format!("k{i:04}").as_bytes()).expect("fetch");
+                assert_eq!(back.as_deref(), Some(&val[..]), "{}: k{i}", path.display());
+            }
+            db.commit().expect("commit");
+            assert!(db.size > MAP_SLACK * 2);
+            db.consistent().expect("consistent");
+        }
+    }
+
+    /// Another handle's checkpoint renames a new file over the database;
+    /// our next lock notices (device and inode differ), opens the new file
+    /// and reads its contents. Until then nothing is opened again.
+    #[test]
+    fn a_file_replaced_by_another_handle_is_reopened_at_the_next_lock() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (fs, path) in filesystems(dir.path()) {
+            let mut a = Twoskip::open(fs.clone(), &path, opts(4)).expect("open a");
+            let mut b = Twoskip::open(fs.clone(), &path, opts(5)).expect("open b");
+            a.store(b"k", b"old").expect("store");
+            assert_eq!(b.fetch(b"k").expect("fetch"), Some(b"old".to_vec()));
+            let id_before = b.file.stat().expect("stat").id;
+
+            a.store(b"k", b"new").expect("store");
+            a.store(b"other", b"x").expect("store");
+            a.repack().expect("repack");
+            let gen = a.generation().expect("generation");
+            assert_eq!(
+                fs.file_id(&path).expect("id"),
+                a.file.stat().expect("stat").id
+            );
+            assert_ne!(fs.file_id(&path).expect("id"), id_before);
+            // b still holds the old, unlinked file until it locks.
+            assert_eq!(b.file.stat().expect("stat").id, id_before);
+
+            assert_eq!(b.fetch(b"k").expect("fetch"), Some(b"new".to_vec()));
+            assert_eq!(b.fetch(b"other").expect("fetch"), Some(b"x".to_vec()));
+            assert_eq!(b.generation().expect("generation"), gen);
+            assert_eq!(
+                b.file.stat().expect("stat").id,
+                fs.file_id(&path).expect("id")
+            );
+
+            // And b writes into the new file, which a then reads.
+            b.store(b"k", b"from b").expect("store");
+            assert_eq!(a.fetch(b"k").expect("fetch"), Some(b"from b".to_vec()));
+            a.consistent().expect("consistent");
+        }
+    }
+
+    /// A file renamed over the database by someone else entirely (as a
+    /// Cyrus process's checkpoint does) is picked up the same way.
+    #[test]
+    fn a_file_renamed_over_the_database_is_picked_up() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (fs, path) in filesystems(dir.path()) {
+            let mut a = Twoskip::open(fs.clone(), &path, opts(6)).expect("open a");
+            a.store(b"k", b"in the old file").expect("store");
+            let mut other = path.as_os_str().to_owned();
+            other.push(".other");
+            let other = PathBuf::from(other);
+            {
+                let mut c = Twoskip::open(fs.clone(), &other, opts(7)).expect("open c");
+                c.store(b"k", b"in the new file").expect("store");
+            }
+            fs.rename(&other, &path).expect("rename");
+            assert_eq!(
+                a.fetch(b"k").expect("fetch"),
+                Some(b"in the new file".to_vec())
+            );
+        }
+    }
 }

@@ -111,10 +111,7 @@ impl Twoskip {
             }
         }
         let cur = self.header.current_size;
-        self.file
-            .set_len(cur)
-            .map_err(|e| self.io_err("truncate", e))?;
-        self.size = cur;
+        self.truncate(cur)?;
         self.sync()?;
         self.header.flags &= !DIRTY;
         self.header.num_records = num_records;
@@ -129,15 +126,16 @@ impl Twoskip {
     /// deleted key is the predecessor of that record in the state replayed
     /// so far, which is what the DELETE meant.
     fn recovery2(&mut self) -> Result<(), DbError> {
+        // A failed write may have left more on disk than `size` says.
         self.size = self.file.len().map_err(|e| self.io_err("stat", e))?;
+        self.remap()?;
         let mut state: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
         let mut keys_at: HashMap<u64, Vec<u8>> = HashMap::new();
         let mut pending: Vec<Op> = Vec::new();
         let mut dirty = false;
         let mut offset = DUMMY_OFFSET;
         while offset < self.size {
-            let head = self.read_upto(offset, 8)?;
-            if is_blank(&head) {
+            if is_blank(self.bytes(offset, 8)) {
                 offset += 8;
                 continue;
             }

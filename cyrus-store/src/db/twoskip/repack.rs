@@ -118,10 +118,8 @@ impl Twoskip {
         }
         self.fs.sync_dir(&dir).map_err(|e| os("fsync", &dir, e))?;
         let _ = self.file.unlock();
-        self.file = f;
         self.held = Held::Exclusive;
-        self.size = bytes.len() as u64;
-        Ok(())
+        self.switch_file(f, bytes.len() as u64)
     }
 
     /// Rewrites the database compactly. Needs the write lock, outside a
