@@ -26,10 +26,8 @@ use crate::mboxlist::{self, MbEntry, MbType, Visibility};
 use crate::mboxname::UserId;
 use crate::options::DeleteMode;
 use crate::os::LockKind;
-use crate::quota::QuotaResource;
 
 use super::annotations::AnnotTarget;
-use super::mailboxes::adjust_quota;
 use super::site::Store;
 
 /// The annotation that sets a mailbox's message lifetime (and its
@@ -246,24 +244,7 @@ impl Store {
         }
         let uids: Vec<Uid> = old.iter().map(|&(u, _)| u).collect();
         let done = mbox.expunge_uids(&uids, self.options().expunge_mode, now)?;
-        if let Some(root) = mbox.header().quotaroot.clone() {
-            let bytes: i64 = old
-                .iter()
-                .filter(|(u, _)| done.binary_search(u).is_ok())
-                .map(|&(_, s)| i64::from(s))
-                .sum();
-            let deltas = [
-                (QuotaResource::Storage, -bytes),
-                (QuotaResource::Message, -(done.len() as i64)),
-            ];
-            let r = self
-                .open_quota_db()
-                .and_then(|mut q| adjust_quota(q.as_mut(), &root, &deltas));
-            if let Err(err) = r {
-                // The expunge happened; `quota -f` recounts.
-                tracing::warn!(quotaroot = %root, error = %err, "quota usage not released after expiry");
-            }
-        }
+        self.release_expunged(mbox, &old, &done);
         Ok(done.len() as u64)
     }
 

@@ -30,17 +30,25 @@ impl Store {
             .map(|r| (r.uid, r.size))
             .collect();
         let done = mbox.expunge(uids, mode, now)?;
+        self.release_expunged(mbox, &sizes, &done);
+        Ok(done)
+    }
+
+    /// Gives the usage of the messages in `done` (sizes from `sizes`)
+    /// back to `mbox`'s quota root. A failure is logged, not returned:
+    /// the expunge has happened, and `quota -f` recounts.
+    pub(super) fn release_expunged(&self, mbox: &Mailbox, sizes: &[(Uid, u32)], done: &[Uid]) {
         let Some(root) = mbox.header().quotaroot.clone() else {
-            return Ok(done);
+            return;
         };
+        if done.is_empty() {
+            return;
+        }
         let bytes: i64 = sizes
             .iter()
             .filter(|(u, _)| done.binary_search(u).is_ok())
             .map(|&(_, s)| i64::from(s))
             .sum();
-        if done.is_empty() {
-            return Ok(done);
-        }
         let deltas = [
             (QuotaResource::Storage, -bytes),
             (QuotaResource::Message, -(done.len() as i64)),
@@ -51,6 +59,5 @@ impl Store {
         if let Err(e) = r {
             tracing::warn!(quotaroot = %root, error = %e, "quota usage not released after expunge");
         }
-        Ok(done)
     }
 }

@@ -2,7 +2,7 @@
 //! list and the spool kept in agreement.
 
 use crate::acl::Acl;
-use crate::db::Db;
+use crate::db::{Db, Txn};
 use crate::error::Error;
 use crate::ids::{Modseq, UniqueId};
 use crate::mailbox::{CreateSpec, Mailbox};
@@ -253,23 +253,13 @@ pub(crate) fn adjust_quota(
     root: &str,
     deltas: &[(QuotaResource, i64)],
 ) -> Result<(), Error> {
-    qdb.begin()?;
-    let result = (|| {
-        let Some(mut q) = quota::read(qdb, root)? else {
-            return Ok(());
-        };
-        for &(r, d) in deltas {
-            q.apply(r, d);
-        }
-        quota::write(qdb, &q)?;
-        Ok(())
-    })();
-    match result {
-        Ok(()) => Ok(qdb.commit()?),
-        Err(e) => {
-            // The original error matters more than a failed abort.
-            let _ = qdb.abort();
-            Err(e)
-        }
+    let mut txn = Txn::begin(qdb)?;
+    let Some(mut q) = quota::read(txn.db(), root)? else {
+        return Ok(());
+    };
+    for &(r, d) in deltas {
+        q.apply(r, d);
     }
+    quota::write(txn.db(), &q)?;
+    Ok(txn.commit()?)
 }

@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use crate::db::Txn;
 use crate::error::Error;
 use crate::mboxlist::{self, Visibility};
 use crate::mboxname::{legacy_conf_path, user_conf_path, DirHash, MailboxName, UserId};
@@ -59,28 +60,17 @@ impl Store {
         }
         let mut qdb = self.open_quota_db()?;
         let base = inbox.to_internal();
-        qdb.begin()?;
-        let roots = quota::all(qdb.as_mut(), &base);
-        let result = roots.map_err(Error::from).and_then(|roots| {
-            for q in roots {
-                let below = q
-                    .root
-                    .strip_prefix(&base)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
-                if below {
-                    quota::remove(qdb.as_mut(), &q.root)?;
-                }
-            }
-            Ok(())
-        });
-        match result {
-            Ok(()) => Ok(qdb.commit()?),
-            Err(e) => {
-                // The original error matters more than a failed abort.
-                let _ = qdb.abort();
-                Err(e)
+        let mut txn = Txn::begin(qdb.as_mut())?;
+        for q in quota::all(txn.db(), &base)? {
+            let below = q
+                .root
+                .strip_prefix(&base)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
+            if below {
+                quota::remove(txn.db(), &q.root)?;
             }
         }
+        Ok(txn.commit()?)
     }
 
     /// The user's own files: the whole per-user directory for 3.6
