@@ -122,3 +122,56 @@ fn a_missing_user_is_nonexistent_and_a_parent_with_children_is_kept() {
     ));
     assert!(s.lookup(&mbox("user.carol.Work")).unwrap().is_some());
 }
+
+#[test]
+fn deleting_gives_back_every_quota_resource_including_annotations() {
+    use cyrus_store::annotate::AnnotOwner;
+    use cyrus_store::{AnnotChange, AnnotTarget};
+    let (site, _, _) = populated();
+    let s = &site.store;
+    let work = s.lookup(&mbox("user.carol.Work.Old")).unwrap().unwrap();
+    s.set_annotations(
+        AnnotTarget::Mailbox(&work),
+        &[AnnotChange {
+            entry: "/comment",
+            owner: AnnotOwner::Shared,
+            value: b"twelve bytes",
+        }],
+    )
+    .unwrap();
+    let root = mbox("user.carol.Work");
+    let before = s.quota(&root).unwrap().unwrap();
+    assert_eq!(before.used(QuotaResource::AnnotationStorage), 12);
+    s.delete_mailbox(&mbox("user.carol.Work.Old"), NOW).unwrap();
+    let after = s.quota(&root).unwrap().unwrap();
+    for r in [
+        QuotaResource::Storage,
+        QuotaResource::Message,
+        QuotaResource::AnnotationStorage,
+    ] {
+        assert_eq!(after.used(r), 0, "{r:?} not given back");
+    }
+    assert_eq!(
+        after.used(QuotaResource::NumFolders),
+        before.used(QuotaResource::NumFolders) - 1
+    );
+}
+
+#[test]
+fn a_delete_whose_deleted_name_is_taken_leaves_the_mailbox_as_it_was() {
+    let (site, _, _) = populated();
+    let s = &site.store;
+    let name = mbox("user.carol.Work.Old");
+    // DELETE, CREATE, DELETE in the same second: the second DELETED name
+    // is the first one's.
+    s.delete_mailbox(&name, NOW).unwrap();
+    s.create_mailbox(&name, &NewMailbox::default(), NOW)
+        .unwrap();
+    assert!(s.delete_mailbox(&name, NOW).is_err());
+    let (entry, mb) = s
+        .open_mailbox(&name, cyrus_store::os::LockKind::Shared)
+        .unwrap();
+    assert_eq!(entry.name, name);
+    assert_eq!(mb.header().name, "user.carol.Work.Old");
+    assert_eq!(mb.header().quotaroot.as_deref(), Some("user.carol.Work"));
+}

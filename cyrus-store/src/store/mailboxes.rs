@@ -159,7 +159,7 @@ impl Store {
     pub fn delete_mailbox(&self, name: &MailboxName, now: u32) -> Result<(), Error> {
         let mut qdb = self.open_quota_db()?;
         // Lock order: mailboxes.db, then the mailbox's index.
-        let (dir, quotaroot, used, exists, uniqueid) = self.with_mboxlist(|db| {
+        let (dir, quotaroot, used, exists, annots, uniqueid) = self.with_mboxlist(|db| {
             let entry = mboxlist::lookup(db, name)?
                 .ok_or_else(|| Error::NonExistent(name.to_internal()))?;
             // As Cyrus's DELETE: children first (`delete_user` does that
@@ -172,6 +172,7 @@ impl Store {
             let hms = mbox.index().highestmodseq;
             let used = i64::try_from(mbox.index().quota_mailbox_used).unwrap_or(i64::MAX);
             let exists = i64::from(mbox.index().exists);
+            let annots = i64::from(mbox.index().quota_annot_used);
             // A `DELETED.` mailbox counts toward no quota root (its usage
             // was given back when it was deleted); one our store deleted
             // before it cleared the header's root still names the old
@@ -184,17 +185,26 @@ impl Store {
             match self.options().delete_mode {
                 DeleteMode::Delayed if !name.is_deleted() => {
                     let deleted = name.to_deleted(now);
-                    // Cyrus `mailbox_rename_nocopy`: the header follows the
-                    // new name, which no quota root covers.
-                    mbox.set_quotaroot(None)?;
-                    mbox.set_name(&deleted.to_internal())?;
+                    // mailboxes.db first: if the rename fails (the DELETED
+                    // name is taken) the mailbox stays live and untouched.
                     mboxlist::rename(db, name, &deleted, None, hms, i64::from(now))?;
+                    // Cyrus `mailbox_rename_nocopy`: the header follows the
+                    // new name, which no quota root covers. If this fails
+                    // the mailbox is deleted all the same; its header still
+                    // names the old root, which `cyr_expire -D` ignores
+                    // for `DELETED.` names (above).
+                    let header = mbox
+                        .set_quotaroot(None)
+                        .and_then(|()| mbox.set_name(&deleted.to_internal()));
+                    if let Err(e) = header {
+                        tracing::warn!(mailbox = %deleted.to_internal(), error = %e, "header of deleted mailbox not renamed");
+                    }
                 }
                 _ => {
                     mboxlist::delete(db, name, hms, i64::from(now))?;
                 }
             }
-            Ok((dir, quotaroot, used, exists, entry.uniqueid))
+            Ok((dir, quotaroot, used, exists, annots, entry.uniqueid))
         })?;
         if self.options().delete_mode == DeleteMode::Immediate || name.is_deleted() {
             self.remove_dir_all(&dir);
@@ -214,6 +224,7 @@ impl Store {
                 &[
                     (QuotaResource::Storage, -used),
                     (QuotaResource::Message, -exists),
+                    (QuotaResource::AnnotationStorage, -annots),
                     (QuotaResource::NumFolders, -1),
                 ],
             )?;

@@ -3,19 +3,16 @@
 //! every mailbox of the user, their own database files, Sieve scripts and
 //! quota roots.
 
-use std::path::PathBuf;
-
 use crate::db::Txn;
 use crate::error::Error;
 use crate::mboxlist::{self, Visibility};
-use crate::mboxname::{legacy_conf_path, user_conf_path, DirHash, MailboxName, UserId};
+use crate::mboxname::{MailboxName, UserId};
 use crate::quota;
 
 use super::site::Store;
 
-/// The per-user database files Cyrus keeps next to each other
-/// (`user_file_suffixes` and `wipe_user_file_suffixes`).
-const USER_FILE_KINDS: [&str; 5] = ["seen", "sub", "dav", "counters", "conversations"];
+/// How many times `delete_user` lists the user's folders again.
+const DELETE_PASSES: usize = 3;
 
 impl Store {
     /// Deletes `user`: each of their mailboxes deepest first (the way
@@ -34,19 +31,23 @@ impl Store {
             .lookup(&inbox)?
             .ok_or_else(|| Error::NonExistent(inbox.to_internal()))?;
         // Paths that are found through the INBOX: before it goes.
-        let user_files = self.user_data_paths(user, &inbox)?;
+        let user_files = self.user_files_of(&inbox_entry);
         let sieve_dir = self.sieve_dir(user).ok();
 
-        let mut names: Vec<MailboxName> = self.with_mboxlist(|db| {
-            Ok(mboxlist::all(db, Visibility::Live)?
-                .into_iter()
-                .map(|e| e.name)
-                .filter(|n| inbox.contains(n) && *n != inbox)
-                .collect())
-        })?;
-        names.sort_by_key(|n| std::cmp::Reverse(n.boxes().len()));
-        for name in &names {
-            self.delete_mailbox(name, now)?;
+        // A session of the user may create a folder meanwhile: list again
+        // until nothing is left below the INBOX. A folder that cannot be
+        // deleted is logged and the rest go on (Cyrus `delmbox`); the
+        // INBOX is then refused as having children.
+        for _ in 0..DELETE_PASSES {
+            let names = self.folders_below(&inbox)?;
+            if names.is_empty() {
+                break;
+            }
+            for name in &names {
+                if let Err(e) = self.delete_mailbox(name, now) {
+                    tracing::warn!(mailbox = %name.to_internal(), error = %e, "folder of a deleted user not deleted");
+                }
+            }
         }
         self.delete_mailbox(&inbox_entry.name, now)?;
 
@@ -73,27 +74,16 @@ impl Store {
         Ok(txn.commit()?)
     }
 
-    /// The user's own files: the whole per-user directory for 3.6
-    /// (uniqueid) layouts, each legacy `<user>.<kind>` file otherwise.
-    fn user_data_paths(&self, user: &UserId, inbox: &MailboxName) -> Result<Vec<PathBuf>, Error> {
-        let opts = self.options();
-        if opts.mailbox_legacy_dirs {
-            let hash = if opts.full_dir_hash {
-                DirHash::Full
-            } else {
-                DirHash::FirstLetter
-            };
-            return Ok(USER_FILE_KINDS
-                .iter()
-                .map(|k| legacy_conf_path(&opts.config_dir, inbox, Some(k), hash))
-                .collect());
-        }
-        let entry = self
-            .lookup(inbox)?
-            .ok_or_else(|| Error::NonExistent(user.as_str().to_string()))?;
-        Ok(entry
-            .uniqueid
-            .map(|id| vec![user_conf_path(&opts.config_dir, &id, None)])
-            .unwrap_or_default())
+    /// The live mailboxes below `inbox`, deepest first.
+    fn folders_below(&self, inbox: &MailboxName) -> Result<Vec<MailboxName>, Error> {
+        let mut names: Vec<MailboxName> = self.with_mboxlist(|db| {
+            Ok(mboxlist::all(db, Visibility::Live)?
+                .into_iter()
+                .map(|e| e.name)
+                .filter(|n| inbox.contains(n) && n != inbox)
+                .collect())
+        })?;
+        names.sort_by_key(|n| std::cmp::Reverse(n.boxes().len()));
+        Ok(names)
     }
 }

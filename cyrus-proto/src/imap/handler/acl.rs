@@ -61,15 +61,16 @@ impl ImapSession {
     }
 
     /// The user's rights on a mailbox as Cyrus computes them: the ACL,
-    /// plus `l a` for server admins (`admins:`), plus the owner's implicit
-    /// rights in their own hierarchy (`implicit_owner_rights`). Every
+    /// plus `l a` for server admins (`admins:`), or else the owner's
+    /// implicit rights in their own hierarchy (`implicit_owner_rights`). Every
     /// command asks this one function.
     pub(super) fn rights(&self, entry: &MbEntry) -> Rights {
         let mut r = self.acl_rights(entry);
+        // Cyrus `printmyrights`: an admin gets `l a`, never the owner's
+        // implicit rights on top.
         if self.is_admin() {
             r |= Rights::LOOKUP | Rights::ADMIN;
-        }
-        if self.owns(&entry.name) {
+        } else if self.owns(&entry.name) {
             r |= self.implicit_owner_rights();
         }
         r

@@ -116,8 +116,16 @@ impl ImapSession {
         let name = self.internal_name(ext)?;
         let (_, user, _) = self.user_ns()?;
         let whole_user = name.userid().filter(|_| name.is_user_inbox());
-        if whole_user.is_some() && (!self.is_admin() || name.is_owned_by(&user)) {
+        if whole_user.is_some() && name.is_owned_by(&user) {
             return Err(Failure::No("Operation is not supported on mailbox".into()));
+        }
+        if whole_user.is_some() && !self.is_admin() {
+            // Cyrus answers this before looking at rights, so an existing
+            // user's INBOX is "denied" even without `l` on it.
+            self.store
+                .lookup(&name)?
+                .ok_or_else(|| cyrus_store::Error::NonExistent(name.to_internal()))?;
+            return Err(Failure::NoPerm);
         }
         let (entry, rights) = self.visible(&name)?;
         if !rights.contains(Rights::DELETEMBOX) {
