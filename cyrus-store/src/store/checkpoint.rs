@@ -157,32 +157,34 @@ fn rotate(fs: &FsRef, b1: &Path, b2: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Copies the file of `db` from `from` to `to` (fsynced) while holding
-/// the database's write lock. A backend we only read (skiplist) has no
-/// lock of ours to take; its file is copied as it stands, as Cyrus does.
+/// Copies the file of `db` from `from` to `to` (fsynced). The file is
+/// read while the database's write lock keeps a commit from being half
+/// written; the copy is written and synced after the lock is released, so
+/// writers wait only for the read, not for the fsync. A backend we only
+/// read (skiplist) has no lock of ours to take; its file is copied as it
+/// stands, as Cyrus does.
 fn copy_locked(fs: &FsRef, db: &mut dyn Db, from: &Path, to: &Path) -> Result<(), Error> {
     let locked = match db.begin() {
         Ok(()) => true,
         Err(DbError::ReadOnly) => false,
         Err(e) => return Err(e.into()),
     };
-    let copied = copy_file(fs, from, to);
+    let bytes = fs
+        .open(from, OpenMode::Read)
+        .and_then(|f| f.read_all())
+        .map_err(|e| Error::Os(OsError::new("read", from, e)));
     if locked {
         // Nothing was written: abort only releases the lock.
         db.abort()?;
     }
-    copied
+    write_copy(fs, &bytes?, to)
 }
 
-fn copy_file(fs: &FsRef, from: &Path, to: &Path) -> Result<(), Error> {
-    let bytes = fs
-        .open(from, OpenMode::Read)
-        .and_then(|f| f.read_all())
-        .map_err(|e| Error::Os(OsError::new("read", from, e)))?;
+fn write_copy(fs: &FsRef, bytes: &[u8], to: &Path) -> Result<(), Error> {
     let out = fs
         .open(to, OpenMode::Truncate)
         .map_err(|e| Error::Os(OsError::new("open", to, e)))?;
-    out.write_all_at(&bytes, 0)
+    out.write_all_at(bytes, 0)
         .and_then(|()| out.sync())
         .map_err(|e| Error::Os(OsError::new("write", to, e)))
 }
