@@ -156,7 +156,14 @@ pub(super) fn notification(n: &NotifyInput<'_>) -> Option<Notification> {
                 .map(|(_, v)| v.clone())
         })
         .unwrap_or_else(|| DEFAULT_SUBJECT.to_string());
-    let from = n.from.unwrap_or(n.owner);
+    // A recipient given without a domain (`RCPT TO:<alice>`) is
+    // qualified with the server's name: a From without one is unusable.
+    let owner = if n.owner.contains('@') {
+        n.owner.to_string()
+    } else {
+        format!("{}@{}", n.owner, n.servername)
+    };
+    let from = n.from.unwrap_or(&owner);
     let from = if from.contains('<') {
         one_line(from)
     } else {
