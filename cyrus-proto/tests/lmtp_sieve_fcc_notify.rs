@@ -276,3 +276,26 @@ fn unsupported_method_at_run_time_keeps_the_message() {
     assert_eq!(site.messages("user.alice").len(), 1, "never lose mail");
     assert_eq!(flags_of(&site, "user.alice")[0].1, vec!["$SieveFailed"]);
 }
+
+#[test]
+fn rfc8580_notify_example_files_a_seen_copy() {
+    // RFC 8580's example, with the mailbox as the default (alternate)
+    // namespace names it: "Sent" where the RFC writes "INBOX.Sent".
+    let site = Site::new();
+    site.user("alice");
+    site.mailbox("user.alice.Sent", Some("alice lrswipkxtecdan"));
+    site.sieve(
+        "alice",
+        r#"require ["enotify", "fcc", "imap4flags"];
+        notify :fcc "Sent" :flags "\\Seen"
+               :message "You got mail!" "mailto:ken@example.com";"#,
+    );
+    deliver(&site, MSG);
+    let out = sent(&site);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].to, vec!["ken@example.com"]);
+    let text = String::from_utf8(out[0].data.clone()).unwrap();
+    assert_eq!(header(&text, "Subject"), Some("You got mail!"));
+    assert_eq!(site.messages("user.alice.Sent"), vec![out[0].data.clone()]);
+    assert_eq!(flags_of(&site, "user.alice.Sent"), vec![(true, vec![])]);
+}
