@@ -256,6 +256,15 @@ From: list@example.org\r\nSubject: auto\r\nAuto-Submitted: auto-generated\r\n\r\
 From: p@example.org\r\nSubject: person\r\nAuto-Submitted: no\r\n\r\nx\r\n.\r\n";
     deliver(&site, msg);
     assert_eq!(sent(&site).len(), 1);
+    // Two notifications in the same second have different Message-IDs.
+    deliver(&site, msg);
+    let out = sent(&site);
+    let id = |m: &OutgoingMessage| {
+        header(std::str::from_utf8(&m.data).unwrap(), "Message-ID").map(str::to_string)
+    };
+    assert_eq!(out.len(), 2);
+    assert!(id(&out[0]).is_some());
+    assert_ne!(id(&out[0]), id(&out[1]));
 }
 
 #[test]

@@ -6,6 +6,8 @@
 //! envelope sender, no notification about auto-submitted mail, and only
 //! the URI header fields that are safe to take from a script.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::sieve::{percent_decode, HeaderField};
 
 use super::date::rfc5322;
@@ -20,6 +22,10 @@ const SAFE_URI_FIELDS: &[&str] = &[
     "in-reply-to",
     "references",
 ];
+
+/// Notifications sent by this process, so that two in the same second
+/// get different Message-IDs (Cyrus's `global_outgoing_count`).
+static SENT: AtomicU64 = AtomicU64::new(0);
 
 /// Subject when neither `:message` nor the URI gives one.
 const DEFAULT_SUBJECT: &str = "[SIEVE] New mail notification";
@@ -170,9 +176,10 @@ pub(super) fn notification(n: &NotifyInput<'_>) -> Option<Notification> {
         format!("<{}>", one_line(from))
     };
     let mut out = format!(
-        "Message-ID: <cmu-sieve-notify-{}-{}@{}>\r\nDate: {}\r\nFrom: {from}\r\nTo: {}\r\n",
+        "Message-ID: <cmu-sieve-notify-{}-{}-{}@{}>\r\nDate: {}\r\nFrom: {from}\r\nTo: {}\r\n",
         std::process::id(),
         n.now,
+        SENT.fetch_add(1, Ordering::Relaxed),
         n.servername,
         rfc5322(i64::from(n.now)),
         m.to.iter()
