@@ -118,6 +118,8 @@ pub enum OutgoingKind {
     Redirect,
     /// Sieve `vacation` auto-reply.
     Vacation,
+    /// Sieve enotify `mailto:` notification (RFC 5436).
+    Notify,
 }
 
 /// A message for the MTA (Cyrus runs `sendmail`).

@@ -16,6 +16,8 @@ mod message;
 mod reply;
 mod session;
 mod sieve_delivery;
+mod sieve_fcc;
+mod sieve_notify;
 mod wire;
 
 pub use config::{

@@ -5,8 +5,9 @@
 //! not load (missing, or Cyrus's own bytecode) the source in the
 //! `#sieve` mailbox is compiled instead. Actions: keep and fileinto (the owner needs `p` on the target,
 //! else the message is kept in INBOX), discard, reject/ereject (an LMTP
-//! `550 5.7.1`), redirect and vacation (handed to [`Sendmail`]),
-//! imap4flags, editheader and `duplicate` tracking. A runtime error
+//! `550 5.7.1`), redirect, vacation and enotify `mailto:` (handed to
+//! [`Sendmail`]; `:fcc` files a copy of what was sent), imap4flags,
+//! editheader and `duplicate` tracking. A runtime error
 //! keeps the message in INBOX (RFC 5228 §2.10.6).
 
 use cyrus_store::acl::{Rights, User};
@@ -15,14 +16,16 @@ use cyrus_store::mboxname::{MailboxName, UserId, Viewer};
 use cyrus_store::{NewMailbox, Store};
 
 use crate::sieve::{
-    Action, CompileOptions, DateTime, DuplicateId, EvalOptions, Host, ParsedMessage, Script,
-    Vacation,
+    Action, CompileOptions, DateTime, DuplicateId, EvalOptions, Host, MessageView, ParsedMessage,
+    Script, Vacation,
 };
 
 use super::config::{OutgoingKind, OutgoingMessage, Sendmail};
 use super::date::rfc5322;
 use super::handler::{Delivery, Recipient, StoreBackend};
 use super::reply::Status;
+use super::sieve_fcc::file_copy;
+use super::sieve_notify::{auto_submitted, notification, NotifyInput};
 use super::wire::MailParams;
 
 /// `user`'s active script, if any loads: the compiled file `defaultbc`
@@ -177,9 +180,14 @@ fn vacation_message(v: &Vacation, user_addr: &str, servername: &str, now: u32) -
     m.into_bytes()
 }
 
-fn send(sendmail: &dyn Sendmail, msg: OutgoingMessage) {
-    if let Err(e) = sendmail.send(&msg) {
-        tracing::warn!(error = %e, kind = ?msg.kind, "sendmail failed");
+/// Hands `msg` to the MTA; true when it took it.
+fn send(sendmail: &dyn Sendmail, msg: &OutgoingMessage) -> bool {
+    match sendmail.send(msg) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, kind = ?msg.kind, "sendmail failed");
+            false
+        }
     }
 }
 
@@ -199,6 +207,7 @@ pub(super) fn deliver(
         now,
     };
     let parsed = ParsedMessage::parse(msg.data(), Some(&mail.from), Some(&rcpt.address));
+    let original = parsed.headers();
     let opts = EvalOptions {
         user: user.as_str().to_string(),
         user_addresses: vec![rcpt.address.clone()],
@@ -287,7 +296,7 @@ pub(super) fn deliver(
                 } else {
                     send(
                         b.sendmail.as_ref(),
-                        OutgoingMessage {
+                        &OutgoingMessage {
                             kind: OutgoingKind::Redirect,
                             from: mail.from.clone(),
                             to: vec![address.clone()],
@@ -300,16 +309,57 @@ pub(super) fn deliver(
             Action::Vacation(v) => {
                 let id = format!("vacation:{}:{}", v.handle, v.to);
                 if !host.tracked(&id) {
-                    send(
-                        b.sendmail.as_ref(),
-                        OutgoingMessage {
-                            kind: OutgoingKind::Vacation,
-                            from: String::new(),
-                            to: vec![v.to.clone()],
-                            data: vacation_message(v, &rcpt.address, &b.cfg.servername, now),
-                        },
-                    );
+                    let out = OutgoingMessage {
+                        kind: OutgoingKind::Vacation,
+                        from: String::new(),
+                        to: vec![v.to.clone()],
+                        data: vacation_message(v, &rcpt.address, &b.cfg.servername, now),
+                    };
+                    // RFC 8580 §4: only a reply actually sent is filed.
+                    if send(b.sendmail.as_ref(), &out) {
+                        if let Some(f) = &v.fcc {
+                            file_copy(b, user, f, out.data, now);
+                        }
+                    }
                     host.track(&id, v.seconds);
+                }
+            }
+            Action::Notify {
+                method,
+                from,
+                importance,
+                message,
+                fcc,
+                ..
+            } => {
+                if auto_submitted(&original) {
+                    // RFC 5436 §2.7: never notify about automatic mail.
+                    tracing::info!(%method, "notification about auto-submitted mail skipped");
+                    continue;
+                }
+                let Some(n) = notification(&NotifyInput {
+                    method,
+                    from: from.as_deref(),
+                    importance,
+                    message: message.as_deref(),
+                    owner: &rcpt.address,
+                    original: &original,
+                    servername: &b.cfg.servername,
+                    now,
+                }) else {
+                    // The interpreter checked the method; nothing to send.
+                    continue;
+                };
+                let out = OutgoingMessage {
+                    kind: OutgoingKind::Notify,
+                    from: String::new(),
+                    to: n.to,
+                    data: n.data,
+                };
+                if send(b.sendmail.as_ref(), &out) {
+                    if let Some(f) = fcc {
+                        file_copy(b, user, f, out.data, now);
+                    }
                 }
             }
             Action::TrackDuplicate { id, seconds } => host.track(&duplicate_id(id), *seconds),

@@ -59,5 +59,6 @@ pub use ir::{
     SnoozeArgs, Test, VacationArgs, Zone,
 };
 pub use message::{BodyPart, HeaderField, MessageView, ParsedMessage};
+pub(crate) use notify::percent_decode;
 pub use parser::ParseLimits;
 pub use script::{CompileOptions, Script};

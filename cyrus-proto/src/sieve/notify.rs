@@ -29,7 +29,9 @@ pub fn method_capability(uri: &str, capability: &str) -> Option<String> {
     (valid_method(uri) && capability.eq_ignore_ascii_case("online")).then(|| "maybe".to_string())
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes of a URI part (RFC 3986 §2.1); bad escapes stay
+/// as written.
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
