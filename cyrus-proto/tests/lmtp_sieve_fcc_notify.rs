@@ -6,11 +6,8 @@ mod lmtp_common;
 
 use std::sync::Arc;
 
-use cyrus_proto::lmtp::{
-    CountingSessionIds, LmtpConfig, LmtpSession, OutgoingKind, OutgoingMessage, Sendmail,
-    SessionIds,
-};
-use cyrus_proto::runtime::{ConnInfo, PeerAddr};
+use cyrus_proto::lmtp::{LmtpConfig, OutgoingKind, OutgoingMessage, Sendmail};
+use cyrus_proto::runtime::PeerAddr;
 use cyrus_store::mailbox::SystemFlags;
 use cyrus_store::os::LockKind;
 use lmtp_common::{feed, greet, name, Site};
@@ -141,20 +138,7 @@ fn no_copy_when_the_reply_was_not_sent() {
         "require [\"vacation\", \"fcc\", \"enotify\"];\
          vacation :fcc \"Sent\" \"away\"; notify :fcc \"Sent\" \"mailto:me@example.net\";",
     );
-    let ids: Arc<dyn SessionIds> = Arc::new(CountingSessionIds::new("test"));
-    let conn = ConnInfo {
-        service: "lmtp".into(),
-        peer: PeerAddr::Unix,
-        local: None,
-        tls: false,
-    };
-    let mut s = LmtpSession::new(
-        Arc::clone(&site.store),
-        Arc::new(LmtpConfig::default()),
-        Arc::new(Refusing),
-        ids,
-        &conn,
-    );
+    let mut s = site.session_sending(LmtpConfig::default(), PeerAddr::Unix, Arc::new(Refusing));
     greet(&mut s);
     let got = feed(&mut s, MSG);
     assert!(

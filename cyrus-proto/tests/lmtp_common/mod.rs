@@ -129,6 +129,17 @@ impl Site {
     }
 
     pub fn session(&self, cfg: LmtpConfig, peer: PeerAddr) -> LmtpSession {
+        self.session_sending(cfg, peer, self.sendmail.clone())
+    }
+
+    /// A session whose outgoing mail (vacation, redirect, notify) goes to
+    /// `sendmail` instead of the site's recorder.
+    pub fn session_sending(
+        &self,
+        cfg: LmtpConfig,
+        peer: PeerAddr,
+        sendmail: Arc<dyn Sendmail>,
+    ) -> LmtpSession {
         let ids: Arc<dyn SessionIds> = Arc::new(CountingSessionIds::new("test"));
         let conn = ConnInfo {
             service: "lmtp".into(),
@@ -136,13 +147,7 @@ impl Site {
             local: None,
             tls: false,
         };
-        LmtpSession::new(
-            Arc::clone(&self.store),
-            Arc::new(cfg),
-            self.sendmail.clone(),
-            ids,
-            &conn,
-        )
+        LmtpSession::new(Arc::clone(&self.store), Arc::new(cfg), sendmail, ids, &conn)
     }
 }
 
