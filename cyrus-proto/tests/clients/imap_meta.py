@@ -1,4 +1,5 @@
-"""ACL, QUOTA, METADATA, extended LIST and SPECIAL-USE through Python's
+"""ACL, QUOTA, METADATA, extended LIST, SPECIAL-USE and admin user
+provisioning through Python's
 imaplib against our server.
 
 Usage: imap_meta.py HOST PORT. Exits non-zero (with a traceback) on the
@@ -92,6 +93,23 @@ st = alice.untagged_responses.pop("STATUS")
 assert st == [b"INBOX (MESSAGES 0 SIZE 0)"], st
 typ, data = alice.status("INBOX", "(SIZE)")
 assert data == [b"INBOX (SIZE 0)"], data
+
+# The admin provisions and removes a user, as cyradm's cm/sam/dm do.
+data = ok(admin.create("user/carol"))
+assert data[0].startswith(b"[MAILBOXID ("), data
+ok(admin.create("user/carol/Work"))
+typ, data = admin.delete("user/carol")
+assert typ == "NO" and b"Permission denied" in data[0], (typ, data)
+ok(admin.setacl("user/carol", "cyrus", "x"))
+ok(admin.delete("user/carol"))
+typ, data = admin.list('""', "user/carol*")
+assert data == [None], data
+# Nobody deletes their own INBOX; a folder with children stays.
+typ, data = alice.delete("INBOX")
+assert typ == "NO" and b"not supported" in data[0], (typ, data)
+ok(alice.create("Parent/Child"))
+typ, data = alice.delete("Parent")
+assert typ == "NO" and b"[HASCHILDREN]" in data[0], (typ, data)
 
 for c in (alice, bob, admin):
     c.logout()
