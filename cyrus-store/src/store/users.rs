@@ -39,7 +39,7 @@ impl Store {
         // deleted is logged and the rest go on (Cyrus `delmbox`); the
         // INBOX is then refused as having children.
         for _ in 0..DELETE_PASSES {
-            let names = self.folders_below(&inbox)?;
+            let names = self.folders_below(user)?;
             if names.is_empty() {
                 break;
             }
@@ -74,13 +74,14 @@ impl Store {
         Ok(txn.commit()?)
     }
 
-    /// The live mailboxes below `inbox`, deepest first.
-    fn folders_below(&self, inbox: &MailboxName) -> Result<Vec<MailboxName>, Error> {
+    /// The user's live mailboxes below the INBOX, deepest first.
+    fn folders_below(&self, user: &UserId) -> Result<Vec<MailboxName>, Error> {
+        let inbox = MailboxName::user_inbox(user);
         let mut names: Vec<MailboxName> = self.with_mboxlist(|db| {
-            Ok(mboxlist::all(db, Visibility::Live)?
+            Ok(mboxlist::user_mailboxes(db, user, Visibility::Live)?
                 .into_iter()
                 .map(|e| e.name)
-                .filter(|n| inbox.contains(n) && n != inbox)
+                .filter(|n| *n != inbox)
                 .collect())
         })?;
         names.sort_by_key(|n| std::cmp::Reverse(n.boxes().len()));
