@@ -1,6 +1,8 @@
 //! LIST for protocol front-ends: the live mailboxes whose external names
 //! match a pattern, in Cyrus's LIST order, with whether each has children.
 
+use std::collections::HashSet;
+
 use crate::db::Walk;
 use crate::error::Error;
 use crate::mboxlist::{self, MbEntry, MbKind, Pattern, Visibility};
@@ -34,12 +36,21 @@ impl Store {
         let all = self.with_mboxlist(|db| Ok(mboxlist::all(db, Visibility::Live)?))?;
         // Children as the viewer sees them: under altnamespace INBOX has
         // none, its internal children being shown at the top level.
-        let externals: Vec<String> = all
+        // Every external name that has a listed mailbox below it: each
+        // proper prefix (up to a separator) of a listed name.
+        let sep = ns.separator();
+        let mut parents: HashSet<String> = HashSet::new();
+        for ext in all
             .iter()
             .filter(|o| o.mbtype.kind() == MbKind::Email && !o.name.is_deleted())
             .filter_map(|o| ns.to_external(&o.name, user))
-            .collect();
-        let sep = ns.separator();
+        {
+            for (i, c) in ext.char_indices() {
+                if c == sep {
+                    parents.insert(ext[..i].to_string());
+                }
+            }
+        }
         let mut hits = Vec::new();
         self.with_mboxlist(|db| {
             Ok(mboxlist::list_matching(
@@ -53,8 +64,7 @@ impl Store {
                     if e.mbtype.kind() != MbKind::Email || e.name.is_deleted() {
                         return Ok(Walk::Continue);
                     }
-                    let prefix = format!("{ext}{sep}");
-                    let has_children = externals.iter().any(|x| x.starts_with(&prefix));
+                    let has_children = parents.contains(ext);
                     hits.push(ListHit {
                         external: ext.to_string(),
                         entry: e.clone(),
